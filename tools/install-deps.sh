@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Install what oomtrace needs to build and test, from the distribution's
+# packages only.  Debian 12+ and Ubuntu 22.04+; run as root.
+set -eu
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: run as root (sudo $0)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends \
+	make gcc clang llvm libc6-dev pkg-config \
+	libbpf-dev libelf-dev zlib1g-dev libzstd-dev \
+	libcmocka-dev jq perl procps
+# bpftool: its own package on Debian, part of linux-tools on Ubuntu
+if apt-cache show bpftool >/dev/null 2>&1; then
+	apt-get install -y -q --no-install-recommends bpftool
+else
+	apt-get install -y -q --no-install-recommends linux-tools-common "linux-tools-$(uname -r)" ||
+		apt-get install -y -q --no-install-recommends linux-tools-generic
+fi
+command -v bpftool >/dev/null || [ -x /usr/sbin/bpftool ] || {
+	echo "install-deps: bpftool did not install" >&2
+	exit 1
+}
+echo "install-deps: done"
