@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The kill path.  oom:mark_victim fires once per task the OOM killer marks,
+ * on every kernel, in the invoker's context: it is where each record is
+ * built.  Where the kernel allows fentry or kprobes, oom_kill_process()
+ * first stashes its oom_control so the record carries the kernel's own
+ * points, totalpages, constraint, gfp and memcg; otherwise they are derived
+ * here (memcg) and in user space (points), and gfp/order come from the
+ * invoker's last reclaim pass.
+ */
+#include <vmlinux.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "oomtrace.h"
+#include "core_fixes.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* PAGE_COUNTER_MAX on 64-bit with 4 KiB pages: a memcg without a limit */
+#define PAGE_COUNTER_MAX (0x7fffffffffffffffULL / 4096)
+/* try_charge_memcg() charges in batches of this many pages */
+#define MEMCG_CHARGE_BATCH 64
+
+/* records lost to a full ring buffer; user space reports it */
+__u64 dropped = 0;
+
+const volatile struct oom_kill_record zero_record = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+/* oom_control as oom_kill_process() saw it, per invoking thread */
+struct oc_snapshot {
+	struct task_struct *chosen;
+	struct mem_cgroup *memcg;
+	__s64 chosen_points;
+	__u64 totalpages;
+	__u32 gfp_mask;
+	__s32 order;
+	__u32 constraint;
+	__u32 hook;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct oc_snapshot);
+} oom_ctx SEC(".maps");
+
+/* the gfp mask and order of each thread's most recent reclaim pass */
+struct reclaim_req {
+	__u32 gfp_mask;
+	__s32 order;
+	__u32 memcg; /* memcg reclaim, whose gfp the kernel rewrites */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct reclaim_req);
+} last_reclaim SEC(".maps");
+
+static __always_inline __u32 current_tid(void)
+{
+	return (__u32)bpf_get_current_pid_tgid();
+}
+
+/* ---- oom_control capture (fentry or kprobe tier) ---- */
+
+static __always_inline void stash_oc(struct oom_control *oc, __u32 hook)
+{
+	struct oc_snapshot s = {
+		.chosen = BPF_CORE_READ(oc, chosen),
+		.memcg = BPF_CORE_READ(oc, memcg),
+		.chosen_points = BPF_CORE_READ(oc, chosen_points),
+		.totalpages = BPF_CORE_READ(oc, totalpages),
+		.gfp_mask = BPF_CORE_READ(oc, gfp_mask),
+		.order = BPF_CORE_READ(oc, order),
+		.constraint = BPF_CORE_READ(oc, constraint),
+		.hook = hook,
+	};
+	__u32 tid = current_tid();
+
+	bpf_map_update_elem(&oom_ctx, &tid, &s, BPF_ANY);
+}
+
+static __always_inline void drop_oc(void)
+{
+	__u32 tid = current_tid();
+
+	bpf_map_delete_elem(&oom_ctx, &tid);
+}
+
+SEC("fentry/oom_kill_process")
+int BPF_PROG(fentry_oom_kill_process, struct oom_control *oc)
+{
+	stash_oc(oc, HOOK_FENTRY);
+	return 0;
+}
+
+SEC("fexit/oom_kill_process")
+int BPF_PROG(fexit_oom_kill_process)
+{
+	drop_oc();
+	return 0;
+}
+
+SEC("kprobe/oom_kill_process")
+int BPF_KPROBE(kprobe_oom_kill_process, struct oom_control *oc)
+{
+	stash_oc(oc, HOOK_KPROBE);
+	return 0;
+}
+
+SEC("kretprobe/oom_kill_process")
+int BPF_KRETPROBE(kretprobe_oom_kill_process)
+{
+	drop_oc();
+	return 0;
+}
+
+/* ---- gfp/order of the invoker's reclaim (tracepoint tier) ---- */
+
+static __always_inline void note_reclaim(int order, gfp_t gfp, bool memcg)
+{
+	struct reclaim_req r = { .gfp_mask = gfp, .order = order, .memcg = memcg };
+	__u32 tid = current_tid();
+
+	bpf_map_update_elem(&last_reclaim, &tid, &r, BPF_ANY);
+}
+
+SEC("raw_tp/mm_vmscan_memcg_reclaim_begin")
+int BPF_PROG(memcg_reclaim_begin, int order, gfp_t gfp)
+{
+	note_reclaim(order, gfp, true);
+	return 0;
+}
+
+SEC("raw_tp/mm_vmscan_direct_reclaim_begin")
+int BPF_PROG(direct_reclaim_begin, int order, gfp_t gfp)
+{
+	note_reclaim(order, gfp, false);
+	return 0;
+}
+
+/* ---- the record ---- */
+
+static __always_inline struct mem_cgroup *css_memcg(struct cgroup_subsys_state *css)
+{
+	/* css is the first member of struct mem_cgroup; keep CO-RE honest */
+	return css ? (void *)css - bpf_core_field_offset(struct mem_cgroup, css) : NULL;
+}
+
+static __always_inline struct mem_cgroup *task_memcg(struct task_struct *t)
+{
+	int id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+	struct css_set *cset = BPF_CORE_READ(t, cgroups);
+	struct cgroup_subsys_state *css = NULL;
+
+	if (id < 0 || id >= 16)
+		return NULL;
+	bpf_probe_read_kernel(&css, sizeof(css), &cset->subsys[id]);
+	return css_memcg(css);
+}
+
+static __always_inline void fill_memcg_state(struct oom_kill_record *rec, struct mem_cgroup *m,
+					     __u32 level)
+{
+	rec->memcg_usage_pages = BPF_CORE_READ(m, memory.usage.counter);
+	rec->memcg_max_pages = BPF_CORE_READ(m, memory.max);
+	/* swap (v2) and memsw (v1) share storage in struct mem_cgroup */
+	rec->memcg_swap_max_pages = BPF_CORE_READ(m, swap.max);
+	/* the default (v2) hierarchy is hierarchy 0, as /proc/PID/cgroup shows */
+	rec->memcg_is_v1 = BPF_CORE_READ(m, css.cgroup, root, hierarchy_id) != 0;
+	rec->memcg_level = level;
+	rec->flags |= KILL_HAVE_MEMCG;
+}
+
+static __always_inline bool memcg_at_limit(struct mem_cgroup *m, __u64 slack)
+{
+	__u64 max = BPF_CORE_READ(m, memory.max);
+	__u64 usage = BPF_CORE_READ(m, memory.usage.counter);
+
+	return max < PAGE_COUNTER_MAX && usage + slack >= max;
+}
+
+/*
+ * Walk from the victim's memcg to the root, keeping each level's name.  The
+ * OOM memcg is the one oom_control named (none for a global OOM), or else,
+ * without oom_control, the first level whose
+ * usage is within one charge of its limit: the victim lives in the
+ * subtree whose limit was hit.
+ */
+static __always_inline void walk_memcgs(struct oom_kill_record *rec, struct mem_cgroup *m,
+					struct oc_snapshot *oc)
+{
+	__u64 slack = MEMCG_CHARGE_BATCH;
+	__u32 i;
+
+	if ((rec->flags & KILL_HAVE_GFP) && rec->order > 6 && rec->order < 20)
+		slack = 1ULL << rec->order;
+
+	for (i = 0; i < OOMT_CG_DEPTH && m; i++) {
+		const char *name = BPF_CORE_READ(m, css.cgroup, kn, name);
+
+		bpf_probe_read_kernel_str(rec->cg_names[i], OOMT_CG_NAME_LEN, name);
+		if (!(rec->flags & KILL_HAVE_MEMCG)) {
+			if (oc ? m == oc->memcg : memcg_at_limit(m, slack))
+				fill_memcg_state(rec, m, i);
+		}
+		m = css_memcg(BPF_CORE_READ(m, css.parent));
+	}
+	rec->cg_depth = i;
+	if (m)
+		rec->flags |= KILL_CG_TRUNCATED;
+}
+
+static __always_inline void fill_victim(struct oom_kill_record *rec, struct task_struct *v)
+{
+	struct mm_struct *mm = BPF_CORE_READ(v, mm);
+
+	rec->victim_pid = BPF_CORE_READ(v, tgid);
+	rec->victim_tid = BPF_CORE_READ(v, pid);
+	BPF_CORE_READ_STR_INTO(&rec->victim_comm, v, comm);
+	rec->victim_uid = BPF_CORE_READ(v, cred, uid.val);
+	rec->oom_score_adj = BPF_CORE_READ(v, signal, oom_score_adj);
+	if (!mm)
+		return;
+	rec->total_vm_pages = BPF_CORE_READ(mm, total_vm);
+	rec->file_pages = mm_counter(mm, MM_FILEPAGES);
+	rec->anon_pages = mm_counter(mm, MM_ANONPAGES);
+	rec->swap_pages = mm_counter(mm, MM_SWAPENTS);
+	rec->shmem_pages = mm_counter(mm, MM_SHMEMPAGES);
+	rec->pgtables_bytes = mm_pgtables_bytes(mm);
+	rec->flags |= KILL_HAVE_VICTIM;
+}
+
+static __always_inline void fill_request(struct oom_kill_record *rec, struct oc_snapshot *oc)
+{
+	struct reclaim_req *r;
+	__u32 tid = rec->invoker_tid;
+
+	if (oc) {
+		rec->hook = oc->hook;
+		rec->chosen_points = oc->chosen_points;
+		rec->totalpages = oc->totalpages;
+		rec->constraint = oc->constraint;
+		rec->gfp_mask = oc->gfp_mask;
+		rec->order = oc->order;
+		rec->flags |= KILL_HAVE_OC | KILL_HAVE_GFP;
+		return;
+	}
+	rec->hook = HOOK_TRACEPOINT;
+	rec->constraint = OOMT_CONSTRAINT_UNKNOWN;
+	r = bpf_map_lookup_elem(&last_reclaim, &tid);
+	if (r) {
+		rec->gfp_mask = r->gfp_mask;
+		rec->order = r->order;
+		rec->flags |= KILL_HAVE_GFP | KILL_GFP_FROM_RECLAIM;
+		if (r->memcg)
+			rec->flags |= KILL_GFP_FROM_MEMCG;
+	}
+}
+
+/*
+ * victim is NULL on kernels whose mark_victim passes only a pid; then the
+ * task comes from oom_control when the fentry/kprobe tier stashed one.
+ */
+static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u32 victim_tid)
+{
+	struct oom_kill_record *rec;
+	struct oc_snapshot *oc;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)id;
+
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (!rec) {
+		__sync_fetch_and_add(&dropped, 1);
+		return 0;
+	}
+	/* too large for an inline memset: copy from a zeroed global instead */
+	bpf_probe_read_kernel(rec, sizeof(*rec), (const void *)&zero_record);
+	rec->type = RECORD_OOM_KILL;
+	rec->ktime_ns = bpf_ktime_get_ns();
+	rec->invoker_pid = id >> 32;
+	rec->invoker_tid = tid;
+	bpf_get_current_comm(&rec->invoker_comm, sizeof(rec->invoker_comm));
+
+	oc = bpf_map_lookup_elem(&oom_ctx, &tid);
+	fill_request(rec, oc);
+	if (!victim && oc)
+		victim = oc->chosen;
+	if (victim) {
+		fill_victim(rec, victim);
+		walk_memcgs(rec, task_memcg(victim), oc);
+	}
+	if (victim_tid)
+		rec->victim_tid = victim_tid; /* the thread the kernel marked */
+	if ((rec->flags & KILL_HAVE_MEMCG) && rec->constraint == OOMT_CONSTRAINT_UNKNOWN)
+		rec->constraint = OOMT_CONSTRAINT_MEMCG;
+
+	rec->kstack_len = bpf_get_stack(ctx, rec->kstack, sizeof(rec->kstack), 0);
+	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
+
+static __always_inline int handle_mark_victim(void *ctx, __u64 arg0)
+{
+	if (mark_victim_passes_task())
+		return emit_kill(ctx, (struct task_struct *)arg0, 0);
+	return emit_kill(ctx, NULL, (__u32)arg0);
+}
+
+SEC("tp_btf/mark_victim")
+int BPF_PROG(tp_btf_mark_victim)
+{
+	return handle_mark_victim(ctx, ctx[0]);
+}
+
+SEC("raw_tp/mark_victim")
+int BPF_PROG(raw_tp_mark_victim)
+{
+	return handle_mark_victim(ctx, ctx[0]);
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The one header shared by the BPF programs and user space: ring-buffer
+ * record layouts and the constants both sides agree on.
+ */
+#ifndef __OOMTRACE_H
+#define __OOMTRACE_H
+
+#ifndef __VMLINUX_H__ /* user space; BPF gets these types from vmlinux.h */
+#include <linux/types.h>
+#endif
+
+#define OOMT_COMM_LEN  16
+#define OOMT_MAX_STACK 48
+/* memcg levels walked from the victim's memcg towards the root */
+#define OOMT_CG_DEPTH	 16
+#define OOMT_CG_NAME_LEN 128
+
+enum record_type {
+	RECORD_OOM_KILL = 1,
+};
+
+/* What produced the oom_control part of a record; see attach.c. */
+enum hook_kind {
+	HOOK_TRACEPOINT = 0,
+	HOOK_KPROBE = 1,
+	HOOK_FENTRY = 2,
+};
+
+/* Mirrors the kernel's enum oom_constraint, plus "we could not tell". */
+enum oomt_constraint {
+	OOMT_CONSTRAINT_NONE = 0,
+	OOMT_CONSTRAINT_CPUSET = 1,
+	OOMT_CONSTRAINT_MEMORY_POLICY = 2,
+	OOMT_CONSTRAINT_MEMCG = 3,
+	OOMT_CONSTRAINT_UNKNOWN = 255,
+};
+
+/* Which parts of an oom_kill_record hold real values. */
+enum kill_flags {
+	KILL_HAVE_OC = 1 << 0,		/* oom_control read at oom_kill_process */
+	KILL_HAVE_GFP = 1 << 1,		/* gfp_mask and order are known */
+	KILL_HAVE_VICTIM = 1 << 2,	/* victim task_struct and mm were read */
+	KILL_HAVE_MEMCG = 1 << 3,	/* memcg_* fields describe the OOM memcg */
+	KILL_CG_TRUNCATED = 1 << 4,	/* deeper than OOMT_CG_DEPTH levels */
+	KILL_GFP_FROM_RECLAIM = 1 << 5, /* gfp/order from the last reclaim */
+	KILL_GFP_FROM_MEMCG = 1 << 6,	/* ... and that was memcg reclaim */
+};
+
+struct oom_kill_record {
+	enum record_type type;
+	__u32 hook; /* enum hook_kind */
+	__u64 ktime_ns;
+	__u32 flags;	  /* enum kill_flags */
+	__u32 constraint; /* enum oomt_constraint */
+
+	__u32 invoker_pid;
+	__u32 invoker_tid;
+	char invoker_comm[OOMT_COMM_LEN];
+	__u32 gfp_mask;
+	__s32 order;
+
+	__u32 victim_pid;
+	__u32 victim_tid;
+	char victim_comm[OOMT_COMM_LEN];
+	__u32 victim_uid;
+	__s32 oom_score_adj;
+	/* mm counters in pages, page tables in bytes, as oom_badness() reads them */
+	__u64 total_vm_pages;
+	__u64 anon_pages;
+	__u64 file_pages;
+	__u64 shmem_pages;
+	__u64 swap_pages;
+	__u64 pgtables_bytes;
+
+	/* from oom_control, valid with KILL_HAVE_OC */
+	__s64 chosen_points;
+	__u64 totalpages;
+
+	/* the memcg whose limit was hit, valid with KILL_HAVE_MEMCG */
+	__u64 memcg_usage_pages;
+	__u64 memcg_max_pages;
+	__u64 memcg_swap_max_pages; /* v2 swap.max or v1 memsw.max */
+	__u32 memcg_is_v1;
+	/* index into cg_names of the OOM memcg; cg_names[0] is the victim's */
+	__u32 memcg_level;
+	__u32 cg_depth;	  /* names filled in cg_names, leaf first */
+	__s32 kstack_len; /* bytes from bpf_get_stack(), or -errno */
+
+	__u64 kstack[OOMT_MAX_STACK];
+	char cg_names[OOMT_CG_DEPTH][OOMT_CG_NAME_LEN];
+};
+
+#endif /* __OOMTRACE_H */
