@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "oomtrace.h"
+#include "oomtrace.skel.h"
+#include "attach.h"
+#include "ksyms.h"
+#include "report.h"
+
+#define KILL_FUNC "oom_kill_process"
+
+struct plan {
+	int oc_hook;
+	bool tp_btf;
+};
+
+/* Best first: oom_control straight from the kernel, then tracepoints only. */
+static const struct plan plans[] = {
+	{ HOOK_FENTRY, true },
+	{ HOOK_KPROBE, true },
+	{ HOOK_TRACEPOINT, true },
+	{ HOOK_TRACEPOINT, false },
+};
+
+static void add_why(struct attach_choice *c, const char *fmt, ...)
+{
+	size_t len = strlen(c->why);
+	va_list ap;
+
+	if (len + 3 >= sizeof(c->why))
+		return;
+	if (len)
+		len += snprintf(c->why + len, sizeof(c->why) - len, "; ");
+	va_start(ap, fmt);
+	vsnprintf(c->why + len, sizeof(c->why) - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Load and attach a do-nothing fentry program: the cheap way to learn the answer. */
+static int probe_fentry(const struct btf *vmlinux)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
+	int id, prog_fd, link_fd, err = 0;
+
+	id = btf__find_by_name_kind(vmlinux, KILL_FUNC, BTF_KIND_FUNC);
+	if (id <= 0)
+		return -ENOENT;
+	opts.attach_btf_id = id;
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "oomt_probe", "GPL", insns, 2, &opts);
+	if (prog_fd < 0)
+		return -errno;
+	link_fd = bpf_link_create(prog_fd, 0, BPF_TRACE_FENTRY, NULL);
+	if (link_fd < 0)
+		err = -errno;
+	else
+		close(link_fd);
+	close(prog_fd);
+	return err;
+}
+
+/* Kprobes need the kprobe PMU or tracefs's kprobe_events, and the symbol. */
+static int probe_kprobe(const struct ksyms *ksyms)
+{
+	static const char *const paths[] = {
+		"/sys/bus/event_source/devices/kprobe/type",
+		"/sys/kernel/tracing/kprobe_events",
+		"/sys/kernel/debug/tracing/kprobe_events",
+	};
+	size_t i;
+
+	if (ksyms && !ksyms__find(ksyms, KILL_FUNC))
+		return -ENOENT;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (!access(paths[i], F_OK))
+			return 0;
+	return -EOPNOTSUPP;
+}
+
+static bool plan_wanted(const struct plan *p, int forced)
+{
+	return forced < 0 || p->oc_hook == forced;
+}
+
+static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p)
+{
+	bool fentry = p->oc_hook == HOOK_FENTRY, kprobe = p->oc_hook == HOOK_KPROBE;
+	bool tp_only = p->oc_hook == HOOK_TRACEPOINT;
+
+	bpf_program__set_autoload(skel->progs.fentry_oom_kill_process, fentry);
+	bpf_program__set_autoload(skel->progs.fexit_oom_kill_process, fentry);
+	bpf_program__set_autoload(skel->progs.kprobe_oom_kill_process, kprobe);
+	bpf_program__set_autoload(skel->progs.kretprobe_oom_kill_process, kprobe);
+	/* gfp/order from reclaim only matter when oom_control is out of reach */
+	bpf_program__set_autoload(skel->progs.memcg_reclaim_begin, tp_only);
+	bpf_program__set_autoload(skel->progs.direct_reclaim_begin, tp_only);
+	bpf_program__set_autoload(skel->progs.tp_btf_mark_victim, p->tp_btf);
+	bpf_program__set_autoload(skel->progs.raw_tp_mark_victim, !p->tp_btf);
+}
+
+static struct oomtrace_bpf *try_plan(const struct plan *p, struct attach_choice *c)
+{
+	struct oomtrace_bpf *skel = oomtrace_bpf__open();
+	const char *step = "open";
+	int err;
+
+	if (!skel) {
+		err = -errno;
+		goto fail;
+	}
+	set_autoload(skel, p);
+	step = "load";
+	err = oomtrace_bpf__load(skel);
+	if (!err) {
+		step = "attach";
+		err = oomtrace_bpf__attach(skel);
+	}
+	if (!err)
+		return skel;
+fail:
+	add_why(c, "%s%s: failed to %s: %s", report__hook_name(p->oc_hook),
+		p->tp_btf ? "" : " (raw_tp)", step, strerror(-err));
+	oomtrace_bpf__destroy(skel);
+	errno = -err;
+	return NULL;
+}
+
+/* A cheap test that rules a plan out before a full load; 0 if it may work. */
+static const char *precheck(const struct plan *p, const struct btf *vmlinux,
+			    const struct ksyms *ksyms)
+{
+	int err = 0;
+
+	if (p->tp_btf &&
+	    btf__find_by_name_kind(vmlinux, "btf_trace_mark_victim", BTF_KIND_TYPEDEF) <= 0)
+		return "no BTF for tp_btf/mark_victim";
+	if (p->oc_hook == HOOK_FENTRY)
+		err = probe_fentry(vmlinux);
+	else if (p->oc_hook == HOOK_KPROBE)
+		err = probe_kprobe(ksyms);
+	if (err == -ENOENT)
+		return KILL_FUNC " is not in this kernel";
+	if (err == -EOPNOTSUPP)
+		return "kprobes are not built into this kernel";
+	return err ? strerror(-err) : NULL;
+}
+
+struct oomtrace_bpf *attach__best(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,
+				  struct attach_choice *c)
+{
+	size_t i;
+	int err = -ENOENT;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
+		const struct plan *p = &plans[i];
+		struct oomtrace_bpf *skel;
+		const char *why;
+
+		if (!plan_wanted(p, forced))
+			continue;
+		why = precheck(p, vmlinux, ksyms);
+		if (why) {
+			add_why(c, "%s%s: %s", report__hook_name(p->oc_hook),
+				p->tp_btf ? "" : " (raw_tp)", why);
+			err = -EOPNOTSUPP;
+			continue;
+		}
+		skel = try_plan(p, c);
+		if (skel) {
+			c->oc_hook = p->oc_hook;
+			c->victim_prog = p->tp_btf ? "tp_btf" : "raw_tp";
+			return skel;
+		}
+		err = -errno;
+	}
+	errno = -err;
+	return NULL;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The one place that decides how each probe point is hooked: fentry,
+ * kprobe or tracepoints only, probed at run time, best first.
+ */
+#ifndef __OOMTRACE_ATTACH_H
+#define __OOMTRACE_ATTACH_H
+
+struct btf;
+struct ksyms;
+struct oomtrace_bpf;
+
+struct attach_choice {
+	int oc_hook;		 /* enum hook_kind that reads oom_control */
+	const char *victim_prog; /* "tp_btf" or "raw_tp" for oom:mark_victim */
+	char why[512];		 /* why better tiers were passed over */
+};
+
+/*
+ * Open, load and attach the BPF programs with the best tier this kernel
+ * allows (or only `forced`, an enum hook_kind, when >= 0).  Returns the
+ * attached skeleton, or NULL with errno set and the reasons in choice->why.
+ */
+struct oomtrace_bpf *attach__best(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,
+				  struct attach_choice *choice);
+
+#endif

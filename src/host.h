@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Facts about this machine that records are decoded against. */
+#ifndef __OOMTRACE_HOST_H
+#define __OOMTRACE_HOST_H
+
+struct host_info {
+	unsigned long page_size;
+	unsigned long totalram_pages;
+	unsigned long total_swap_pages;
+	int single_node; /* one NUMA node: no cpuset/mempolicy constraint */
+};
+
+int host__read(struct host_info *h);
+
+#endif

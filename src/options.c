@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <getopt.h>
+#include <string.h>
+#include "oomtrace.h"
+#include "options.h"
+
+static const struct option long_opts[] = {
+	{ "json", no_argument, NULL, 'j' },    { "hooks", required_argument, NULL, 'H' },
+	{ "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' }, {},
+};
+
+void options__usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"Usage: %s [OPTIONS]\n"
+		"Trace every OOM kill on this host as it happens: victim, badness points,\n"
+		"invoker, gfp mask and order, the memory cgroup that hit its limit, and the\n"
+		"kernel stack that led there.\n"
+		"\n"
+		"Options:\n"
+		"  -j, --json          JSON Lines on stdout, one object per record\n"
+		"  -H, --hooks KIND    capture oom_control with KIND only: fentry, kprobe or\n"
+		"                      tracepoint (default: the best this kernel allows)\n"
+		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
+		"  -h, --help          show this help\n"
+		"  -V, --version       show the version\n"
+		"\n"
+		"Examples:\n"
+		"  sudo %s                       # human-readable blocks\n"
+		"  sudo %s --json | jq .victim   # machine-readable\n"
+		"  sudo %s -v --hooks tracepoint # force the tracepoint-only tier\n"
+		"\n"
+		"Exit status: 0 done (Ctrl-C, SIGTERM or a closed pipe), 1 failed to load,\n"
+		"attach or write, 2 bad command line.\n",
+		prog, prog, prog, prog);
+}
+
+static int parse_hooks(const char *arg)
+{
+	if (!strcmp(arg, "fentry"))
+		return HOOK_FENTRY;
+	if (!strcmp(arg, "kprobe"))
+		return HOOK_KPROBE;
+	if (!strcmp(arg, "tracepoint"))
+		return HOOK_TRACEPOINT;
+	return -2;
+}
+
+int options__parse(int argc, char **argv, struct options *opts, FILE *err)
+{
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->hooks = HOOKS_AUTO;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":jH:vhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': opts->json = true; break;
+		case 'H':
+			opts->hooks = parse_hooks(optarg);
+			if (opts->hooks == -2) {
+				fprintf(err,
+					"oomtrace: --hooks takes fentry, kprobe or tracepoint, not "
+					"'%s'\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'v': opts->verbose = true; break;
+		case 'h': opts->help = true; break;
+		case 'V': opts->version = true; break;
+		case ':':
+			fprintf(err, "oomtrace: option '%s' needs a value\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			fprintf(err, "oomtrace: unknown option '%s' (see --help)\n",
+				argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(err, "oomtrace: unexpected argument '%s' (see --help)\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return 0;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Command-line options. */
+#ifndef __OOMTRACE_OPTIONS_H
+#define __OOMTRACE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit codes, documented in --help and docs/. */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_FAILURE_RUNTIME = 1, /* could not load, attach or write */
+	EXIT_USAGE = 2,		  /* bad command line */
+};
+
+enum hook_choice {
+	HOOKS_AUTO = -1, /* otherwise an enum hook_kind */
+};
+
+struct options {
+	bool json;
+	bool verbose;
+	bool help;
+	bool version;
+	int hooks; /* HOOKS_AUTO or the enum hook_kind to force */
+};
+
+/* Returns 0, or EXIT_USAGE after printing why to err. */
+int options__parse(int argc, char **argv, struct options *opts, FILE *err);
+void options__usage(FILE *f, const char *prog);
+
+#endif

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <string.h>
+#include "gfp.h"
+#include "json.h"
+#include "ksyms.h"
+#include "output.h"
+
+#define SYM_LEN 256
+#define GFP_LEN 512
+
+int output__format_time(const struct timespec *ts, char *buf, size_t size)
+{
+	struct tm tm;
+	char base[32];
+
+	if (!gmtime_r(&ts->tv_sec, &tm) || !strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm))
+		return snprintf(buf, size, "%lld", (long long)ts->tv_sec);
+	return snprintf(buf, size, "%s.%06ldZ", base, ts->tv_nsec / 1000);
+}
+
+static unsigned long long kb(const struct output_ctx *ctx, unsigned long long pages)
+{
+	return pages * (ctx->page_size / 1024);
+}
+
+static int stack_depth(const struct oom_kill_record *rec)
+{
+	int n = rec->kstack_len > 0 ? rec->kstack_len / (int)sizeof(rec->kstack[0]) : 0;
+
+	return n < OOMT_MAX_STACK ? n : OOMT_MAX_STACK;
+}
+
+/* The frames worth printing: the kernel's, not BPF's own on top of them. */
+static int stack_start(const struct output_ctx *ctx, const struct oom_kill_record *rec)
+{
+	return ksyms__bpf_frames(ctx->ksyms, (const unsigned long long *)rec->kstack,
+				 stack_depth(rec));
+}
+
+static const char *gfp_string(const struct output_ctx *ctx, const struct kill_report *r, char *buf)
+{
+	gfp_table__format(ctx->gfp, r->gfp_mask, buf, GFP_LEN);
+	return buf;
+}
+
+/* ---- JSON Lines ---- */
+
+static void json_key_str(FILE *f, const char *key, const char *val, size_t n)
+{
+	fprintf(f, ",\"%s\":", key);
+	if (val)
+		json_string(f, val, n);
+	else
+		fputs("null", f);
+}
+
+static void json_victim(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+{
+	const struct oom_kill_record *rec = r->rec;
+	bool mm = rec->flags & KILL_HAVE_VICTIM;
+
+	fputs(",\"victim\":{\"pid\":", f);
+	if (rec->victim_pid)
+		fprintf(f, "%u", rec->victim_pid);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"tid\":%u", rec->victim_tid);
+	json_key_str(f, "comm", mm ? rec->victim_comm : NULL, sizeof(rec->victim_comm));
+	if (!mm) {
+		fputs(",\"uid\":null,\"oom_score_adj\":null,\"points\":null,\"total_vm_kb\":null,"
+		      "\"anon_rss_kb\":null,\"file_rss_kb\":null,\"shmem_rss_kb\":null,"
+		      "\"swap_kb\":null,\"pgtables_kb\":null}",
+		      f);
+		return;
+	}
+	fprintf(f, ",\"uid\":%u,\"oom_score_adj\":%d", rec->victim_uid, rec->oom_score_adj);
+	if (r->have_points)
+		fprintf(f, ",\"points\":%ld", r->points);
+	else
+		fputs(",\"points\":null", f);
+	fprintf(f,
+		",\"points_source\":\"%s\",\"total_vm_kb\":%llu,\"anon_rss_kb\":%llu,"
+		"\"file_rss_kb\":%llu,\"shmem_rss_kb\":%llu,\"swap_kb\":%llu,\"pgtables_kb\":%llu}",
+		r->points_from_kernel ? "oom_control" : "computed", kb(ctx, rec->total_vm_pages),
+		kb(ctx, rec->anon_pages), kb(ctx, rec->file_pages), kb(ctx, rec->shmem_pages),
+		kb(ctx, rec->swap_pages), (unsigned long long)rec->pgtables_bytes / 1024);
+}
+
+static void json_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+{
+	const struct oom_kill_record *rec = r->rec;
+
+	fputs(",\"memcg\":", f);
+	if (!r->have_memcg) {
+		fputs("null", f);
+	} else {
+		fputs("{\"path\":", f);
+		json_string(f, r->memcg_path, sizeof(r->memcg_path));
+		fprintf(f, ",\"usage_kb\":%llu,\"limit_kb\":%llu,\"cgroup_version\":%d}",
+			kb(ctx, rec->memcg_usage_pages), kb(ctx, rec->memcg_max_pages),
+			rec->memcg_is_v1 ? 1 : 2);
+	}
+	json_key_str(f, "cgroup", r->cgroup_path[0] ? r->cgroup_path : NULL,
+		     sizeof(r->cgroup_path));
+}
+
+static void json_stack(FILE *f, const struct output_ctx *ctx, const struct oom_kill_record *rec)
+{
+	char sym[SYM_LEN];
+	int i, first = stack_start(ctx, rec), n = stack_depth(rec);
+
+	fputs(",\"kstack\":[", f);
+	for (i = first; i < n; i++) {
+		ksyms__format(ctx->ksyms, rec->kstack[i], sym, sizeof(sym));
+		if (i > first)
+			fputc(',', f);
+		json_string(f, sym, sizeof(sym));
+	}
+	fputc(']', f);
+	if (rec->kstack_len < 0)
+		fprintf(f, ",\"kstack_error\":%d", rec->kstack_len);
+}
+
+static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
+			     const char *time, unsigned long long dropped)
+{
+	const struct oom_kill_record *rec = r->rec;
+	char buf[GFP_LEN];
+
+	fprintf(f, "{\"type\":\"oom_kill\",\"time\":\"%s\",\"ktime_ns\":%llu,\"hook\":\"%s\"", time,
+		(unsigned long long)rec->ktime_ns, report__hook_name(rec->hook));
+	json_key_str(f, "constraint", r->constraint, 32);
+	json_key_str(f, "gfp_mask", r->have_gfp ? gfp_string(ctx, r, buf) : NULL, sizeof(buf));
+	if (r->have_gfp)
+		fprintf(f, ",\"gfp_mask_raw\":%u,\"order\":%d,\"gfp_source\":\"%s\"", r->gfp_mask,
+			rec->order, r->gfp_source);
+	else
+		fputs(",\"gfp_mask_raw\":null,\"order\":null,\"gfp_source\":null", f);
+	fprintf(f, ",\"invoker\":{\"pid\":%u,\"tid\":%u", rec->invoker_pid, rec->invoker_tid);
+	json_key_str(f, "comm", rec->invoker_comm, sizeof(rec->invoker_comm));
+	fputc('}', f);
+	json_victim(f, ctx, r);
+	if (r->have_totalpages)
+		fprintf(f, ",\"totalpages\":%lu", r->totalpages);
+	else
+		fputs(",\"totalpages\":null", f);
+	json_memcg(f, ctx, r);
+	json_stack(f, ctx, rec);
+	fprintf(f, ",\"dropped\":%llu}\n", dropped);
+}
+
+/* ---- text, for people ---- */
+
+static void text_comm(FILE *f, const char *comm, size_t n)
+{
+	/* the JSON escaper already makes any comm printable */
+	json_string(f, comm, n);
+}
+
+static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
+			     const char *time, unsigned long long dropped)
+{
+	const struct oom_kill_record *rec = r->rec;
+	char buf[GFP_LEN];
+	int i, first = stack_start(ctx, rec), n = stack_depth(rec);
+
+	fprintf(f, "%s OOM kill  constraint %s  (via %s)\n", time, r->constraint ?: "unknown",
+		report__hook_name(rec->hook));
+
+	fprintf(f, "  victim   pid %u tid %u ", rec->victim_pid, rec->victim_tid);
+	if (rec->flags & KILL_HAVE_VICTIM) {
+		text_comm(f, rec->victim_comm, sizeof(rec->victim_comm));
+		fprintf(f, " uid %u oom_score_adj %d points ", rec->victim_uid, rec->oom_score_adj);
+		if (r->have_points)
+			fprintf(f, "%ld%s\n", r->points,
+				r->points_from_kernel ? "" : " (computed)");
+		else
+			fputs("unknown\n", f);
+		fprintf(f,
+			"           rss anon %llu kB file %llu kB shmem %llu kB  swap %llu kB  "
+			"pgtables %llu kB  vm %llu kB\n",
+			kb(ctx, rec->anon_pages), kb(ctx, rec->file_pages),
+			kb(ctx, rec->shmem_pages), kb(ctx, rec->swap_pages),
+			(unsigned long long)rec->pgtables_bytes / 1024,
+			kb(ctx, rec->total_vm_pages));
+	} else {
+		fputs("(task not readable on this kernel)\n", f);
+	}
+
+	fprintf(f, "  invoker  pid %u tid %u ", rec->invoker_pid, rec->invoker_tid);
+	text_comm(f, rec->invoker_comm, sizeof(rec->invoker_comm));
+	if (r->have_gfp)
+		fprintf(f, " gfp %s order %d%s\n", gfp_string(ctx, r, buf), rec->order,
+			rec->flags & KILL_GFP_FROM_RECLAIM ? " (of its last reclaim)" : "");
+	else
+		fputs(" gfp unknown\n", f);
+
+	if (r->have_memcg) {
+		unsigned long long max = rec->memcg_max_pages;
+
+		fprintf(f, "  memcg    %s  usage %llu kB of %llu kB (%llu%%)\n", r->memcg_path,
+			kb(ctx, rec->memcg_usage_pages), kb(ctx, max),
+			max ? rec->memcg_usage_pages * 100 / max : 0);
+	} else {
+		fputs("  memcg    none at its limit (global OOM)\n", f);
+	}
+	if (r->cgroup_path[0] && strcmp(r->cgroup_path, r->memcg_path))
+		fprintf(f, "  cgroup   %s (victim's)\n", r->cgroup_path);
+
+	for (i = first; i < n; i++) {
+		char sym[SYM_LEN];
+
+		ksyms__format(ctx->ksyms, rec->kstack[i], sym, sizeof(sym));
+		fprintf(f, "  %-8s %s\n", i > first ? "" : "stack", sym);
+	}
+	if (rec->kstack_len < 0)
+		fprintf(f, "  stack    unavailable (%d)\n", rec->kstack_len);
+	if (dropped)
+		fprintf(f, "  dropped  %llu records lost to a full ring buffer so far\n", dropped);
+	fputc('\n', f);
+}
+
+void output__kill(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
+		  const struct timespec *realtime, unsigned long long dropped)
+{
+	char time[64];
+
+	output__format_time(realtime, time, sizeof(time));
+	if (ctx->json)
+		output_kill_json(f, ctx, r, time, dropped);
+	else
+		output_kill_text(f, ctx, r, time, dropped);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Render decoded records for people (text blocks) or machines (JSON Lines). */
+#ifndef __OOMTRACE_OUTPUT_H
+#define __OOMTRACE_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+#include "report.h"
+
+struct ksyms;
+struct gfp_table;
+
+struct output_ctx {
+	bool json;
+	const struct ksyms *ksyms; /* NULL: stacks print as addresses */
+	const struct gfp_table *gfp;
+	unsigned long page_size;
+};
+
+/* Write one kill record; realtime is the wall-clock time of the kill. */
+void output__kill(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
+		  const struct timespec *realtime, unsigned long long dropped);
+/* "2026-11-21T23:51:02.123456Z" */
+int output__format_time(const struct timespec *ts, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A kill record decoded for output: the raw BPF record plus what user
+ * space derives from it (points, OOM domain, constraint, cgroup paths).
+ */
+#ifndef __OOMTRACE_REPORT_H
+#define __OOMTRACE_REPORT_H
+
+#include <stdbool.h>
+#include "oomtrace.h"
+#include "host.h"
+
+struct gfp_table;
+
+#define REPORT_PATH_LEN (OOMT_CG_DEPTH * OOMT_CG_NAME_LEN + 8)
+
+struct kill_report {
+	const struct oom_kill_record *rec;
+	bool have_points;
+	bool points_from_kernel; /* oom_control's chosen_points, not computed */
+	long points;
+	bool have_totalpages;
+	unsigned long totalpages;
+	const char *constraint; /* NULL when it cannot be told */
+	bool have_gfp;
+	unsigned int gfp_mask;
+	const char *gfp_source; /* oom_control, direct_reclaim, memcg_reclaim */
+	bool have_memcg;
+	char memcg_path[REPORT_PATH_LEN];  /* the memcg whose limit was hit */
+	char cgroup_path[REPORT_PATH_LEN]; /* the victim's memcg */
+};
+
+void report__build(struct kill_report *r, const struct oom_kill_record *rec,
+		   const struct host_info *host, const struct gfp_table *gfp);
+const char *report__hook_name(unsigned int hook);
+const char *report__constraint_name(unsigned int constraint);
+
+#endif

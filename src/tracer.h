@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The live session: BPF attached, ring buffer polled, records written. */
+#ifndef __OOMTRACE_TRACER_H
+#define __OOMTRACE_TRACER_H
+
+#include <signal.h>
+#include <stdio.h>
+#include "options.h"
+
+struct tracer;
+
+/* Load symbols, pick hooks, load and attach.  NULL with errno on failure. */
+struct tracer *tracer__new(const struct options *opts);
+/* One line for the ready message: what the records stand on. */
+const char *tracer__hooks(const struct tracer *t);
+/* Poll until *stop is set or stdout goes away; returns an enum exit_code. */
+int tracer__run(struct tracer *t, volatile sig_atomic_t *stop);
+/* Totals on stderr: kills seen, records dropped. */
+void tracer__summary(const struct tracer *t, FILE *f);
+void tracer__free(struct tracer *t);
+
+#endif
