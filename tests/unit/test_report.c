@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include "gfp.h"
+#include "report.h"
+
+static const struct host_info host = {
+	.page_size = 4096,
+	.totalram_pages = 6000000,
+	.total_swap_pages = 0,
+	.single_node = 1,
+};
+
+/* What the tracepoint tier sent for a 64 MiB v1 memcg OOM on this host. */
+static void tracepoint_memcg_record(struct oom_kill_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->type = RECORD_OOM_KILL;
+	rec->hook = HOOK_TRACEPOINT;
+	rec->constraint = OOMT_CONSTRAINT_MEMCG;
+	rec->flags = KILL_HAVE_VICTIM | KILL_HAVE_MEMCG | KILL_HAVE_GFP | KILL_GFP_FROM_RECLAIM |
+		     KILL_GFP_FROM_MEMCG;
+	rec->gfp_mask = 0x100cca;
+	rec->anon_pages = 16320;
+	rec->file_pages = 346;
+	rec->pgtables_bytes = 180224;
+	rec->memcg_usage_pages = rec->memcg_max_pages = 16384;
+	rec->memcg_swap_max_pages = 0x7ffffffffffff;
+	rec->memcg_is_v1 = 1;
+	rec->memcg_level = 0;
+	rec->cg_depth = 4;
+	strcpy(rec->cg_names[0], "oomt-manual");
+	strcpy(rec->cg_names[1], "eece8d3b");
+	strcpy(rec->cg_names[2], "process_api");
+	strcpy(rec->cg_names[3], "/");
+}
+
+static void memcg_kill_matches_kernel_report(void **state)
+{
+	struct gfp_table *gfp = gfp_table__classic();
+	struct oom_kill_record rec;
+	struct kill_report r;
+
+	tracepoint_memcg_record(&rec);
+	report__build(&r, &rec, &host, gfp);
+	/* the kernel's log for this kill: rss 16666, pgtables_bytes 180224 */
+	assert_true(r.have_points);
+	assert_false(r.points_from_kernel);
+	assert_int_equal(r.points, 16666 + 44);
+	assert_int_equal(r.totalpages, 16384);
+	assert_string_equal(r.constraint, "MEMCG");
+	assert_string_equal(r.memcg_path, "/process_api/eece8d3b/oomt-manual");
+	assert_string_equal(r.cgroup_path, "/process_api/eece8d3b/oomt-manual");
+	/* ... and gfp_mask=0xcc0(GFP_KERNEL) */
+	assert_string_equal(r.gfp_source, "memcg_reclaim");
+	assert_int_equal(r.gfp_mask, 0xcc0);
+	gfp_table__free(gfp);
+}
+
+static void oom_control_wins_when_present(void **state)
+{
+	struct gfp_table *gfp = gfp_table__classic();
+	struct oom_kill_record rec;
+	struct kill_report r;
+
+	tracepoint_memcg_record(&rec);
+	rec.hook = HOOK_FENTRY;
+	rec.flags = KILL_HAVE_VICTIM | KILL_HAVE_MEMCG | KILL_HAVE_GFP | KILL_HAVE_OC;
+	rec.chosen_points = 16711;
+	rec.totalpages = 16384;
+	rec.gfp_mask = 0xcc0;
+	rec.memcg_level = 1; /* the parent's limit was hit */
+	report__build(&r, &rec, &host, gfp);
+	assert_true(r.points_from_kernel);
+	assert_int_equal(r.points, 16711);
+	assert_string_equal(r.gfp_source, "oom_control");
+	assert_string_equal(r.memcg_path, "/process_api/eece8d3b");
+	assert_string_equal(r.cgroup_path, "/process_api/eece8d3b/oomt-manual");
+	gfp_table__free(gfp);
+}
+
+static void global_oom_domain_depends_on_nodes(void **state)
+{
+	struct gfp_table *gfp = gfp_table__classic();
+	struct host_info numa = host;
+	struct oom_kill_record rec;
+	struct kill_report r;
+
+	tracepoint_memcg_record(&rec);
+	rec.flags = KILL_HAVE_VICTIM | KILL_HAVE_GFP | KILL_GFP_FROM_RECLAIM;
+	rec.constraint = OOMT_CONSTRAINT_UNKNOWN;
+	rec.oom_score_adj = 100;
+	report__build(&r, &rec, &host, gfp);
+	assert_false(r.have_memcg);
+	assert_string_equal(r.constraint, "NONE");
+	assert_string_equal(r.gfp_source, "direct_reclaim");
+	assert_int_equal(r.gfp_mask, 0x100cca);
+	assert_int_equal(r.totalpages, 6000000);
+	assert_int_equal(r.points, 16710 + 100 * 6000);
+
+	/* with several nodes a cpuset or mempolicy may have constrained it */
+	numa.single_node = 0;
+	report__build(&r, &rec, &numa, gfp);
+	assert_null(r.constraint);
+	assert_false(r.have_totalpages);
+	assert_false(r.have_points);
+	gfp_table__free(gfp);
+}
+
+static void victim_unreadable_has_no_points(void **state)
+{
+	struct gfp_table *gfp = gfp_table__classic();
+	struct oom_kill_record rec;
+	struct kill_report r;
+
+	tracepoint_memcg_record(&rec);
+	rec.flags = 0;
+	rec.cg_depth = 0;
+	report__build(&r, &rec, &host, gfp);
+	assert_false(r.have_points);
+	assert_false(r.have_gfp);
+	assert_false(r.have_memcg);
+	assert_string_equal(r.cgroup_path, "");
+	gfp_table__free(gfp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(memcg_kill_matches_kernel_report),
+		cmocka_unit_test(oom_control_wins_when_present),
+		cmocka_unit_test(global_oom_domain_depends_on_nodes),
+		cmocka_unit_test(victim_unreadable_has_no_points),
+	};
+
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
