@@ -65,6 +65,18 @@ struct {
 	__type(value, struct reclaim_req);
 } last_reclaim SEC(".maps");
 
+/*
+ * The task each thread last sent SIGKILL to.  __oom_kill_process() sends
+ * it just before mark_oom_victim(): on kernels whose mark_victim passes
+ * only a pid, this is how the tracepoint tier finds the victim's task.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} sigkill_target SEC(".maps");
+
 static __always_inline __u32 current_tid(void)
 {
 	return (__u32)bpf_get_current_pid_tgid();
@@ -146,6 +158,34 @@ int BPF_PROG(direct_reclaim_begin, int order, gfp_t gfp)
 {
 	note_reclaim(order, gfp, false);
 	return 0;
+}
+
+#define SIGKILL 9
+
+SEC("raw_tp/signal_generate")
+int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task)
+{
+	__u32 tid;
+	__u64 t = (__u64)task;
+
+	if (sig != SIGKILL)
+		return 0;
+	tid = current_tid();
+	bpf_map_update_elem(&sigkill_target, &tid, &t, BPF_ANY);
+	return 0;
+}
+
+/* The victim the pid names, if this thread just sent it SIGKILL. */
+static __always_inline struct task_struct *sigkilled_task(__u32 tid, __u32 victim_tid)
+{
+	struct task_struct *t;
+	__u64 *p = bpf_map_lookup_elem(&sigkill_target, &tid);
+
+	if (!p)
+		return NULL;
+	t = (struct task_struct *)*p;
+	bpf_map_delete_elem(&sigkill_target, &tid);
+	return BPF_CORE_READ(t, pid) == victim_tid ? t : NULL;
 }
 
 /* ---- the record ---- */
@@ -295,6 +335,8 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	fill_request(rec, oc);
 	if (!victim && oc)
 		victim = oc->chosen;
+	else if (!victim)
+		victim = sigkilled_task(tid, victim_tid);
 	if (victim) {
 		fill_victim(rec, victim);
 		walk_memcgs(rec, task_memcg(victim), oc);

@@ -91,7 +91,26 @@ static bool plan_wanted(const struct plan *p, int forced)
 	return forced < 0 || p->oc_hook == forced;
 }
 
-static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p)
+/*
+ * Kernels before the 6.9 mark_victim layout pass only a pid; see
+ * core_fixes.bpf.h.  The same test, on the BTF, in user space.
+ */
+static bool mark_victim_passes_pid(const struct btf *vmlinux)
+{
+	int id = btf__find_by_name_kind(vmlinux, "trace_event_raw_mark_victim", BTF_KIND_STRUCT);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(vmlinux, id) : NULL;
+	const struct btf_member *m;
+	int i;
+
+	if (!t)
+		return true;
+	for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(vmlinux, m->name_off), "total_vm"))
+			return false;
+	return true;
+}
+
+static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p, bool pid_only)
 {
 	bool fentry = p->oc_hook == HOOK_FENTRY, kprobe = p->oc_hook == HOOK_KPROBE;
 	bool tp_only = p->oc_hook == HOOK_TRACEPOINT;
@@ -103,11 +122,13 @@ static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p)
 	/* gfp/order from reclaim only matter when oom_control is out of reach */
 	bpf_program__set_autoload(skel->progs.memcg_reclaim_begin, tp_only);
 	bpf_program__set_autoload(skel->progs.direct_reclaim_begin, tp_only);
+	/* without oom_control or a task from mark_victim: the SIGKILL's target */
+	bpf_program__set_autoload(skel->progs.signal_generate, tp_only && pid_only);
 	bpf_program__set_autoload(skel->progs.tp_btf_mark_victim, p->tp_btf);
 	bpf_program__set_autoload(skel->progs.raw_tp_mark_victim, !p->tp_btf);
 }
 
-static struct oomtrace_bpf *try_plan(const struct plan *p, struct attach_choice *c)
+static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only, struct attach_choice *c)
 {
 	struct oomtrace_bpf *skel = oomtrace_bpf__open();
 	const char *step = "open";
@@ -117,7 +138,7 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, struct attach_choice 
 		err = -errno;
 		goto fail;
 	}
-	set_autoload(skel, p);
+	set_autoload(skel, p, pid_only);
 	step = "load";
 	err = oomtrace_bpf__load(skel);
 	if (!err) {
@@ -175,7 +196,7 @@ struct oomtrace_bpf *attach__best(const struct btf *vmlinux, const struct ksyms 
 			err = -EOPNOTSUPP;
 			continue;
 		}
-		skel = try_plan(p, c);
+		skel = try_plan(p, mark_victim_passes_pid(vmlinux), c);
 		if (skel) {
 			c->oc_hook = p->oc_hook;
 			c->victim_prog = p->tp_btf ? "tp_btf" : "raw_tp";
