@@ -32,7 +32,8 @@ rec() { jq -c "select(.victim.pid == $FIRST)" "$WORK/json.out" | head -1; }
 R=$(rec)
 echo "$R" | jq . | diag
 is() { # is DESC JQ-EXPR: the record satisfies the expression
-	echo "$R" | jq -e "$2" >/dev/null
+	# jq -e succeeds on empty input: a missing record must fail
+	[ -n "$R" ] && echo "$R" | jq -e "$2" >/dev/null
 	ok $? "$1"
 }
 is "type is oom_kill" '.type == "oom_kill"'
@@ -109,7 +110,7 @@ THIRD=$TRIGGER_PID
 for _ in $(seq 50); do [ -s "$WORK/pipe.rc" ] && break; sleep 0.1; done
 [ -s "$WORK/pipe.rc" ] || pkill -INT -f "^$OOMTRACE --json$" 2>/dev/null
 wait "$PIPE_JOB"
-jq -e ".victim.pid == $THIRD" "$WORK/pipe.out" >/dev/null
+[ -s "$WORK/pipe.out" ] && jq -e ".victim.pid == $THIRD" "$WORK/pipe.out" >/dev/null
 ok $? "| head -1 got the third kill's record"
 ok "$(cat "$WORK/pipe.rc" 2>/dev/null || echo 1)" "oomtrace exits 0 when head closes the pipe"
 
