@@ -40,7 +40,7 @@ LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all clean test unit-tests tools static
+.PHONY: all clean test unit-tests tools static vmtest vm-artifacts
 .DELETE_ON_ERROR:
 
 all: oomtrace tools
@@ -85,7 +85,21 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 
 unit-tests: $(UNIT_TESTS)
 
-test: all unit-tests
+# the guest of the kernel matrix runs static binaries only
+$(OUTPUT)/oom-trigger-static: tools/oom-trigger.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -O0 -static $< -o $@
+
+$(OUTPUT)/prog-ids: tools/vm/prog-ids.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -static $< $(STATIC_LIBS) -o $@
+
+vm-artifacts: oomtrace-static $(OUTPUT)/oom-trigger-static $(OUTPUT)/prog-ids
+
+vmtest: vm-artifacts
+	$(Q)prove -v tests/vm/matrix.t
+
+test: all unit-tests vm-artifacts
 	$(Q)tests/run
 
 clean:

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Host-side checks of what a guest of the kernel matrix recorded
+# (tools/vm/guest-init.sh streams it on its second serial port).
+# Needs lib.sh's ok/diag.
+
+TIERS="fentry kprobe tracepoint"
+
+# extract DIR NAME: the block the guest dumped as NAME
+extract() {
+	awk -v n="$2" '$0 == "@@ END " n {p = 0} p {print} $0 == "@@ BEGIN " n {p = 1}' "$1/results.txt" | tr -d '\r'
+}
+kv() { awk -v k="$2" '$1 == "@@" && $2 == "KV" && $3 == k {print $4}' "$1/results.txt" | tr -d '\r'; }
+
+# vm_rec FILE PID: the record whose victim is PID (empty if none; note that
+# jq -e succeeds on empty input, so callers test for emptiness first)
+vm_rec() { jq -c "select(.victim.pid == $2)" "$1" 2>/dev/null | head -1; }
+
+check_tier() { # check_tier NAME DIR TIER
+	local name=$1 dir=$2 tier=$3 json=$2/$3.json m g
+	local mpid gpid
+	mpid=$(kv "$dir" memcg_pid) gpid=$(kv "$dir" global_pid)
+	extract "$dir" "$tier.json" >"$json"
+	ok $(($(kv "$dir" "ready.$tier") != 1)) "[$name] $tier: attaches and says Tracing"
+	[ "$(kv "$dir" "ready.$tier")" = 1 ] || extract "$dir" "$tier.err" | diag
+
+	m=$(vm_rec "$json" "$mpid")
+	[ -n "$m" ] && echo "$m" | jq -e --arg tier "$tier" '
+		.hook == $tier and .victim.comm == "oom-trigger" and .memcg.path == "/oomt-vm"
+		and .constraint == "MEMCG" and .memcg.cgroup_version == 2
+		and any(.kstack[]; startswith("out_of_memory+"))
+		and .gfp_mask != null and .order != null and .victim.points > 0' >/dev/null
+	ok $? "[$name] $tier: memcg OOM record (pid $mpid, /oomt-vm, MEMCG, stack, gfp, points)"
+	[ -n "$m" ] && echo "$m" | jq -c '{hook,constraint,gfp_mask,order,points:.victim.points,memcg:.memcg.path,top:.kstack[0]}' | diag
+
+	g=$(vm_rec "$json" "$gpid")
+	[ -n "$g" ] && echo "$g" | jq -e --arg tier "$tier" '
+		.hook == $tier and .constraint == "NONE" and .memcg == null
+		and any(.kstack[]; startswith("out_of_memory+"))
+		and any(.kstack[]; test("^__alloc_pages"))
+		and .victim.points > 0' >/dev/null
+	ok $? "[$name] $tier: global OOM record (pid $gpid, NONE, no memcg, stack from the page allocator)"
+	[ -n "$g" ] && echo "$g" | jq -c '{hook,constraint,gfp_mask,order,points:.victim.points,totalpages}' | diag
+
+	ok $(($(kv "$dir" "exit.$tier") != 0)) "[$name] $tier: exits 0 on SIGINT"
+}
+
+# same_kill NAME DIR PID WHAT: the tracepoint tier agrees with fentry's oom_control
+same_kill() {
+	local name=$1 dir=$2 pid=$3 what=$4 f t
+	f=$(vm_rec "$dir/fentry.json" "$pid")
+	t=$(vm_rec "$dir/tracepoint.json" "$pid")
+	jq -e -n --argjson f "${f:-null}" --argjson t "${t:-null}" '
+		$f != null and $t != null and $f.victim.points > 0
+		and (($t.victim.points - $f.victim.points) | fabs) <= $f.victim.points / 100' >/dev/null
+	ok $? "[$name] $what: tracepoint points within 1% of fentry's chosen_points ($(jq -n -r --argjson f "${f:-null}" --argjson t "${t:-null}" '"\($t.victim.points) vs \($f.victim.points)"'))"
+	jq -e -n --argjson f "${f:-null}" --argjson t "${t:-null}" '
+		$f != null and $t != null and $t.gfp_mask == $f.gfp_mask and $t.order == $f.order
+		and $t.totalpages == $f.totalpages and $t.memcg == $f.memcg' >/dev/null
+	ok $? "[$name] $what: tracepoint gfp, order, totalpages and memcg equal fentry's"
+}
+
+check_guest() { # check_guest NAME DIR
+	local name=$1 dir=$2 tier
+	grep -q '^@@ DONE' "$dir/results.txt" 2>/dev/null
+	ok $? "[$name] guest ran to the end (qemu rc $(cat "$dir/qemu.rc"))"
+	if ! grep -q '^@@ DONE' "$dir/results.txt" 2>/dev/null; then
+		tail -30 "$dir/console.log" | diag
+		return
+	fi
+	echo "kernel $(kv "$dir" kernel)" | diag
+	ok $(($(kv "$dir" memcg_rc) != 137)) "[$name] memcg trigger was SIGKILLed"
+	ok $(($(kv "$dir" global_rc) != 137)) "[$name] global trigger was SIGKILLed"
+	for tier in $TIERS; do
+		check_tier "$name" "$dir" "$tier"
+	done
+	same_kill "$name" "$dir" "$(kv "$dir" memcg_pid)" "memcg OOM"
+	same_kill "$name" "$dir" "$(kv "$dir" global_pid)" "global OOM"
+	extract "$dir" ids.before >"$dir/ids.before"
+	extract "$dir" ids.held >"$dir/ids.held"
+	extract "$dir" ids.after >"$dir/ids.after"
+	[ -s "$dir/ids.held" ] && cmp -s "$dir/ids.before" "$dir/ids.after"
+	ok $? "[$name] every BPF program is gone after oomtrace exits"
+}
