@@ -15,9 +15,12 @@ kv() { awk -v k="$2" '$1 == "@@" && $2 == "KV" && $3 == k {print $4}' "$1/result
 # jq -e succeeds on empty input, so callers test for emptiness first)
 vm_rec() { jq -c "select(.victim.pid == $2)" "$1" 2>/dev/null | head -1; }
 
+# "fentry pass, kprobe pass, tracepoint FAIL" for the summary
+TIER_RESULTS=""
+
 check_tier() { # check_tier NAME DIR TIER
 	local name=$1 dir=$2 tier=$3 json=$2/$3.json m g
-	local mpid gpid
+	local mpid gpid failed=$T_FAILED
 	mpid=$(kv "$dir" memcg_pid) gpid=$(kv "$dir" global_pid)
 	extract "$dir" "$tier.json" >"$json"
 	ok $(($(kv "$dir" "ready.$tier") != 1)) "[$name] $tier: attaches and says Tracing"
@@ -42,6 +45,8 @@ check_tier() { # check_tier NAME DIR TIER
 	[ -n "$g" ] && echo "$g" | jq -c '{hook,constraint,gfp_mask,order,points:.victim.points,totalpages}' | diag
 
 	ok $(($(kv "$dir" "exit.$tier") != 0)) "[$name] $tier: exits 0 on SIGINT"
+	[ "$T_FAILED" -eq "$failed" ] && failed=pass || failed=FAIL
+	TIER_RESULTS="${TIER_RESULTS:+$TIER_RESULTS, }$tier $failed"
 }
 
 # same_kill NAME DIR PID WHAT: the tracepoint tier agrees with fentry's oom_control
@@ -61,6 +66,7 @@ same_kill() {
 
 check_guest() { # check_guest NAME DIR
 	local name=$1 dir=$2 tier
+	TIER_RESULTS=""
 	grep -q '^@@ DONE' "$dir/results.txt" 2>/dev/null
 	ok $? "[$name] guest ran to the end (qemu rc $(cat "$dir/qemu.rc"))"
 	if ! grep -q '^@@ DONE' "$dir/results.txt" 2>/dev/null; then

@@ -38,10 +38,10 @@ while read -r name vmlinuz; do
 	check_guest "$name" "$dir"
 	secs=$(($(date +%s) - t0))
 	if [ "$T_FAILED" -eq "$before" ]; then
-		echo "$name: pass (${secs}s)" >>"$SUMMARY"
+		echo "$name: pass (${secs}s; $TIER_RESULTS)" >>"$SUMMARY"
 		rm -f "$dir/console.log"
 	else
-		echo "$name: FAIL (${secs}s; guest console kept in $dir/console.log)" >>"$SUMMARY"
+		echo "$name: FAIL (${secs}s; ${TIER_RESULTS:-guest did not finish}; console kept in $dir/console.log)" >>"$SUMMARY"
 	fi
 done <<<"$KERNELS"
 
