@@ -24,7 +24,7 @@ CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initial
 CPPFLAGS += -I$(OUTPUT) -Isrc -Ibpf -DOOMTRACE_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-I$(VMLINUX_DIR) -Ibpf
-LIBS := -lbpf -lelf -lz
+LIBS := -lbpf -lelf -lz -lm
 # Debian's static libelf needs zstd
 STATIC_LIBS := $(LIBS) -lzstd
 
@@ -58,11 +58,17 @@ oomtrace-static: $(OUTPUT)/main.o $(LIB_OBJS)
 $(OUTPUT) $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/oomtrace.bpf.o: bpf/oomtrace.bpf.c bpf/oomtrace.h bpf/core_fixes.bpf.h $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
+# one BPF object per concern, linked into one for the skeleton
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.bpf.tmp.o,$(BPF_SRCS))
+
+$(OUTPUT)/%.bpf.tmp.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(VMLINUX_DIR)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(@:.o=.tmp.o)
-	$(Q)$(BPFTOOL) gen object $@ $(@:.o=.tmp.o)
-	$(Q)rm -f $(@:.o=.tmp.o)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/oomtrace.bpf.o: $(BPF_OBJS)
+	$(call msg,BPF-LINK,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
 
 $(OUTPUT)/oomtrace.skel.h: $(OUTPUT)/oomtrace.bpf.o
 	$(call msg,GEN-SKEL,$@)

@@ -18,6 +18,8 @@
 
 enum record_type {
 	RECORD_OOM_KILL = 1,
+	RECORD_RECLAIM_STALL = 2,
+	RECORD_OOM_REAPED = 3,
 };
 
 /* What produced the oom_control part of a record; see attach.c. */
@@ -45,6 +47,71 @@ enum kill_flags {
 	KILL_CG_TRUNCATED = 1 << 4,	/* deeper than OOMT_CG_DEPTH levels */
 	KILL_GFP_FROM_RECLAIM = 1 << 5, /* gfp/order from the last reclaim */
 	KILL_GFP_FROM_MEMCG = 1 << 6,	/* ... and that was memcg reclaim */
+};
+
+enum reclaim_kind {
+	RECLAIM_DIRECT = 1 << 0, /* page allocator, try_to_free_pages() */
+	RECLAIM_MEMCG = 1 << 1,	 /* memcg limit, try_to_free_mem_cgroup_pages() */
+};
+
+/* Why an episode was closed and streamed. */
+enum episode_end {
+	EPISODE_IDLE = 1,     /* no pass for the idle gap (closed by the next pass or user space) */
+	EPISODE_MAX_AGE = 2,  /* reclaiming for longer than the longest episode */
+	EPISODE_OOM_KILL = 3, /* the task invoked the OOM killer */
+	EPISODE_EXIT = 4,     /* the task exited */
+};
+
+/*
+ * One task's reclaim effort: consecutive reclaim passes with less than the
+ * idle gap between them.  Aggregated in the kernel, streamed when closed.
+ */
+struct reclaim_episode {
+	__u64 first_ns;	    /* begin of the first pass */
+	__u64 last_end_ns;  /* end of the last finished pass */
+	__u64 begin_ns;	    /* begin of the pass in progress, 0 between passes */
+	__u64 stall_ns;	    /* time inside passes */
+	__u64 scanned;	    /* pages scanned on the inactive LRUs */
+	__u64 reclaimed;    /* pages the passes reported reclaimed */
+	__u64 memcg_id;	    /* the task's memcg, as a cgroup id */
+	__u64 kswapd_wakes; /* kswapd wakeups on all nodes when it began */
+	__u32 passes;
+	__u32 kinds;	/* enum reclaim_kind bits */
+	__u32 gfp_mask; /* of the latest pass */
+	__s32 order;
+	__u32 pid;
+	__u32 tid;
+	char comm[OOMT_COMM_LEN];
+	__s32 kstack_len; /* of the first pass; 0 when not captured */
+	__u32 last_kind;  /* enum reclaim_kind of the latest pass */
+	__u64 kstack[OOMT_MAX_STACK];
+};
+
+struct reclaim_stall_record {
+	enum record_type type;
+	__u32 end; /* enum episode_end */
+	struct reclaim_episode ep;
+};
+
+enum reaper_state {
+	REAPER_NONE = 0, /* the victim exited before the oom_reaper acted */
+	REAPER_STARTED = 1,
+	REAPER_FINISHED = 2,
+	REAPER_SKIPPED = 3,
+};
+
+/* What happened to a victim after the kill: streamed at its exit. */
+struct oom_reaped_record {
+	enum record_type type;
+	__u32 reaper; /* enum reaper_state */
+	__u64 event_id;
+	__u64 kill_ns;
+	__u64 reap_start_ns;
+	__u64 reap_end_ns;
+	__u64 exit_ns;
+	__u32 victim_pid;
+	__u32 victim_tid;
+	char victim_comm[OOMT_COMM_LEN];
 };
 
 struct oom_kill_record {
@@ -86,6 +153,14 @@ struct oom_kill_record {
 	__u32 memcg_level;
 	__u32 cg_depth;	  /* names filled in cg_names, leaf first */
 	__s32 kstack_len; /* bytes from bpf_get_stack(), or -errno */
+
+	/* all records of one OOM (memory.oom.group kills) share it */
+	__u64 event_id;
+	__u64 memcg_id;	    /* cgroup id of the OOM memcg, with KILL_HAVE_MEMCG */
+	__u64 kswapd_wakes; /* kswapd wakeups on all nodes at the kill */
+	__u32 have_episode; /* episode holds the invoker's reclaim story */
+	__u32 pad;
+	struct reclaim_episode episode;
 
 	__u64 kstack[OOMT_MAX_STACK];
 	char cg_names[OOMT_CG_DEPTH][OOMT_CG_NAME_LEN];

@@ -6,13 +6,12 @@
  * first stashes its oom_control so the record carries the kernel's own
  * points, totalpages, constraint, gfp and memcg; otherwise they are derived
  * here (memcg) and in user space (points), and gfp/order come from the
- * invoker's last reclaim pass.
+ * invoker's last reclaim pass.  The invoker's reclaim episode
+ * (reclaim.bpf.c) joins the record; the victim is handed to reaper.bpf.c.
  */
-#include <vmlinux.h>
-#include <bpf/bpf_helpers.h>
+#define OOMT_DEFINE_MAPS /* this file defines the shared maps */
+#include "oomtrace.bpf.h"
 #include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
-#include "oomtrace.h"
 #include "core_fixes.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -22,15 +21,13 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* try_charge_memcg() charges in batches of this many pages */
 #define MEMCG_CHARGE_BATCH 64
 
-/* records lost to a full ring buffer; user space reports it */
-__u64 dropped = 0;
+/* marks by one invoker this close together, with no reclaim between, are one OOM */
+#define SAME_EVENT_NS 1000000000ULL
 
 const volatile struct oom_kill_record zero_record = {};
 
-struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
-} events SEC(".maps");
+/* the last OOM event id handed out */
+__u64 last_event_id = 0;
 
 /* oom_control as oom_kill_process() saw it, per invoking thread */
 struct oc_snapshot {
@@ -42,6 +39,7 @@ struct oc_snapshot {
 	__s32 order;
 	__u32 constraint;
 	__u32 hook;
+	__u64 event_id;
 };
 
 struct {
@@ -51,19 +49,25 @@ struct {
 	__type(value, struct oc_snapshot);
 } oom_ctx SEC(".maps");
 
-/* the gfp mask and order of each thread's most recent reclaim pass */
-struct reclaim_req {
-	__u32 gfp_mask;
-	__s32 order;
-	__u32 memcg; /* memcg reclaim, whose gfp the kernel rewrites */
+/*
+ * Each invoker's latest OOM event, with the reclaim story that led to it:
+ * a memory.oom.group kill marks several victims, and every record of the
+ * event carries the same story and event id.
+ */
+struct kill_event {
+	__u64 event_id;
+	__u64 ns;
+	__u32 have_episode;
+	__u32 pad;
+	struct reclaim_episode episode;
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
+	__uint(max_entries, 1024);
 	__type(key, __u32);
-	__type(value, struct reclaim_req);
-} last_reclaim SEC(".maps");
+	__type(value, struct kill_event);
+} kill_events SEC(".maps");
 
 /*
  * The task each thread last sent SIGKILL to.  __oom_kill_process() sends
@@ -76,11 +80,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } sigkill_target SEC(".maps");
-
-static __always_inline __u32 current_tid(void)
-{
-	return (__u32)bpf_get_current_pid_tgid();
-}
 
 /* ---- oom_control capture (fentry or kprobe tier) ---- */
 
@@ -95,6 +94,7 @@ static __always_inline void stash_oc(struct oom_control *oc, __u32 hook)
 		.order = BPF_CORE_READ(oc, order),
 		.constraint = BPF_CORE_READ(oc, constraint),
 		.hook = hook,
+		.event_id = __sync_fetch_and_add(&last_event_id, 1) + 1,
 	};
 	__u32 tid = current_tid();
 
@@ -136,30 +136,6 @@ int BPF_KRETPROBE(kretprobe_oom_kill_process)
 	return 0;
 }
 
-/* ---- gfp/order of the invoker's reclaim (tracepoint tier) ---- */
-
-static __always_inline void note_reclaim(int order, gfp_t gfp, bool memcg)
-{
-	struct reclaim_req r = { .gfp_mask = gfp, .order = order, .memcg = memcg };
-	__u32 tid = current_tid();
-
-	bpf_map_update_elem(&last_reclaim, &tid, &r, BPF_ANY);
-}
-
-SEC("raw_tp/mm_vmscan_memcg_reclaim_begin")
-int BPF_PROG(memcg_reclaim_begin, int order, gfp_t gfp)
-{
-	note_reclaim(order, gfp, true);
-	return 0;
-}
-
-SEC("raw_tp/mm_vmscan_direct_reclaim_begin")
-int BPF_PROG(direct_reclaim_begin, int order, gfp_t gfp)
-{
-	note_reclaim(order, gfp, false);
-	return 0;
-}
-
 #define SIGKILL 9
 
 SEC("raw_tp/signal_generate")
@@ -190,24 +166,6 @@ static __always_inline struct task_struct *sigkilled_task(__u32 tid, __u32 victi
 
 /* ---- the record ---- */
 
-static __always_inline struct mem_cgroup *css_memcg(struct cgroup_subsys_state *css)
-{
-	/* css is the first member of struct mem_cgroup; keep CO-RE honest */
-	return css ? (void *)css - bpf_core_field_offset(struct mem_cgroup, css) : NULL;
-}
-
-static __always_inline struct mem_cgroup *task_memcg(struct task_struct *t)
-{
-	int id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
-	struct css_set *cset = BPF_CORE_READ(t, cgroups);
-	struct cgroup_subsys_state *css = NULL;
-
-	if (id < 0 || id >= 16)
-		return NULL;
-	bpf_probe_read_kernel(&css, sizeof(css), &cset->subsys[id]);
-	return css_memcg(css);
-}
-
 static __always_inline void fill_memcg_state(struct oom_kill_record *rec, struct mem_cgroup *m,
 					     __u32 level)
 {
@@ -218,6 +176,7 @@ static __always_inline void fill_memcg_state(struct oom_kill_record *rec, struct
 	/* the default (v2) hierarchy is hierarchy 0, as /proc/PID/cgroup shows */
 	rec->memcg_is_v1 = BPF_CORE_READ(m, css.cgroup, root, hierarchy_id) != 0;
 	rec->memcg_level = level;
+	rec->memcg_id = memcg_id(m);
 	rec->flags |= KILL_HAVE_MEMCG;
 }
 
@@ -282,9 +241,6 @@ static __always_inline void fill_victim(struct oom_kill_record *rec, struct task
 
 static __always_inline void fill_request(struct oom_kill_record *rec, struct oc_snapshot *oc)
 {
-	struct reclaim_req *r;
-	__u32 tid = rec->invoker_tid;
-
 	if (oc) {
 		rec->hook = oc->hook;
 		rec->chosen_points = oc->chosen_points;
@@ -297,14 +253,73 @@ static __always_inline void fill_request(struct oom_kill_record *rec, struct oc_
 	}
 	rec->hook = HOOK_TRACEPOINT;
 	rec->constraint = OOMT_CONSTRAINT_UNKNOWN;
-	r = bpf_map_lookup_elem(&last_reclaim, &tid);
-	if (r) {
-		rec->gfp_mask = r->gfp_mask;
-		rec->order = r->order;
+	if (rec->have_episode) {
+		rec->gfp_mask = rec->episode.gfp_mask;
+		rec->order = rec->episode.order;
 		rec->flags |= KILL_HAVE_GFP | KILL_GFP_FROM_RECLAIM;
-		if (r->memcg)
+		if (rec->episode.last_kind == RECLAIM_MEMCG)
 			rec->flags |= KILL_GFP_FROM_MEMCG;
 	}
+}
+
+static const struct kill_event zero_kill_event;
+
+static __always_inline void remember_event(__u32 tid, struct oom_kill_record *rec)
+{
+	struct kill_event *ke;
+
+	if (bpf_map_update_elem(&kill_events, &tid, &zero_kill_event, BPF_ANY))
+		return;
+	ke = bpf_map_lookup_elem(&kill_events, &tid);
+	if (!ke)
+		return;
+	ke->event_id = rec->event_id;
+	ke->ns = rec->ktime_ns;
+	ke->have_episode = rec->have_episode;
+	bpf_probe_read_kernel(&ke->episode, sizeof(ke->episode), &rec->episode);
+}
+
+/*
+ * The invoker's reclaim episode joins the record and closes.  A further
+ * mark by the same invoker with no reclaim since is another victim of the
+ * same OOM (memory.oom.group): same event id, same story.
+ */
+static __always_inline void join_reclaim(struct oom_kill_record *rec, struct oc_snapshot *oc)
+{
+	__u32 tid = rec->invoker_tid;
+	struct reclaim_episode *ep = bpf_map_lookup_elem(&episodes, &tid);
+	struct kill_event *ke = bpf_map_lookup_elem(&kill_events, &tid);
+
+	rec->kswapd_wakes = kswapd_wakes;
+	if (!ep && ke && rec->ktime_ns - ke->ns < SAME_EVENT_NS &&
+	    (!oc || oc->event_id == ke->event_id)) {
+		rec->event_id = ke->event_id;
+		rec->have_episode = ke->have_episode;
+		bpf_probe_read_kernel(&rec->episode, sizeof(rec->episode), &ke->episode);
+		ke->ns = rec->ktime_ns;
+		return;
+	}
+	rec->event_id = oc ? oc->event_id : __sync_fetch_and_add(&last_event_id, 1) + 1;
+	if (ep) {
+		bpf_probe_read_kernel(&rec->episode, sizeof(rec->episode), ep);
+		rec->have_episode = 1;
+		close_episode(tid, ep, EPISODE_OOM_KILL);
+	}
+	remember_event(tid, rec);
+}
+
+/* Hand the victim to reaper.bpf.c, which reports its exit. */
+static __always_inline void track_victim(struct oom_kill_record *rec)
+{
+	struct victim_state v = {
+		.event_id = rec->event_id,
+		.kill_ns = rec->ktime_ns,
+		.pid = rec->victim_pid,
+	};
+	__u32 tid = rec->victim_tid;
+
+	__builtin_memcpy(v.comm, rec->victim_comm, sizeof(v.comm));
+	bpf_map_update_elem(&victims, &tid, &v, BPF_ANY);
 }
 
 /*
@@ -320,7 +335,7 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
-		__sync_fetch_and_add(&dropped, 1);
+		count_drop();
 		return 0;
 	}
 	/* too large for an inline memset: copy from a zeroed global instead */
@@ -332,6 +347,7 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	bpf_get_current_comm(&rec->invoker_comm, sizeof(rec->invoker_comm));
 
 	oc = bpf_map_lookup_elem(&oom_ctx, &tid);
+	join_reclaim(rec, oc);
 	fill_request(rec, oc);
 	if (!victim && oc)
 		victim = oc->chosen;
@@ -343,6 +359,7 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	}
 	if (victim_tid)
 		rec->victim_tid = victim_tid; /* the thread the kernel marked */
+	track_victim(rec);
 	if ((rec->flags & KILL_HAVE_MEMCG) && rec->constraint == OOMT_CONSTRAINT_UNKNOWN)
 		rec->constraint = OOMT_CONSTRAINT_MEMCG;
 

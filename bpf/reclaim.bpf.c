@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The reclaim path: how reclaim struggled before a kill, and stalls that
+ * have not (yet) ended in one.  Each task's reclaim passes (direct and memcg)
+ * are folded into one episode in the kernel: no record per pass, no string
+ * work on these hot tracepoints.  An episode is streamed when it closes:
+ * at the task's next pass after the idle gap, when it grows older than the
+ * longest episode, when the task exits, or at an OOM kill it invoked
+ * (kill.bpf.c).  User space closes episodes left idle by tasks that
+ * stopped reclaiming.
+ */
+#include "oomtrace.bpf.h"
+#include <bpf/bpf_tracing.h>
+
+/* set by user space before load */
+const volatile __u64 episode_gap_ns = 100000000ULL;  /* 100 ms */
+const volatile __u64 episode_max_ns = 1000000000ULL; /* 1 s */
+const volatile bool capture_stacks = false;	     /* --reclaim-stalls given */
+
+static const struct reclaim_episode zero_episode;
+
+/* kswapd per NUMA node */
+struct node_stats {
+	__u64 wakes;
+	__u64 run_ns;
+	__u64 woke_ns; /* kswapd running since, 0 while asleep */
+};
+
+#define MAX_NODES 64
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_NODES);
+	__type(key, __u32);
+	__type(value, struct node_stats);
+} node_kswapd SEC(".maps");
+
+/* pages scanned and reclaimed on the inactive LRUs, per node and CPU */
+struct node_lru {
+	__u64 scanned;
+	__u64 reclaimed;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, MAX_NODES);
+	__type(key, __u32);
+	__type(value, struct node_lru);
+} node_lru SEC(".maps");
+
+static __always_inline struct reclaim_episode *open_episode(void *ctx, __u32 tid, __u64 now)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u64 id = bpf_get_current_pid_tgid();
+	struct reclaim_episode *ep;
+
+	if (bpf_map_update_elem(&episodes, &tid, &zero_episode, BPF_ANY))
+		return NULL;
+	ep = bpf_map_lookup_elem(&episodes, &tid);
+	if (!ep)
+		return NULL;
+	ep->first_ns = now;
+	ep->pid = id >> 32;
+	ep->tid = tid;
+	ep->memcg_id = memcg_id(task_memcg(task));
+	ep->kswapd_wakes = kswapd_wakes;
+	bpf_get_current_comm(&ep->comm, sizeof(ep->comm));
+	if (capture_stacks)
+		ep->kstack_len = bpf_get_stack(ctx, ep->kstack, sizeof(ep->kstack), 0);
+	return ep;
+}
+
+static __always_inline void pass_begin(void *ctx, int order, gfp_t gfp, __u32 kind)
+{
+	__u32 tid = current_tid();
+	__u64 now = bpf_ktime_get_ns();
+	struct reclaim_episode *ep = bpf_map_lookup_elem(&episodes, &tid);
+
+	if (ep && ep->last_end_ns && now - ep->last_end_ns > episode_gap_ns) {
+		close_episode(tid, ep, EPISODE_IDLE);
+		ep = NULL;
+	} else if (ep && now - ep->first_ns > episode_max_ns) {
+		close_episode(tid, ep, EPISODE_MAX_AGE);
+		ep = NULL;
+	}
+	if (!ep)
+		ep = open_episode(ctx, tid, now);
+	if (!ep)
+		return;
+	ep->begin_ns = now;
+	ep->gfp_mask = gfp;
+	ep->order = order;
+	ep->kinds |= kind;
+	ep->last_kind = kind;
+}
+
+static __always_inline void pass_end(unsigned long nr_reclaimed)
+{
+	__u32 tid = current_tid();
+	__u64 now = bpf_ktime_get_ns();
+	struct reclaim_episode *ep = bpf_map_lookup_elem(&episodes, &tid);
+
+	if (!ep || !ep->begin_ns)
+		return;
+	ep->stall_ns += now - ep->begin_ns;
+	ep->begin_ns = 0;
+	ep->last_end_ns = now;
+	ep->passes++;
+	ep->reclaimed += nr_reclaimed;
+}
+
+SEC("raw_tp/mm_vmscan_memcg_reclaim_begin")
+int BPF_PROG(memcg_reclaim_begin, int order, gfp_t gfp)
+{
+	pass_begin(ctx, order, gfp, RECLAIM_MEMCG);
+	return 0;
+}
+
+SEC("raw_tp/mm_vmscan_memcg_reclaim_end")
+int BPF_PROG(memcg_reclaim_end, unsigned long nr_reclaimed)
+{
+	pass_end(nr_reclaimed);
+	return 0;
+}
+
+SEC("raw_tp/mm_vmscan_direct_reclaim_begin")
+int BPF_PROG(direct_reclaim_begin, int order, gfp_t gfp)
+{
+	pass_begin(ctx, order, gfp, RECLAIM_DIRECT);
+	return 0;
+}
+
+SEC("raw_tp/mm_vmscan_direct_reclaim_end")
+int BPF_PROG(direct_reclaim_end, unsigned long nr_reclaimed)
+{
+	pass_end(nr_reclaimed);
+	return 0;
+}
+
+/* The hottest: once per LRU list shrunk, by kswapd and reclaimers alike. */
+SEC("raw_tp/mm_vmscan_lru_shrink_inactive")
+int BPF_PROG(lru_shrink_inactive, int nid, unsigned long nr_scanned, unsigned long nr_reclaimed)
+{
+	__u32 node = nid, tid = current_tid();
+	struct reclaim_episode *ep;
+	struct node_lru *n;
+
+	n = bpf_map_lookup_elem(&node_lru, &node);
+	if (n) {
+		n->scanned += nr_scanned;
+		n->reclaimed += nr_reclaimed;
+	}
+	ep = bpf_map_lookup_elem(&episodes, &tid);
+	if (ep && ep->begin_ns)
+		ep->scanned += nr_scanned;
+	return 0;
+}
+
+SEC("raw_tp/mm_vmscan_kswapd_wake")
+int BPF_PROG(kswapd_wake, int nid)
+{
+	__u32 node = nid;
+	struct node_stats *n = bpf_map_lookup_elem(&node_kswapd, &node);
+
+	__sync_fetch_and_add(&kswapd_wakes, 1);
+	if (n) {
+		__sync_fetch_and_add(&n->wakes, 1);
+		if (!n->woke_ns)
+			n->woke_ns = bpf_ktime_get_ns();
+	}
+	return 0;
+}
+
+SEC("raw_tp/mm_vmscan_kswapd_sleep")
+int BPF_PROG(kswapd_sleep, int nid)
+{
+	__u32 node = nid;
+	struct node_stats *n = bpf_map_lookup_elem(&node_kswapd, &node);
+
+	if (n && n->woke_ns) {
+		n->run_ns += bpf_ktime_get_ns() - n->woke_ns;
+		n->woke_ns = 0;
+	}
+	return 0;
+}
+
+/* A task that exits mid-episode takes its story with it: stream it. */
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(reclaimer_exit)
+{
+	__u32 tid = current_tid();
+	struct reclaim_episode *ep = bpf_map_lookup_elem(&episodes, &tid);
+
+	if (ep)
+		close_episode(tid, ep, EPISODE_EXIT);
+	return 0;
+}
