@@ -119,16 +119,14 @@ static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p, bool p
 	bpf_program__set_autoload(skel->progs.fexit_oom_kill_process, fentry);
 	bpf_program__set_autoload(skel->progs.kprobe_oom_kill_process, kprobe);
 	bpf_program__set_autoload(skel->progs.kretprobe_oom_kill_process, kprobe);
-	/* gfp/order from reclaim only matter when oom_control is out of reach */
-	bpf_program__set_autoload(skel->progs.memcg_reclaim_begin, tp_only);
-	bpf_program__set_autoload(skel->progs.direct_reclaim_begin, tp_only);
 	/* without oom_control or a task from mark_victim: the SIGKILL's target */
 	bpf_program__set_autoload(skel->progs.signal_generate, tp_only && pid_only);
 	bpf_program__set_autoload(skel->progs.tp_btf_mark_victim, p->tp_btf);
 	bpf_program__set_autoload(skel->progs.raw_tp_mark_victim, !p->tp_btf);
 }
 
-static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only, struct attach_choice *c)
+static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only,
+				     const struct attach_config *cfg, struct attach_choice *c)
 {
 	struct oomtrace_bpf *skel = oomtrace_bpf__open();
 	const char *step = "open";
@@ -139,6 +137,9 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only, struct
 		goto fail;
 	}
 	set_autoload(skel, p, pid_only);
+	skel->rodata->capture_stacks = cfg->capture_stacks;
+	skel->rodata->episode_gap_ns = cfg->episode_gap_ns;
+	skel->rodata->episode_max_ns = cfg->episode_max_ns;
 	step = "load";
 	err = oomtrace_bpf__load(skel);
 	if (!err) {
@@ -176,7 +177,7 @@ static const char *precheck(const struct plan *p, const struct btf *vmlinux,
 }
 
 struct oomtrace_bpf *attach__best(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,
-				  struct attach_choice *c)
+				  const struct attach_config *cfg, struct attach_choice *c)
 {
 	size_t i;
 	int err = -ENOENT;
@@ -196,7 +197,7 @@ struct oomtrace_bpf *attach__best(const struct btf *vmlinux, const struct ksyms 
 			err = -EOPNOTSUPP;
 			continue;
 		}
-		skel = try_plan(p, mark_victim_passes_pid(vmlinux), c);
+		skel = try_plan(p, mark_victim_passes_pid(vmlinux), cfg, c);
 		if (skel) {
 			c->oc_hook = p->oc_hook;
 			c->victim_prog = p->tp_btf ? "tp_btf" : "raw_tp";

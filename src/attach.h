@@ -6,9 +6,18 @@
 #ifndef __OOMTRACE_ATTACH_H
 #define __OOMTRACE_ATTACH_H
 
+#include <stdbool.h>
+
 struct btf;
 struct ksyms;
 struct oomtrace_bpf;
+
+/* Settings the BPF programs are loaded with (their read-only data). */
+struct attach_config {
+	bool capture_stacks; /* first-pass stacks of reclaim episodes */
+	unsigned long long episode_gap_ns;
+	unsigned long long episode_max_ns;
+};
 
 struct attach_choice {
 	int oc_hook;		 /* enum hook_kind that reads oom_control */
@@ -22,6 +31,6 @@ struct attach_choice {
  * attached skeleton, or NULL with errno set and the reasons in choice->why.
  */
 struct oomtrace_bpf *attach__best(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,
-				  struct attach_choice *choice);
+				  const struct attach_config *cfg, struct attach_choice *choice);
 
 #endif

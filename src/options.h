@@ -22,7 +22,8 @@ struct options {
 	bool verbose;
 	bool help;
 	bool version;
-	int hooks; /* HOOKS_AUTO or the enum hook_kind to force */
+	int hooks;		/* HOOKS_AUTO or the enum hook_kind to force */
+	long reclaim_stalls_ms; /* stream reclaim_stall records at least this long; -1: none */
 };
 
 /* Returns 0, or EXIT_USAGE after printing why to err. */

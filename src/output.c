@@ -23,24 +23,36 @@ static unsigned long long kb(const struct output_ctx *ctx, unsigned long long pa
 	return pages * (ctx->page_size / 1024);
 }
 
-static int stack_depth(const struct oom_kill_record *rec)
+/* A kernel stack as bpf_get_stack() left it: len bytes, or -errno. */
+struct stack {
+	const __u64 *addrs;
+	int len;
+};
+
+#define STACK_OF(s) ((struct stack){ .addrs = (s)->kstack, .len = (s)->kstack_len })
+
+static int stack_depth(struct stack st)
 {
-	int n = rec->kstack_len > 0 ? rec->kstack_len / (int)sizeof(rec->kstack[0]) : 0;
+	int n = st.len > 0 ? st.len / (int)sizeof(st.addrs[0]) : 0;
 
 	return n < OOMT_MAX_STACK ? n : OOMT_MAX_STACK;
 }
 
 /* The frames worth printing: the kernel's, not BPF's own on top of them. */
-static int stack_start(const struct output_ctx *ctx, const struct oom_kill_record *rec)
+static int stack_start(const struct output_ctx *ctx, struct stack st)
 {
-	return ksyms__bpf_frames(ctx->ksyms, (const unsigned long long *)rec->kstack,
-				 stack_depth(rec));
+	return ksyms__bpf_frames(ctx->ksyms, (const unsigned long long *)st.addrs, stack_depth(st));
 }
 
-static const char *gfp_string(const struct output_ctx *ctx, const struct kill_report *r, char *buf)
+static const char *gfp_name(const struct output_ctx *ctx, unsigned int mask, char *buf)
 {
-	gfp_table__format(ctx->gfp, r->gfp_mask, buf, GFP_LEN);
+	gfp_table__format(ctx->gfp, mask, buf, GFP_LEN);
 	return buf;
+}
+
+static double ms(unsigned long long ns)
+{
+	return ns / 1e6;
 }
 
 /* ---- JSON Lines ---- */
@@ -104,21 +116,39 @@ static void json_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_
 		     sizeof(r->cgroup_path));
 }
 
-static void json_stack(FILE *f, const struct output_ctx *ctx, const struct oom_kill_record *rec)
+static void json_stack(FILE *f, const struct output_ctx *ctx, struct stack st)
 {
 	char sym[SYM_LEN];
-	int i, first = stack_start(ctx, rec), n = stack_depth(rec);
+	int i, first = stack_start(ctx, st), n = stack_depth(st);
 
 	fputs(",\"kstack\":[", f);
 	for (i = first; i < n; i++) {
-		ksyms__format(ctx->ksyms, rec->kstack[i], sym, sizeof(sym));
+		ksyms__format(ctx->ksyms, st.addrs[i], sym, sizeof(sym));
 		if (i > first)
 			fputc(',', f);
 		json_string(f, sym, sizeof(sym));
 	}
 	fputc(']', f);
-	if (rec->kstack_len < 0)
-		fprintf(f, ",\"kstack_error\":%d", rec->kstack_len);
+	if (st.len < 0)
+		fprintf(f, ",\"kstack_error\":%d", st.len);
+}
+
+/* The invoker's reclaim episode that ended in this kill. */
+static void json_reclaim(FILE *f, const struct oom_kill_record *rec)
+{
+	const struct reclaim_episode *ep = &rec->episode;
+
+	if (!rec->have_episode) {
+		fputs(",\"reclaim\":null", f);
+		return;
+	}
+	fprintf(f,
+		",\"reclaim\":{\"passes\":%u,\"stall_us\":%llu,\"scanned\":%llu,\"reclaimed\":%llu,"
+		"\"first_us_before_kill\":%llu,\"kswapd_wakes\":%llu}",
+		ep->passes, (unsigned long long)ep->stall_ns / 1000,
+		(unsigned long long)ep->scanned, (unsigned long long)ep->reclaimed,
+		(unsigned long long)(rec->ktime_ns - ep->first_ns) / 1000,
+		(unsigned long long)(rec->kswapd_wakes - ep->kswapd_wakes));
 }
 
 static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
@@ -127,10 +157,14 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	const struct oom_kill_record *rec = r->rec;
 	char buf[GFP_LEN];
 
-	fprintf(f, "{\"type\":\"oom_kill\",\"time\":\"%s\",\"ktime_ns\":%llu,\"hook\":\"%s\"", time,
-		(unsigned long long)rec->ktime_ns, report__hook_name(rec->hook));
+	fprintf(f,
+		"{\"type\":\"oom_kill\",\"time\":\"%s\",\"ktime_ns\":%llu,\"event_id\":%llu,"
+		"\"hook\":\"%s\"",
+		time, (unsigned long long)rec->ktime_ns, (unsigned long long)rec->event_id,
+		report__hook_name(rec->hook));
 	json_key_str(f, "constraint", r->constraint, 32);
-	json_key_str(f, "gfp_mask", r->have_gfp ? gfp_string(ctx, r, buf) : NULL, sizeof(buf));
+	json_key_str(f, "gfp_mask", r->have_gfp ? gfp_name(ctx, r->gfp_mask, buf) : NULL,
+		     sizeof(buf));
 	if (r->have_gfp)
 		fprintf(f, ",\"gfp_mask_raw\":%u,\"order\":%d,\"gfp_source\":\"%s\"", r->gfp_mask,
 			rec->order, r->gfp_source);
@@ -145,7 +179,8 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	else
 		fputs(",\"totalpages\":null", f);
 	json_memcg(f, ctx, r);
-	json_stack(f, ctx, rec);
+	json_reclaim(f, rec);
+	json_stack(f, ctx, STACK_OF(rec));
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);
 }
 
@@ -157,14 +192,50 @@ static void text_comm(FILE *f, const char *comm, size_t n)
 	json_string(f, comm, n);
 }
 
+static void text_stack(FILE *f, const struct output_ctx *ctx, struct stack st)
+{
+	int i, first = stack_start(ctx, st), n = stack_depth(st);
+
+	for (i = first; i < n; i++) {
+		char sym[SYM_LEN];
+
+		ksyms__format(ctx->ksyms, st.addrs[i], sym, sizeof(sym));
+		fprintf(f, "  %-8s %s\n", i > first ? "" : "stack", sym);
+	}
+	if (st.len < 0)
+		fprintf(f, "  stack    unavailable (%d)\n", st.len);
+}
+
+static void text_dropped(FILE *f, unsigned long long dropped)
+{
+	if (dropped)
+		fprintf(f, "  dropped  %llu records lost to a full ring buffer so far\n", dropped);
+}
+
+static void text_reclaim(FILE *f, const struct oom_kill_record *rec)
+{
+	const struct reclaim_episode *ep = &rec->episode;
+
+	if (!rec->have_episode) {
+		fputs("  reclaim  none by the invoker before the kill\n", f);
+		return;
+	}
+	fprintf(f,
+		"  reclaim  %u passes from %.1f ms before the kill, stalled %.1f ms, "
+		"scanned %llu reclaimed %llu pages, kswapd woke %llu times\n",
+		ep->passes, ms(rec->ktime_ns - ep->first_ns), ms(ep->stall_ns),
+		(unsigned long long)ep->scanned, (unsigned long long)ep->reclaimed,
+		(unsigned long long)(rec->kswapd_wakes - ep->kswapd_wakes));
+}
+
 static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
 			     const char *time, unsigned long long dropped)
 {
 	const struct oom_kill_record *rec = r->rec;
 	char buf[GFP_LEN];
-	int i, first = stack_start(ctx, rec), n = stack_depth(rec);
 
-	fprintf(f, "%s OOM kill  constraint %s  (via %s)\n", time, r->constraint ?: "unknown",
+	fprintf(f, "%s OOM kill  constraint %s  event %llu  (via %s)\n", time,
+		r->constraint ?: "unknown", (unsigned long long)rec->event_id,
 		report__hook_name(rec->hook));
 
 	fprintf(f, "  victim   pid %u tid %u ", rec->victim_pid, rec->victim_tid);
@@ -190,7 +261,7 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	fprintf(f, "  invoker  pid %u tid %u ", rec->invoker_pid, rec->invoker_tid);
 	text_comm(f, rec->invoker_comm, sizeof(rec->invoker_comm));
 	if (r->have_gfp)
-		fprintf(f, " gfp %s order %d%s\n", gfp_string(ctx, r, buf), rec->order,
+		fprintf(f, " gfp %s order %d%s\n", gfp_name(ctx, r->gfp_mask, buf), rec->order,
 			rec->flags & KILL_GFP_FROM_RECLAIM ? " (of its last reclaim)" : "");
 	else
 		fputs(" gfp unknown\n", f);
@@ -206,17 +277,9 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	}
 	if (r->cgroup_path[0] && strcmp(r->cgroup_path, r->memcg_path))
 		fprintf(f, "  cgroup   %s (victim's)\n", r->cgroup_path);
-
-	for (i = first; i < n; i++) {
-		char sym[SYM_LEN];
-
-		ksyms__format(ctx->ksyms, rec->kstack[i], sym, sizeof(sym));
-		fprintf(f, "  %-8s %s\n", i > first ? "" : "stack", sym);
-	}
-	if (rec->kstack_len < 0)
-		fprintf(f, "  stack    unavailable (%d)\n", rec->kstack_len);
-	if (dropped)
-		fprintf(f, "  dropped  %llu records lost to a full ring buffer so far\n", dropped);
+	text_reclaim(f, rec);
+	text_stack(f, ctx, STACK_OF(rec));
+	text_dropped(f, dropped);
 	fputc('\n', f);
 }
 
@@ -230,4 +293,106 @@ void output__kill(FILE *f, const struct output_ctx *ctx, const struct kill_repor
 		output_kill_json(f, ctx, r, time, dropped);
 	else
 		output_kill_text(f, ctx, r, time, dropped);
+}
+
+/* ---- reclaim stalls ---- */
+
+static const char *kinds_name(unsigned int kinds)
+{
+	switch (kinds & (RECLAIM_DIRECT | RECLAIM_MEMCG)) {
+	case RECLAIM_DIRECT: return "direct";
+	case RECLAIM_MEMCG: return "memcg";
+	case RECLAIM_DIRECT | RECLAIM_MEMCG: return "direct+memcg";
+	default: return "none";
+	}
+}
+
+void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_stall_record *r,
+		   const char *memcg, const struct timespec *realtime, unsigned long long dropped)
+{
+	const struct reclaim_episode *ep = &r->ep;
+	unsigned long long span =
+	    ep->last_end_ns > ep->first_ns ? ep->last_end_ns - ep->first_ns : 0;
+	unsigned int gfp =
+	    report__request_gfp(ctx->gfp, ep->gfp_mask, ep->last_kind == RECLAIM_MEMCG);
+	char time[64], buf[GFP_LEN];
+
+	output__format_time(realtime, time, sizeof(time));
+	gfp_name(ctx, gfp, buf);
+	if (!ctx->json) {
+		fprintf(f, "%s reclaim stall  pid %u tid %u ", time, ep->pid, ep->tid);
+		text_comm(f, ep->comm, sizeof(ep->comm));
+		fprintf(f,
+			"  %s reclaim in %s\n"
+			"  stalled  %.1f ms in %u passes over %.1f ms, scanned %llu reclaimed %llu "
+			"pages\n"
+			"  request  gfp %s order %d; episode ended: %s\n",
+			kinds_name(ep->kinds), memcg ?: "(memcg unknown)", ms(ep->stall_ns),
+			ep->passes, ms(span), (unsigned long long)ep->scanned,
+			(unsigned long long)ep->reclaimed, buf, ep->order,
+			report__episode_end_name(r->end));
+		text_stack(f, ctx, STACK_OF(ep));
+		text_dropped(f, dropped);
+		fputc('\n', f);
+		return;
+	}
+	fprintf(f, "{\"type\":\"reclaim_stall\",\"time\":\"%s\",\"ktime_ns\":%llu", time,
+		(unsigned long long)ep->first_ns);
+	fprintf(f, ",\"task\":{\"pid\":%u,\"tid\":%u", ep->pid, ep->tid);
+	json_key_str(f, "comm", ep->comm, sizeof(ep->comm));
+	fputc('}', f);
+	json_key_str(f, "memcg", memcg, 4096);
+	fprintf(f,
+		",\"memcg_id\":%llu,\"kind\":\"%s\",\"duration_us\":%llu,\"stall_us\":%llu,"
+		"\"passes\":%u,\"scanned\":%llu,\"reclaimed\":%llu,\"order\":%d",
+		(unsigned long long)ep->memcg_id, kinds_name(ep->kinds), span / 1000,
+		(unsigned long long)ep->stall_ns / 1000, ep->passes,
+		(unsigned long long)ep->scanned, (unsigned long long)ep->reclaimed, ep->order);
+	json_key_str(f, "gfp_mask", buf, sizeof(buf));
+	fprintf(f, ",\"ended\":\"%s\"", report__episode_end_name(r->end));
+	if (ep->kstack_len)
+		json_stack(f, ctx, STACK_OF(ep));
+	else
+		fputs(",\"kstack\":null", f);
+	fprintf(f, ",\"dropped\":%llu}\n", dropped);
+}
+
+/* ---- after the kill ---- */
+
+void output__reaped(FILE *f, const struct output_ctx *ctx, const struct oom_reaped_record *r,
+		    const struct timespec *realtime, unsigned long long dropped)
+{
+	bool reaped = r->reaper == REAPER_FINISHED || r->reaper == REAPER_SKIPPED;
+	unsigned long long reap_ns = reaped ? r->reap_end_ns - r->kill_ns : 0;
+	unsigned long long exit_ns = r->exit_ns - r->kill_ns;
+	char time[64];
+
+	output__format_time(realtime, time, sizeof(time));
+	if (!ctx->json) {
+		fprintf(f, "%s OOM victim exited  pid %u tid %u ", time, r->victim_pid,
+			r->victim_tid);
+		text_comm(f, r->victim_comm, sizeof(r->victim_comm));
+		fprintf(f, "  event %llu\n  after    exit %.1f ms after the kill; oom_reaper: %s",
+			(unsigned long long)r->event_id, ms(exit_ns),
+			report__reaper_name(r->reaper));
+		if (reaped)
+			fprintf(f, " at %.1f ms", ms(reap_ns));
+		fputs("\n", f);
+		text_dropped(f, dropped);
+		fputc('\n', f);
+		return;
+	}
+	fprintf(f,
+		"{\"type\":\"oom_reaped\",\"time\":\"%s\",\"ktime_ns\":%llu,\"event_id\":%llu,"
+		"\"victim\":{\"pid\":%u,\"tid\":%u",
+		time, (unsigned long long)r->exit_ns, (unsigned long long)r->event_id,
+		r->victim_pid, r->victim_tid);
+	json_key_str(f, "comm", r->victim_comm, sizeof(r->victim_comm));
+	fprintf(f, "},\"reaper\":{\"state\":\"%s\",\"reaped_kb\":null,\"reap_us\":",
+		report__reaper_name(r->reaper));
+	if (reaped)
+		fprintf(f, "%llu", reap_ns / 1000);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"exit_us\":%llu},\"dropped\":%llu}\n", exit_ns / 1000, dropped);
 }

@@ -21,6 +21,12 @@ struct output_ctx {
 /* Write one kill record; realtime is the wall-clock time of the kill. */
 void output__kill(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
 		  const struct timespec *realtime, unsigned long long dropped);
+/* A closed reclaim episode; memcg is the task's memcg path, NULL if unknown. */
+void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_stall_record *r,
+		   const char *memcg, const struct timespec *realtime, unsigned long long dropped);
+/* A victim's exit, with what the oom_reaper did before it. */
+void output__reaped(FILE *f, const struct output_ctx *ctx, const struct oom_reaped_record *r,
+		    const struct timespec *realtime, unsigned long long dropped);
 /* "2026-11-21T23:51:02.123456Z" */
 int output__format_time(const struct timespec *ts, char *buf, size_t size);
 

@@ -72,11 +72,37 @@ static void derive_paths(struct kill_report *r)
 					     r->memcg_path, sizeof(r->memcg_path)) >= 0;
 }
 
+const char *report__episode_end_name(unsigned int end)
+{
+	switch (end) {
+	case EPISODE_IDLE: return "idle";
+	case EPISODE_MAX_AGE: return "max_age";
+	case EPISODE_OOM_KILL: return "oom_kill";
+	case EPISODE_EXIT: return "exit";
+	default: return "unknown";
+	}
+}
+
+const char *report__reaper_name(unsigned int state)
+{
+	switch (state) {
+	case REAPER_NONE: return "none";
+	case REAPER_STARTED: return "started";
+	case REAPER_FINISHED: return "finished";
+	case REAPER_SKIPPED: return "skipped";
+	default: return "unknown";
+	}
+}
+
 /*
- * Memcg reclaim rewrites the request's placement bits to GFP_HIGHUSER_MOVABLE
- * (try_to_free_mem_cgroup_pages()); keep only what it takes from the request,
- * which for a page-fault charge is the GFP_KERNEL the kernel's report prints.
+ * try_to_free_mem_cgroup_pages() rewrites the placement bits; what it keeps,
+ * for a page-fault charge, is the GFP_KERNEL the kernel's report prints.
  */
+unsigned int report__request_gfp(const struct gfp_table *gfp, unsigned int mask, bool memcg_reclaim)
+{
+	return memcg_reclaim ? mask & gfp_table__reclaim_mask(gfp) : mask;
+}
+
 static void derive_gfp(struct kill_report *r, const struct gfp_table *gfp)
 {
 	const struct oom_kill_record *rec = r->rec;
@@ -89,7 +115,7 @@ static void derive_gfp(struct kill_report *r, const struct gfp_table *gfp)
 		r->gfp_source = "oom_control";
 	} else if (rec->flags & KILL_GFP_FROM_MEMCG) {
 		r->gfp_source = "memcg_reclaim";
-		r->gfp_mask &= gfp_table__reclaim_mask(gfp);
+		r->gfp_mask = report__request_gfp(gfp, rec->gfp_mask, true);
 	} else {
 		r->gfp_source = "direct_reclaim";
 	}

@@ -32,6 +32,15 @@ struct kill_report {
 
 void report__build(struct kill_report *r, const struct oom_kill_record *rec,
 		   const struct host_info *host, const struct gfp_table *gfp);
+/*
+ * The request's gfp as a reclaim pass saw it.  Memcg reclaim rewrites the
+ * placement bits to GFP_HIGHUSER_MOVABLE's: keep only those it took from
+ * the request.
+ */
+unsigned int report__request_gfp(const struct gfp_table *gfp, unsigned int mask,
+				 bool memcg_reclaim);
+const char *report__episode_end_name(unsigned int end);
+const char *report__reaper_name(unsigned int state);
 const char *report__hook_name(unsigned int hook);
 const char *report__constraint_name(unsigned int constraint);
 

@@ -4,17 +4,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "oomtrace.h"
 #include "oomtrace.skel.h"
 #include "attach.h"
+#include "cgroups.h"
 #include "gfp.h"
 #include "host.h"
 #include "ksyms.h"
 #include "output.h"
 #include "report.h"
+#include "stats.h"
 #include "tracer.h"
+
+/* reclaim episodes: a pause this long ends one, and none runs longer */
+#define EPISODE_GAP_NS 100000000ULL
+#define EPISODE_MAX_NS 1000000000ULL
+/* episodes user space closed lately, to drop one BPF closed as well */
+#define RECENT_CLOSED 64
 
 struct tracer {
 	struct oomtrace_bpf *skel;
@@ -24,8 +33,16 @@ struct tracer {
 	struct host_info host;
 	struct output_ctx out;
 	struct attach_choice choice;
+	struct cgroups *cgroups; /* NULL: no memory hierarchy found */
+	struct stats *stats;
+	long stall_ms; /* print reclaim_stall records this long; -1: none */
 	char hooks[128];
 	unsigned long long kills;
+	struct {
+		__u32 tid;
+		__u64 first_ns;
+	} recent[RECENT_CLOSED];
+	unsigned int recent_next;
 	int write_err; /* -errno of the first failed write to stdout */
 };
 
@@ -54,24 +71,129 @@ static struct timespec ktime_to_realtime(__u64 ktime_ns)
 	return ts;
 }
 
-static int handle_record(void *ctx, void *data, size_t size)
+/* After each record: a reader that went away stops the run. */
+static int flush_records(struct tracer *t)
 {
-	struct tracer *t = ctx;
-	const struct oom_kill_record *rec = data;
-	struct kill_report r;
-	struct timespec when;
-
-	if (size < sizeof(*rec) || rec->type != RECORD_OOM_KILL)
-		return 0;
-	t->kills++;
-	when = ktime_to_realtime(rec->ktime_ns);
-	report__build(&r, rec, &t->host, t->gfp);
-	output__kill(stdout, &t->out, &r, &when, t->skel->bss->dropped);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		t->write_err = -errno ?: -EIO;
 		return t->write_err; /* stops ring_buffer__poll() */
 	}
 	return 0;
+}
+
+static unsigned long long dropped(const struct tracer *t)
+{
+	return t->skel->bss->dropped;
+}
+
+static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
+{
+	struct kill_report r;
+	struct timespec when = ktime_to_realtime(rec->ktime_ns);
+
+	t->kills++;
+	report__build(&r, rec, &t->host, t->gfp);
+	stats__add_kill(t->stats, r.have_memcg ? r.memcg_path : "(global)");
+	output__kill(stdout, &t->out, &r, &when, dropped(t));
+	return flush_records(t);
+}
+
+static bool closed_lately(struct tracer *t, const struct reclaim_episode *ep, bool remember)
+{
+	for (unsigned int i = 0; i < RECENT_CLOSED; i++)
+		if (t->recent[i].tid == ep->tid && t->recent[i].first_ns == ep->first_ns)
+			return true;
+	if (remember) {
+		t->recent[t->recent_next].tid = ep->tid;
+		t->recent[t->recent_next].first_ns = ep->first_ns;
+		t->recent_next = (t->recent_next + 1) % RECENT_CLOSED;
+	}
+	return false;
+}
+
+/* Every closed episode counts in the summary; long enough ones print. */
+static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec)
+{
+	const struct reclaim_episode *ep = &rec->ep;
+	const char *memcg = cgroups__path(t->cgroups, ep->memcg_id);
+	struct timespec when;
+
+	stats__add_episode(t->stats, memcg, ep->passes, ep->stall_ns, ep->scanned, ep->reclaimed);
+	if (t->stall_ms < 0 || ep->stall_ns < (unsigned long long)t->stall_ms * 1000000ULL)
+		return 0;
+	when = ktime_to_realtime(ep->first_ns);
+	output__stall(stdout, &t->out, rec, memcg, &when, dropped(t));
+	return flush_records(t);
+}
+
+static int handle_stall(struct tracer *t, const struct reclaim_stall_record *rec)
+{
+	/* one user space closed already: BPF raced it to the same episode */
+	if (closed_lately(t, &rec->ep, false))
+		return 0;
+	return report_stall(t, rec);
+}
+
+static int handle_reaped(struct tracer *t, const struct oom_reaped_record *rec)
+{
+	struct timespec when = ktime_to_realtime(rec->exit_ns);
+
+	output__reaped(stdout, &t->out, rec, &when, dropped(t));
+	return flush_records(t);
+}
+
+static int handle_record(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+	enum record_type type = *(enum record_type *)data;
+
+	if (type == RECORD_OOM_KILL && size >= sizeof(struct oom_kill_record))
+		return handle_kill(t, data);
+	if (type == RECORD_RECLAIM_STALL && size >= sizeof(struct reclaim_stall_record))
+		return handle_stall(t, data);
+	if (type == RECORD_OOM_REAPED && size >= sizeof(struct oom_reaped_record))
+		return handle_reaped(t, data);
+	return 0;
+}
+
+static __u64 ktime_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * Close the episodes of tasks that stopped reclaiming and did not exit:
+ * the BPF side only closes an episode on that task's own next event.
+ */
+static int sweep_idle_episodes(struct tracer *t, __u64 gap_ns)
+{
+	static __u32 keys[8192]; /* the episodes map's size */
+	int fd = bpf_map__fd(t->skel->maps.episodes);
+	struct reclaim_stall_record rec = { .type = RECORD_RECLAIM_STALL, .end = EPISODE_IDLE };
+	__u32 *prev = NULL;
+	size_t n = 0, i;
+	__u64 now = ktime_now();
+	int err = 0;
+
+	while (n < sizeof(keys) / sizeof(keys[0]) && !bpf_map_get_next_key(fd, prev, &keys[n]))
+		prev = &keys[n++];
+	for (i = 0; i < n && !err; i++) {
+		if (bpf_map_lookup_elem(fd, &keys[i], &rec.ep) || rec.ep.begin_ns ||
+		    !rec.ep.last_end_ns || now - rec.ep.last_end_ns <= gap_ns)
+			continue;
+		/* atomic: a pass beginning now finds no episode and opens one */
+		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &rec.ep)) {
+			/* ENOENT: BPF closed it meanwhile; otherwise a kernel before 5.14 */
+			if (errno == ENOENT || bpf_map_delete_elem(fd, &keys[i]))
+				continue;
+		}
+		err = report_stall(t, &rec);
+		closed_lately(t, &rec.ep, true);
+	}
+	return err;
 }
 
 static int setup_symbols(struct tracer *t)
@@ -88,6 +210,11 @@ static int setup_symbols(struct tracer *t)
 
 static int setup_bpf(struct tracer *t, const struct options *opts)
 {
+	struct attach_config cfg = {
+		.capture_stacks = opts->reclaim_stalls_ms >= 0,
+		.episode_gap_ns = EPISODE_GAP_NS,
+		.episode_max_ns = EPISODE_MAX_NS,
+	};
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	int err;
 
@@ -99,7 +226,7 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 		return err;
 	}
 	t->gfp = gfp_table__from_btf(vmlinux) ?: gfp_table__classic();
-	t->skel = attach__best(vmlinux, t->ksyms, opts->hooks, &t->choice);
+	t->skel = attach__best(vmlinux, t->ksyms, opts->hooks, &cfg, &t->choice);
 	btf__free(vmlinux);
 	if (!t->gfp)
 		return -ENOMEM;
@@ -158,6 +285,17 @@ struct tracer *tracer__new(const struct options *opts)
 		err = setup_ringbuf(t);
 	if (err)
 		goto err_free;
+	t->stats = stats__new();
+	if (!t->stats) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	/* without it, stall records name no memcg: worth a word, not a failure */
+	t->cgroups = cgroups__open();
+	if (!t->cgroups && opts->verbose)
+		fprintf(stderr, "oomtrace: no memory cgroup hierarchy mounted: %s\n",
+			strerror(errno));
+	t->stall_ms = opts->reclaim_stalls_ms;
 	t->out.json = opts->json;
 	t->out.ksyms = t->ksyms;
 	t->out.gfp = t->gfp;
@@ -180,6 +318,8 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 	while (!*stop) {
 		int err = ring_buffer__poll(t->rb, 100);
 
+		if (err >= 0 || err == -EINTR)
+			sweep_idle_episodes(t, EPISODE_GAP_NS);
 		if (t->write_err == -EPIPE)
 			return EXIT_OK; /* the reader left, as `| head` does */
 		if (t->write_err) {
@@ -193,16 +333,82 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 			return EXIT_FAILURE_RUNTIME;
 		}
 	}
-	/* records already in the buffer when the signal came */
+	/* records already in the buffer when the signal came, and the stories
+	 * of tasks between two passes, so that the summary holds them */
 	ring_buffer__consume(t->rb);
+	sweep_idle_episodes(t, 0);
 	return EXIT_OK;
+}
+
+struct node_totals {
+	unsigned long long wakes, run_ns, scanned, reclaimed;
+};
+
+/* kswapd and LRU totals of NUMA node nid; false if the node saw nothing */
+static bool node_totals(const struct tracer *t, __u32 nid, struct node_totals *n)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct {
+		__u64 wakes, run_ns, woke_ns;
+	} k = {};
+	struct {
+		__u64 scanned, reclaimed;
+	} lru[ncpu > 0 ? ncpu : 1];
+
+	memset(n, 0, sizeof(*n));
+	if (!bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.node_kswapd), &nid, &k)) {
+		n->wakes = k.wakes;
+		n->run_ns = k.run_ns;
+	}
+	if (ncpu > 0 && !bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.node_lru), &nid, lru)) {
+		for (int c = 0; c < ncpu; c++) {
+			n->scanned += lru[c].scanned;
+			n->reclaimed += lru[c].reclaimed;
+		}
+	}
+	return n->wakes || n->scanned || n->reclaimed;
+}
+
+#define MAX_NODES 64 /* as reclaim.bpf.c sizes its maps */
+
+static void summary_json(const struct tracer *t, FILE *f)
+{
+	struct node_totals n;
+	bool first = true;
+
+	fprintf(f, "{\"type\":\"summary\",\"kills\":%llu,\"dropped\":%llu,\"memcgs\":", t->kills,
+		dropped(t));
+	stats__print_json(t->stats, f);
+	fputs(",\"nodes\":[", f);
+	for (__u32 nid = 0; nid < MAX_NODES; nid++) {
+		if (!node_totals(t, nid, &n))
+			continue;
+		fprintf(f,
+			"%s{\"node\":%u,\"kswapd_wakes\":%llu,\"kswapd_run_us\":%llu,"
+			"\"scanned\":%llu,\"reclaimed\":%llu}",
+			first ? "" : ",", nid, n.wakes, n.run_ns / 1000, n.scanned, n.reclaimed);
+		first = false;
+	}
+	fputs("]}\n", f);
+	fflush(f);
 }
 
 void tracer__summary(const struct tracer *t, FILE *f)
 {
+	struct node_totals n;
+
 	fprintf(f, "oomtrace: %llu OOM kill%s traced, %llu record%s dropped\n", t->kills,
-		t->kills == 1 ? "" : "s", (unsigned long long)t->skel->bss->dropped,
-		t->skel->bss->dropped == 1 ? "" : "s");
+		t->kills == 1 ? "" : "s", dropped(t), dropped(t) == 1 ? "" : "s");
+	stats__print(t->stats, f);
+	for (__u32 nid = 0; nid < MAX_NODES; nid++)
+		if (node_totals(t, nid, &n))
+			fprintf(
+			    f,
+			    "node %u: kswapd woke %llu times, ran %.1f ms; inactive LRUs scanned "
+			    "%llu, reclaimed %llu pages\n",
+			    nid, n.wakes, n.run_ns / 1e6, n.scanned, n.reclaimed);
+	if (t->out.json && !t->write_err)
+		summary_json(t, stdout);
 }
 
 void tracer__free(struct tracer *t)
@@ -211,6 +417,8 @@ void tracer__free(struct tracer *t)
 		return;
 	ring_buffer__free(t->rb);
 	oomtrace_bpf__destroy(t->skel);
+	cgroups__free(t->cgroups);
+	stats__free(t->stats);
 	gfp_table__free(t->gfp);
 	ksyms__free(t->ksyms);
 	free(t);
