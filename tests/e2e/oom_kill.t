@@ -26,9 +26,9 @@ ok $((LOADED == 0)) "bpftool shows them loaded ($LOADED)"
 run_trigger "$CG"
 FIRST=$TRIGGER_PID
 ok $((TRIGGER_RC != 137)) "first trigger (pid $FIRST) was SIGKILLed (rc $TRIGGER_RC)"
-check "a kill record for pid $FIRST arrives" wait_for "$WORK/json.out" ".victim.pid == $FIRST"
+check "a kill record for pid $FIRST arrives" wait_for "$WORK/json.out" ".type == \"oom_kill\" and .victim.pid == $FIRST"
 
-rec() { jq -c "select(.victim.pid == $FIRST)" "$WORK/json.out" | head -1; }
+rec() { jq -c "select(.type == \"oom_kill\" and .victim.pid == $FIRST)" "$WORK/json.out" | head -1; }
 R=$(rec)
 echo "$R" | jq . | diag
 is() { # is DESC JQ-EXPR: the record satisfies the expression
@@ -68,13 +68,22 @@ else
 fi
 is "time is RFC 3339 UTC with microseconds" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}Z$")'
 is "nothing dropped" '.dropped == 0'
+is "reclaim story: the invoker's memcg reclaim passes before the kill" '.reclaim.passes >= 1 and .reclaim.stall_us > 0 and .reclaim.first_us_before_kill > 0'
+is "an event id" '.event_id >= 1'
+EVENT=$(echo "$R" | jq '.event_id')
+check "an oom_reaped record follows for pid $FIRST" wait_for "$WORK/json.out" "select(.type == \"oom_reaped\") | .victim.pid == $FIRST"
+X=$(jq -c "select(.type == \"oom_reaped\" and .victim.pid == $FIRST)" "$WORK/json.out" | head -1)
+[ -n "$X" ] && echo "$X" | jq -e ".event_id == $EVENT and .victim.comm == \"oom-trigger\" and .reaper.exit_us > 0 and .reaper.exit_us < 10000000" >/dev/null
+ok $? "oom_reaped: same event id, victim exited after the kill ($(echo "$X" | jq -c .reaper))"
 
 run_trigger "$CG"
 SECOND=$TRIGGER_PID
 ok $((TRIGGER_RC != 137)) "second trigger (pid $SECOND) was SIGKILLed"
-check "a second record, for pid $SECOND" wait_for "$WORK/json.out" ".victim.pid == $SECOND"
-N=$(jq -s 'map(select(.victim.pid == '"$FIRST"' or .victim.pid == '"$SECOND"')) | length' "$WORK/json.out")
-ok $((N != 2)) "two kills gave exactly two records (got $N)"
+check "a second record, for pid $SECOND" wait_for "$WORK/json.out" ".type == \"oom_kill\" and .victim.pid == $SECOND"
+N=$(jq -s 'map(select(.type == "oom_kill" and (.victim.pid == '"$FIRST"' or .victim.pid == '"$SECOND"'))) | length' "$WORK/json.out")
+ok $((N != 2)) "two kills gave exactly two kill records (got $N)"
+E=$(jq -s '[.[] | select(.type == "oom_kill") | .event_id] | unique | length' "$WORK/json.out")
+ok $((E != 2)) "two kills, two distinct event ids"
 
 grep -q "victim   pid $FIRST tid $FIRST \"oom-trigger\"" "$WORK/text.out"
 ok $? "text output names the victim"
@@ -90,6 +99,11 @@ wait "$PID_text"
 ok $? "SIGINT: text instance exits 0"
 grep -q "2 OOM kills traced, 0 records dropped" "$WORK/json.err"
 ok $? "exit summary counts 2 kills and 0 drops"
+grep -q "^$CG_REL/$CG_NAME  *2 " "$WORK/json.err"
+ok $? "exit summary lists the test memcg with its 2 kills"
+S=$(jq -c 'select(.type == "summary")' "$WORK/json.out")
+[ -n "$S" ] && echo "$S" | jq -e ".kills == 2 and .dropped == 0 and .memcgs[\"$CG_REL/$CG_NAME\"].kills == 2 and .memcgs[\"$CG_REL/$CG_NAME\"].passes >= 2" >/dev/null
+ok $? "--json ends with a summary record: kills, drops, the memcg's kills and reclaim passes"
 # the kernel frees a program after an RCU grace period: allow 2 s
 for _ in $(seq 20); do
 	LEFT=""
@@ -110,7 +124,7 @@ THIRD=$TRIGGER_PID
 for _ in $(seq 50); do [ -s "$WORK/pipe.rc" ] && break; sleep 0.1; done
 [ -s "$WORK/pipe.rc" ] || pkill -INT -f "^$OOMTRACE --json$" 2>/dev/null
 wait "$PIPE_JOB"
-[ -s "$WORK/pipe.out" ] && jq -e ".victim.pid == $THIRD" "$WORK/pipe.out" >/dev/null
+[ -s "$WORK/pipe.out" ] && jq -e ".type == \"oom_kill\" and .victim.pid == $THIRD" "$WORK/pipe.out" >/dev/null
 ok $? "| head -1 got the third kill's record"
 ok "$(cat "$WORK/pipe.rc" 2>/dev/null || echo 1)" "oomtrace exits 0 when head closes the pipe"
 

@@ -13,7 +13,7 @@ kv() { awk -v k="$2" '$1 == "@@" && $2 == "KV" && $3 == k {print $4}' "$1/result
 
 # vm_rec FILE PID: the record whose victim is PID (empty if none; note that
 # jq -e succeeds on empty input, so callers test for emptiness first)
-vm_rec() { jq -c "select(.victim.pid == $2)" "$1" 2>/dev/null | head -1; }
+vm_rec() { jq -c "select(.type == \"oom_kill\" and .victim.pid == $2)" "$1" 2>/dev/null | head -1; }
 
 # "fentry pass, kprobe pass, tracepoint FAIL" for the summary
 TIER_RESULTS=""
@@ -31,8 +31,9 @@ check_tier() { # check_tier NAME DIR TIER
 		.hook == $tier and .victim.comm == "oom-trigger" and .memcg.path == "/oomt-vm"
 		and .constraint == "MEMCG" and .memcg.cgroup_version == 2
 		and any(.kstack[]; startswith("out_of_memory+"))
-		and .gfp_mask != null and .order != null and .victim.points > 0' >/dev/null
-	ok $? "[$name] $tier: memcg OOM record (pid $mpid, /oomt-vm, MEMCG, stack, gfp, points)"
+		and .gfp_mask != null and .order != null and .victim.points > 0
+		and .reclaim.passes >= 1 and .reclaim.stall_us > 0' >/dev/null
+	ok $? "[$name] $tier: memcg OOM record (pid $mpid, /oomt-vm, MEMCG, stack, gfp, points, reclaim passes)"
 	[ -n "$m" ] && echo "$m" | jq -c '{hook,constraint,gfp_mask,order,points:.victim.points,memcg:.memcg.path,top:.kstack[0]}' | diag
 
 	g=$(vm_rec "$json" "$gpid")
@@ -40,9 +41,29 @@ check_tier() { # check_tier NAME DIR TIER
 		.hook == $tier and .constraint == "NONE" and .memcg == null
 		and any(.kstack[]; startswith("out_of_memory+"))
 		and any(.kstack[]; test("^__alloc_pages"))
-		and .victim.points > 0' >/dev/null
-	ok $? "[$name] $tier: global OOM record (pid $gpid, NONE, no memcg, stack from the page allocator)"
+		and .victim.points > 0
+		and .reclaim.passes >= 1' >/dev/null
+	ok $? "[$name] $tier: global OOM record (pid $gpid, NONE, no memcg, stack from the page allocator, direct reclaim passes)"
 	[ -n "$g" ] && echo "$g" | jq -c '{hook,constraint,gfp_mask,order,points:.victim.points,totalpages}' | diag
+
+	for pid in "$mpid" "$gpid"; do
+		jq -e -s --argjson p "$pid" '
+			(map(select(.type == "oom_kill" and .victim.pid == $p)) | .[0].event_id) as $e
+			| any(.[]; .type == "oom_reaped" and .victim.pid == $p and .event_id == $e
+				and .reaper.exit_us > 0)' "$json" >/dev/null
+		ok $? "[$name] $tier: oom_reaped record for pid $pid, with the kill's event id"
+	done
+
+	local gp gs
+	gp=$(kv "$dir" group_pid) gs=$(kv "$dir" group_sleeper)
+	jq -e -s --argjson t "$gp" --argjson s "$gs" --argjson m "$mpid" '
+		map(select(.type == "oom_kill")) as $k
+		| ($k | map(select(.victim.pid == $t)) | .[0]) as $a
+		| ($k | map(select(.victim.pid == $s)) | .[0]) as $b
+		| ($k | map(select(.victim.pid == $m)) | .[0]) as $c
+		| $a != null and $b != null and $a.event_id == $b.event_id
+		  and $a.event_id != $c.event_id and $b.memcg.path == "/oomt-group"' "$json" >/dev/null
+	ok $? "[$name] $tier: memory.oom.group kills trigger $gp and sleeper $gs as one event"
 
 	ok $(($(kv "$dir" "exit.$tier") != 0)) "[$name] $tier: exits 0 on SIGINT"
 	[ "$T_FAILED" -eq "$failed" ] && failed=pass || failed=FAIL
@@ -76,6 +97,7 @@ check_guest() { # check_guest NAME DIR
 	echo "kernel $(kv "$dir" kernel)" | diag
 	ok $(($(kv "$dir" memcg_rc) != 137)) "[$name] memcg trigger was SIGKILLed"
 	ok $(($(kv "$dir" global_rc) != 137)) "[$name] global trigger was SIGKILLed"
+	ok $(($(kv "$dir" group_rc) != 137)) "[$name] oom.group trigger was SIGKILLed"
 	for tier in $TIERS; do
 		check_tier "$name" "$dir" "$tier"
 	done

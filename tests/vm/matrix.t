@@ -13,6 +13,8 @@ dpkg -s busybox-static >/dev/null 2>&1 || skip_all "busybox-static is not instal
 for f in "$TOP/oomtrace-static" "$TOP/.output/oom-trigger-static" "$TOP/.output/prog-ids"; do
 	[ -x "$f" ] || skip_all "$f is not built (make vmtest builds it)"
 done
+[ "$TOP/oomtrace-static" -ot "$TOP/.output/oomtrace.bpf.o" ] &&
+	skip_all "oomtrace-static is older than the BPF object: make vmtest rebuilds it"
 
 INITRD=$WORK/initrd.gz
 "$TOP/tools/vm/mkinitramfs.sh" "$INITRD" "$TOP/oomtrace-static" "$TOP/.output/oom-trigger-static" \
