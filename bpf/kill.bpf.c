@@ -25,6 +25,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define SAME_EVENT_NS 1000000000ULL
 
 const volatile struct oom_kill_record zero_record = {};
+const volatile bool filter_kills = false; /* --cgroup given */
 
 /* the last OOM event id handed out */
 __u64 last_event_id = 0;
@@ -354,8 +355,18 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	else if (!victim)
 		victim = sigkilled_task(tid, victim_tid);
 	if (victim) {
+		struct mem_cgroup *m = task_memcg(victim);
+
+		/* outside every --cgroup (or unknowable): not this user's kill */
+		if (filter_kills && !memcg_in_filter(m)) {
+			bpf_ringbuf_discard(rec, 0);
+			return 0;
+		}
 		fill_victim(rec, victim);
-		walk_memcgs(rec, task_memcg(victim), oc);
+		walk_memcgs(rec, m, oc);
+	} else if (filter_kills) {
+		bpf_ringbuf_discard(rec, 0);
+		return 0;
 	}
 	if (victim_tid)
 		rec->victim_tid = victim_tid; /* the thread the kernel marked */

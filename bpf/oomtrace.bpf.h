@@ -53,6 +53,14 @@ OOMT_SHARED struct {
 	__type(value, struct victim_state);
 } victims SEC(".maps");
 
+/* the --cgroup subtrees, by memcg cgroup id; empty: everything */
+OOMT_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, OOMT_MAX_FILTERS);
+	__type(key, __u64);
+	__type(value, __u8);
+} cgroup_filter SEC(".maps");
+
 OOMT_SHARED __u64 dropped OOMT_ZERO;	  /* records lost to a full ring buffer */
 OOMT_SHARED __u64 kswapd_wakes OOMT_ZERO; /* on all nodes since load */
 
@@ -90,11 +98,28 @@ static __always_inline __u64 memcg_id(struct mem_cgroup *m)
 	return m ? BPF_CORE_READ(m, css.cgroup, kn, id) : 0;
 }
 
+/* Is memcg m, or one of the ancestors above it, a --cgroup subtree? */
+static __always_inline bool memcg_in_filter(struct mem_cgroup *m)
+{
+	for (int i = 0; i < OOMT_CG_DEPTH && m; i++) {
+		__u64 id = memcg_id(m);
+
+		if (bpf_map_lookup_elem(&cgroup_filter, &id))
+			return true;
+		m = css_memcg(BPF_CORE_READ(m, css.parent));
+	}
+	return false;
+}
+
 /* Stream a finished episode and forget it. */
 static __always_inline void close_episode(__u32 tid, struct reclaim_episode *ep, __u32 end)
 {
 	struct reclaim_stall_record *rec;
 
+	if (ep->filtered) {
+		bpf_map_delete_elem(&episodes, &tid);
+		return;
+	}
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (rec) {
 		rec->type = RECORD_RECLAIM_STALL;

@@ -15,6 +15,8 @@
 /* memcg levels walked from the victim's memcg towards the root */
 #define OOMT_CG_DEPTH	 16
 #define OOMT_CG_NAME_LEN 128
+/* --cgroup subtrees, at most */
+#define OOMT_MAX_FILTERS 64
 
 enum record_type {
 	RECORD_OOM_KILL = 1,
@@ -84,6 +86,8 @@ struct reclaim_episode {
 	char comm[OOMT_COMM_LEN];
 	__s32 kstack_len; /* of the first pass; 0 when not captured */
 	__u32 last_kind;  /* enum reclaim_kind of the latest pass */
+	__u32 filtered;	  /* outside every --cgroup: counted, never streamed */
+	__u32 pad;
 	__u64 kstack[OOMT_MAX_STACK];
 };
 

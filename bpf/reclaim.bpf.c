@@ -16,6 +16,7 @@
 const volatile __u64 episode_gap_ns = 100000000ULL;  /* 100 ms */
 const volatile __u64 episode_max_ns = 1000000000ULL; /* 1 s */
 const volatile bool capture_stacks = false;	     /* --reclaim-stalls given */
+const volatile bool filter_cgroups = false;	     /* --cgroup given */
 
 static const struct reclaim_episode zero_episode;
 
@@ -53,6 +54,7 @@ static __always_inline struct reclaim_episode *open_episode(void *ctx, __u32 tid
 	struct task_struct *task = (void *)bpf_get_current_task();
 	__u64 id = bpf_get_current_pid_tgid();
 	struct reclaim_episode *ep;
+	struct mem_cgroup *memcg;
 
 	if (bpf_map_update_elem(&episodes, &tid, &zero_episode, BPF_ANY))
 		return NULL;
@@ -62,10 +64,13 @@ static __always_inline struct reclaim_episode *open_episode(void *ctx, __u32 tid
 	ep->first_ns = now;
 	ep->pid = id >> 32;
 	ep->tid = tid;
-	ep->memcg_id = memcg_id(task_memcg(task));
+	memcg = task_memcg(task);
+	ep->memcg_id = memcg_id(memcg);
+	/* decided once per episode, not on every pass */
+	ep->filtered = filter_cgroups && !memcg_in_filter(memcg);
 	ep->kswapd_wakes = kswapd_wakes;
 	bpf_get_current_comm(&ep->comm, sizeof(ep->comm));
-	if (capture_stacks)
+	if (capture_stacks && !ep->filtered)
 		ep->kstack_len = bpf_get_stack(ctx, ep->kstack, sizeof(ep->kstack), 0);
 	return ep;
 }

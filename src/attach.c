@@ -125,6 +125,22 @@ static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p, bool p
 	bpf_program__set_autoload(skel->progs.raw_tp_mark_victim, !p->tp_btf);
 }
 
+/* Before attaching: a filter filled later would drop the first records. */
+static int fill_filter(struct oomtrace_bpf *skel, const struct attach_config *cfg)
+{
+	__u8 one = 1;
+
+	for (int i = 0; i < cfg->nr_filters; i++) {
+		__u64 id = cfg->filter_ids[i];
+		int err = bpf_map__update_elem(skel->maps.cgroup_filter, &id, sizeof(id), &one,
+					       sizeof(one), BPF_ANY);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only,
 				     const struct attach_config *cfg, struct attach_choice *c)
 {
@@ -140,8 +156,14 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only,
 	skel->rodata->capture_stacks = cfg->capture_stacks;
 	skel->rodata->episode_gap_ns = cfg->episode_gap_ns;
 	skel->rodata->episode_max_ns = cfg->episode_max_ns;
+	skel->rodata->filter_kills = cfg->nr_filters > 0;
+	skel->rodata->filter_cgroups = cfg->nr_filters > 0;
 	step = "load";
 	err = oomtrace_bpf__load(skel);
+	if (!err) {
+		step = "set the --cgroup filter";
+		err = fill_filter(skel, cfg);
+	}
 	if (!err) {
 		step = "attach";
 		err = oomtrace_bpf__attach(skel);

@@ -17,6 +17,9 @@ struct attach_config {
 	bool capture_stacks; /* first-pass stacks of reclaim episodes */
 	unsigned long long episode_gap_ns;
 	unsigned long long episode_max_ns;
+	/* --cgroup subtrees by memcg cgroup id; none: everything */
+	const unsigned long long *filter_ids;
+	int nr_filters;
 };
 
 struct attach_choice {

@@ -15,8 +15,12 @@ struct cg_entry {
 	char *path;
 };
 
+#define MAX_MOUNTS 32
+
 struct cgroups {
 	char mount[4096];
+	char *mounts[MAX_MOUNTS]; /* every cgroup and cgroup2 mount point */
+	int nr_mounts;
 	int version;
 	struct cg_entry *entries; /* sorted by id after a scan */
 	size_t cnt, cap;
@@ -97,7 +101,13 @@ int cgroups__find_memory_mount(FILE *mountinfo, char *mount, size_t size, int *v
 	return -ENOENT;
 }
 
-struct cgroups *cgroups__open_at(const char *mount, int version)
+static void add_mount(struct cgroups *cg, const char *point)
+{
+	if (cg->nr_mounts < MAX_MOUNTS && (cg->mounts[cg->nr_mounts] = strdup(point)))
+		cg->nr_mounts++;
+}
+
+struct cgroups *cgroups__open_at(const char *mount, int version, const char *const *others)
 {
 	struct cgroups *cg = calloc(1, sizeof(*cg));
 
@@ -105,26 +115,51 @@ struct cgroups *cgroups__open_at(const char *mount, int version)
 		return NULL;
 	snprintf(cg->mount, sizeof(cg->mount), "%s", mount);
 	cg->version = version;
+	add_mount(cg, mount);
+	for (; others && *others; others++)
+		add_mount(cg, *others);
 	return cg;
+}
+
+/* Every cgroup mount point, for --cgroup paths given under one of them. */
+static void read_mounts(struct cgroups *cg, FILE *mountinfo)
+{
+	char line[4096];
+
+	rewind(mountinfo);
+	while (fgets(line, sizeof(line), mountinfo)) {
+		char *sep = strstr(line, " - "), point[4096], fstype[64];
+
+		if (sep && sscanf(line, "%*s %*s %*s %*s %4095s", point) == 1 &&
+		    sscanf(sep + 3, "%63s", fstype) == 1 &&
+		    (!strcmp(fstype, "cgroup") || !strcmp(fstype, "cgroup2")) &&
+		    strcmp(point, cg->mount))
+			add_mount(cg, point);
+	}
 }
 
 struct cgroups *cgroups__open(void)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char mount[4096];
+	struct cgroups *cg = NULL;
 	int version, err;
 
 	if (!f)
 		return NULL;
 	err = cgroups__find_memory_mount(f, mount, sizeof(mount), &version);
-	fclose(f);
 	if (!err && version == 2 && !v2_has_memory(mount))
 		err = -ENOENT;
-	if (err) {
-		errno = -err;
-		return NULL;
+	if (!err) {
+		cg = cgroups__open_at(mount, version, NULL);
+		if (cg)
+			read_mounts(cg, f);
+		else
+			err = -ENOMEM;
 	}
-	return cgroups__open_at(mount, version);
+	fclose(f);
+	errno = -err;
+	return cg;
 }
 
 static void clear_entries(struct cgroups *cg)
@@ -140,6 +175,8 @@ void cgroups__free(struct cgroups *cg)
 		return;
 	clear_entries(cg);
 	free(cg->entries);
+	for (int i = 0; i < cg->nr_mounts; i++)
+		free(cg->mounts[i]);
 	free(cg);
 }
 
@@ -217,4 +254,74 @@ const char *cgroups__path(struct cgroups *cg, unsigned long long id)
 		return path;
 	rescan(cg);
 	return lookup(cg, id);
+}
+
+/* Is path mount or below it?  Returns the rest ("" or "/..."), or NULL. */
+static const char *under(const char *path, const char *mount)
+{
+	size_t n = strlen(mount);
+
+	while (n > 1 && mount[n - 1] == '/')
+		n--;
+	if (strncmp(path, mount, n) || (path[n] && path[n] != '/'))
+		return NULL;
+	return path + n;
+}
+
+/* "/a//b/" to "/a/b"; "" and "/" to "/"; -EINVAL for "." and ".." parts */
+static int normalize(const char *in, char *out, size_t size)
+{
+	size_t len = 0;
+
+	while (*in) {
+		const char *c = in + strspn(in, "/");
+		size_t n = strcspn(c, "/");
+
+		if (!n)
+			break;
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return -EINVAL;
+		if (len + 1 + n + 1 > size)
+			return -ENAMETOOLONG;
+		out[len++] = '/';
+		memcpy(out + len, c, n);
+		len += n;
+		in = c + n;
+	}
+	if (!len)
+		out[len++] = '/';
+	out[len] = '\0';
+	return 0;
+}
+
+int cgroups__resolve(const struct cgroups *cg, const char *arg, char *rel, size_t size,
+		     unsigned long long *id)
+{
+	const char *rest = NULL;
+	size_t best = 0;
+	char dir[8192];
+	struct stat st;
+	int err;
+
+	if (!arg || !*arg)
+		return -EINVAL;
+	/* the longest cgroup mount the path lies under, if any */
+	for (int i = 0; i < cg->nr_mounts; i++) {
+		const char *r = under(arg, cg->mounts[i]);
+
+		if (r && strlen(cg->mounts[i]) > best) {
+			rest = r;
+			best = strlen(cg->mounts[i]);
+		}
+	}
+	err = normalize(rest ?: arg, rel, size);
+	if (err)
+		return err;
+	snprintf(dir, sizeof(dir), "%s%s", cg->mount, strcmp(rel, "/") ? rel : "");
+	if (stat(dir, &st))
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	*id = st.st_ino;
+	return 0;
 }

@@ -12,8 +12,8 @@ struct cgroups;
 
 /* NULL with errno ENOENT when no hierarchy carries the memory controller. */
 struct cgroups *cgroups__open(void);
-/* As cgroups__open(), over a given mount point (tests). */
-struct cgroups *cgroups__open_at(const char *mount, int version);
+/* As cgroups__open(), over a given mount point (tests); others may be NULL. */
+struct cgroups *cgroups__open_at(const char *mount, int version, const char *const *others);
 void cgroups__free(struct cgroups *cg);
 int cgroups__version(const struct cgroups *cg);
 const char *cgroups__mount(const struct cgroups *cg);
@@ -24,6 +24,17 @@ const char *cgroups__mount(const struct cgroups *cg);
  * at most once a second.  The string is valid until the next call.
  */
 const char *cgroups__path(struct cgroups *cg, unsigned long long id);
+
+/*
+ * A --cgroup argument to the memory cgroup it names: a path as the kernel
+ * prints it ("/kubepods.slice"), or one under any cgroup mount
+ * ("/sys/fs/cgroup/unified/kubepods.slice" on a hybrid host maps to the
+ * memory hierarchy's "/kubepods.slice").  Fills rel with the kernel's form
+ * and id with its cgroup id.  0, -EINVAL (".." or empty), -ENOENT (no
+ * such memory cgroup), -ENOTDIR (a file, not a cgroup).
+ */
+int cgroups__resolve(const struct cgroups *cg, const char *arg, char *rel, size_t size,
+		     unsigned long long *id);
 
 /*
  * From a /proc/self/mountinfo stream: the mount point of the hierarchy with

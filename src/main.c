@@ -46,9 +46,9 @@ int main(int argc, char **argv)
 	}
 
 	setup_signals();
-	t = tracer__new(&opts);
+	t = tracer__new(&opts, &ret);
 	if (!t)
-		return EXIT_FAILURE_RUNTIME;
+		return ret;
 	fprintf(stderr, "Tracing OOM kills (%s)... Hit Ctrl-C to end.\n", tracer__hooks(t));
 	ret = tracer__run(t, &stop);
 	tracer__summary(t, stderr);

@@ -9,6 +9,7 @@
 /* clang-format off: one option a line */
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
+	{ "cgroup", required_argument, NULL, 'c' },
 	{ "hooks", required_argument, NULL, 'H' },
 	{ "reclaim-stalls", required_argument, NULL, 'r' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -27,6 +28,10 @@ void options__usage(FILE *f, const char *prog)
 		"kernel stack that led there.\n"
 		"\n"
 		"Options:\n"
+		"  -c, --cgroup PATH   only kills and reclaim in memory cgroup PATH or below it;\n"
+		"                      PATH as the kernel prints it (/kubepods.slice) or\n"
+		"                      under a cgroup mount (/sys/fs/cgroup/kubepods.slice);\n"
+		"                      repeat it for several subtrees\n"
 		"  -j, --json          JSON Lines on stdout, one object per record\n"
 		"  -H, --hooks KIND    capture oom_control with KIND only: fentry, kprobe or\n"
 		"                      tracepoint (default: the best this kernel allows)\n"
@@ -40,12 +45,13 @@ void options__usage(FILE *f, const char *prog)
 		"Examples:\n"
 		"  sudo %s                       # human-readable blocks\n"
 		"  sudo %s --json | jq .victim   # machine-readable\n"
+		"  sudo %s --cgroup /kubepods.slice  # one subtree, filtered in the kernel\n"
 		"  sudo %s -v --hooks tracepoint # force the tracepoint-only tier\n"
 		"  sudo %s --reclaim-stalls 100  # and reclaim stalls of 100 ms or more\n"
 		"\n"
 		"Exit status: 0 done (Ctrl-C, SIGTERM or a closed pipe), 1 failed to load,\n"
 		"attach or write, 2 bad command line.\n",
-		prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog);
 }
 
 /* A whole number of milliseconds from 0 to a day; -1 if it is not one. */
@@ -81,7 +87,7 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 	opts->reclaim_stalls_ms = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":jH:r:vhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:jH:r:vhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': opts->json = true; break;
 		case 'H':
@@ -93,6 +99,18 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 					optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'c':
+			if (opts->nr_cgroups == OOMT_MAX_FILTERS) {
+				fprintf(err, "oomtrace: at most %d --cgroup options\n",
+					OOMT_MAX_FILTERS);
+				return EXIT_USAGE;
+			}
+			if (!*optarg) {
+				fprintf(err, "oomtrace: --cgroup needs a path, not ''\n");
+				return EXIT_USAGE;
+			}
+			opts->cgroups[opts->nr_cgroups++] = optarg;
 			break;
 		case 'r':
 			opts->reclaim_stalls_ms = parse_ms(optarg);

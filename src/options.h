@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "oomtrace.h"
 
 /* Exit codes, documented in --help and docs/. */
 enum exit_code {
@@ -24,6 +25,8 @@ struct options {
 	bool version;
 	int hooks;		/* HOOKS_AUTO or the enum hook_kind to force */
 	long reclaim_stalls_ms; /* stream reclaim_stall records at least this long; -1: none */
+	const char *cgroups[OOMT_MAX_FILTERS]; /* --cgroup, as given */
+	int nr_cgroups;
 };
 
 /* Returns 0, or EXIT_USAGE after printing why to err. */

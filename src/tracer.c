@@ -36,6 +36,8 @@ struct tracer {
 	struct cgroups *cgroups; /* NULL: no memory hierarchy found */
 	struct stats *stats;
 	long stall_ms; /* print reclaim_stall records this long; -1: none */
+	unsigned long long filter_ids[OOMT_MAX_FILTERS];
+	int nr_filters;
 	char hooks[128];
 	unsigned long long kills;
 	struct {
@@ -214,6 +216,8 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 		.capture_stacks = opts->reclaim_stalls_ms >= 0,
 		.episode_gap_ns = EPISODE_GAP_NS,
 		.episode_max_ns = EPISODE_MAX_NS,
+		.filter_ids = t->filter_ids,
+		.nr_filters = t->nr_filters,
 	};
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	int err;
@@ -263,13 +267,59 @@ static int setup_ringbuf(struct tracer *t)
 	return 0;
 }
 
-struct tracer *tracer__new(const struct options *opts)
+/* --cgroup paths to memcg ids, before anything is loaded: bad input stops here. */
+static int setup_filters(struct tracer *t, const struct options *opts)
+{
+	for (int i = 0; i < opts->nr_cgroups; i++) {
+		const char *arg = opts->cgroups[i];
+		char rel[4096];
+		int err;
+
+		if (!t->cgroups) {
+			fprintf(stderr,
+				"oomtrace: --cgroup '%s': no memory cgroup hierarchy is mounted\n",
+				arg);
+			return -ENOENT;
+		}
+		err = cgroups__resolve(t->cgroups, arg, rel, sizeof(rel), &t->filter_ids[i]);
+		if (err == -EINVAL || err == -ENAMETOOLONG)
+			fprintf(stderr, "oomtrace: --cgroup '%s': not a cgroup path\n", arg);
+		else if (err == -ENOTDIR)
+			fprintf(stderr,
+				"oomtrace: --cgroup '%s': not a cgroup directory under %s\n", arg,
+				cgroups__mount(t->cgroups));
+		else if (err)
+			fprintf(stderr,
+				"oomtrace: --cgroup '%s': no such memory cgroup (%s%s: %s)\n", arg,
+				cgroups__mount(t->cgroups), rel, strerror(-err));
+		if (err)
+			return err;
+		if (opts->verbose)
+			fprintf(stderr, "oomtrace: --cgroup '%s' is memory cgroup %s (id %llu)\n",
+				arg, rel, t->filter_ids[i]);
+	}
+	t->nr_filters = opts->nr_cgroups;
+	return 0;
+}
+
+struct tracer *tracer__new(const struct options *opts, int *exit_code)
 {
 	struct tracer *t = calloc(1, sizeof(*t));
 	int err;
 
+	*exit_code = EXIT_FAILURE_RUNTIME;
 	if (!t)
 		return NULL;
+	/* without it, stall records name no memcg: worth a word, not a failure */
+	t->cgroups = cgroups__open();
+	if (!t->cgroups && opts->verbose)
+		fprintf(stderr, "oomtrace: no memory cgroup hierarchy mounted: %s\n",
+			strerror(errno));
+	err = setup_filters(t, opts);
+	if (err) {
+		*exit_code = EXIT_USAGE;
+		goto err_free;
+	}
 	verbose = opts->verbose;
 	libbpf_set_print(print_libbpf);
 	err = host__read(&t->host);
@@ -290,11 +340,6 @@ struct tracer *tracer__new(const struct options *opts)
 		err = -ENOMEM;
 		goto err_free;
 	}
-	/* without it, stall records name no memcg: worth a word, not a failure */
-	t->cgroups = cgroups__open();
-	if (!t->cgroups && opts->verbose)
-		fprintf(stderr, "oomtrace: no memory cgroup hierarchy mounted: %s\n",
-			strerror(errno));
 	t->stall_ms = opts->reclaim_stalls_ms;
 	t->out.json = opts->json;
 	t->out.ksyms = t->ksyms;

@@ -9,8 +9,11 @@
 
 struct tracer;
 
-/* Load symbols, pick hooks, load and attach.  NULL with errno on failure. */
-struct tracer *tracer__new(const struct options *opts);
+/*
+ * Resolve --cgroup paths, load symbols, pick hooks, load and attach.  NULL
+ * on failure, with *exit_code EXIT_USAGE for bad input (nothing attached).
+ */
+struct tracer *tracer__new(const struct options *opts, int *exit_code);
 /* One line for the ready message: what the records stand on. */
 const char *tracer__hooks(const struct tracer *t);
 /* Poll until *stop is set or stdout goes away; returns an enum exit_code. */
