@@ -10,12 +10,11 @@ need_root_and_bpf
 find_memcg || skip_all "no writable memory cgroup for this process"
 
 PARENT_NAME=oomtrace-e2e-f-$$
-PARENT=$(make_memcg "$PARENT_NAME" 512) || skip_all "cannot create a child memory cgroup"
-CG_BASE_SAVED=$CG_BASE
-CG_BASE=$PARENT
-A=$(make_memcg a 64) && B=$(make_memcg b 64) || skip_all "cannot create nested memory cgroups"
-CG_BASE=$CG_BASE_SAVED
+make_memcg "$PARENT_NAME" 512 || skip_all "cannot create a child memory cgroup"
+PARENT=$MEMCG_DIR
 [ "$CG_VERSION" = 2 ] && echo +memory >"$PARENT/cgroup.subtree_control"
+make_memcg a 64 "$PARENT" && A=$MEMCG_DIR && make_memcg b 64 "$PARENT" && B=$MEMCG_DIR ||
+	skip_all "cannot create nested memory cgroups"
 
 check "--cgroup on sibling a (kernel's form) starts" start_oomtrace only_a --json --cgroup "$CG_REL/$PARENT_NAME/a"
 check "--cgroup on the parent (absolute path) starts" start_oomtrace parent --json --cgroup "$PARENT"

@@ -85,9 +85,11 @@ find_memcg() {
 	return 0
 }
 
-# make_memcg NAME MIB: a child memory cgroup with a limit; prints its directory
+# make_memcg NAME MIB [PARENT_DIR]: a child memory cgroup with a limit, in
+# MEMCG_DIR.  Not in a $(subshell): cleanup must learn of it to remove it.
 make_memcg() {
-	local dir=$CG_BASE/$1
+	local dir=${3:-$CG_BASE}/$1
+	MEMCG_DIR=$dir
 	mkdir "$dir" || return 1
 	CGROUPS="$dir $CGROUPS"
 	if [ "$CG_VERSION" = 1 ]; then
@@ -96,7 +98,6 @@ make_memcg() {
 		echo "$2M" >"$dir/memory.max"
 		echo 0 >"$dir/memory.swap.max" 2>/dev/null
 	fi
-	echo "$dir"
 }
 
 # start_oomtrace NAME ARGS...: runs oomtrace in the background, stdout to

@@ -9,7 +9,13 @@ find_memcg || skip_all "no writable memory cgroup for this process"
 
 LIMIT_MIB=64
 CG_NAME=oomtrace-e2e-$$
-CG=$(make_memcg "$CG_NAME" $LIMIT_MIB) || skip_all "cannot create a child memory cgroup"
+make_memcg "$CG_NAME" $LIMIT_MIB || skip_all "cannot create a child memory cgroup"
+CG=$MEMCG_DIR
+
+# a small bystander in the same memcg: the next victim, never this one
+sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 300' sh "$CG" &
+SLEEPER=$!
+PIDS="$PIDS $SLEEPER"
 
 check "oomtrace --json starts and says Tracing" start_oomtrace json --json
 check "oomtrace (text) starts alongside" start_oomtrace text
@@ -70,6 +76,17 @@ is "time is RFC 3339 UTC with microseconds" '.time | test("^[0-9]{4}-[0-9]{2}-[0
 is "nothing dropped" '.dropped == 0'
 is "reclaim story: the invoker's memcg reclaim passes before the kill" '.reclaim.passes >= 1 and .reclaim.stall_us > 0 and .reclaim.first_us_before_kill > 0'
 is "an event id" '.event_id >= 1'
+is "memcg state from cgroupfs: the limit, the oom_kill event counted" \
+	".memcg.state.limit_kb == $((LIMIT_MIB * 1024)) and .memcg.state.events.oom_kill == 1 and .memcg.state.stat.anon_kb >= 0"
+if [ "$CG_VERSION" = 1 ]; then
+	is "v1: failcnt counted the failed charges" '.memcg.state.failcnt > 0'
+else
+	is "v2: memory.events counted the limit hits" '.memcg.state.events.max > 0 and .memcg.state.events.oom == 1'
+fi
+is "next victim: the sleeper in the same memcg, points > 0" \
+	".next_victims[0].pid == $SLEEPER and .next_victims[0].comm == \"sleep\" and .next_victims[0].points > 0 and all(.next_victims[]; .pid != $FIRST)"
+is "no container on this path, and no crash over it" 'has("container")'
+
 EVENT=$(echo "$R" | jq '.event_id')
 check "an oom_reaped record follows for pid $FIRST" wait_for "$WORK/json.out" "select(.type == \"oom_reaped\") | .victim.pid == $FIRST"
 X=$(jq -c "select(.type == \"oom_reaped\" and .victim.pid == $FIRST)" "$WORK/json.out" | head -1)
@@ -84,6 +101,13 @@ N=$(jq -s 'map(select(.type == "oom_kill" and (.victim.pid == '"$FIRST"' or .vic
 ok $((N != 2)) "two kills gave exactly two kill records (got $N)"
 E=$(jq -s '[.[] | select(.type == "oom_kill") | .event_id] | unique | length' "$WORK/json.out")
 ok $((E != 2)) "two kills, two distinct event ids"
+K=$(jq -c "select(.type == \"oom_kill\" and .victim.pid == $SECOND) | .memcg.state.events.oom_kill" "$WORK/json.out")
+if [ "$CG_VERSION" = 1 ]; then
+	KFS=$(awk '$1 == "oom_kill" {print $2}' "$CG/memory.oom_control")
+else
+	KFS=$(awk '$1 == "oom_kill" {print $2}' "$CG/memory.events")
+fi
+ok $((K != 2 || KFS != 2)) "the second record's oom_kill count is cgroupfs's ($K, $KFS)"
 
 grep -q "victim   pid $FIRST tid $FIRST \"oom-trigger\"" "$WORK/text.out"
 ok $? "text output names the victim"

@@ -12,7 +12,8 @@ find_memcg || skip_all "no writable memory cgroup for this process"
 LIMIT_MIB=32
 FILE_MIB=128
 CG_NAME=oomtrace-e2e-rd-$$
-CG=$(make_memcg "$CG_NAME" $LIMIT_MIB) || skip_all "cannot create a child memory cgroup"
+make_memcg "$CG_NAME" $LIMIT_MIB || skip_all "cannot create a child memory cgroup"
+CG=$MEMCG_DIR
 DATA=/var/tmp/oomtrace-e2e-$$.dat
 dd if=/dev/zero of="$DATA" bs=1M count=$FILE_MIB conv=fsync status=none ||
 	skip_all "cannot write a $FILE_MIB MiB file in /var/tmp"
