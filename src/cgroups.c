@@ -325,3 +325,25 @@ int cgroups__resolve(const struct cgroups *cg, const char *arg, char *rel, size_
 	*id = st.st_ino;
 	return 0;
 }
+
+int cgroups__resolve_arg(const struct cgroups *cg, const char *arg, char *rel, size_t size,
+			 unsigned long long *id, FILE *err)
+{
+	int ret;
+
+	if (!cg) {
+		fprintf(err, "oomtrace: --cgroup '%s': no memory cgroup hierarchy is mounted\n",
+			arg);
+		return -ENOENT;
+	}
+	ret = cgroups__resolve(cg, arg, rel, size, id);
+	if (ret == -EINVAL || ret == -ENAMETOOLONG)
+		fprintf(err, "oomtrace: --cgroup '%s': not a cgroup path\n", arg);
+	else if (ret == -ENOTDIR)
+		fprintf(err, "oomtrace: --cgroup '%s': not a cgroup directory under %s\n", arg,
+			cg->mount);
+	else if (ret)
+		fprintf(err, "oomtrace: --cgroup '%s': no such memory cgroup (%s%s: %s)\n", arg,
+			cg->mount, rel, strerror(-ret));
+	return ret;
+}

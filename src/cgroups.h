@@ -36,6 +36,10 @@ const char *cgroups__path(struct cgroups *cg, unsigned long long id);
 int cgroups__resolve(const struct cgroups *cg, const char *arg, char *rel, size_t size,
 		     unsigned long long *id);
 
+/* cgroups__resolve(), saying on err what is wrong with arg; cg may be NULL. */
+int cgroups__resolve_arg(const struct cgroups *cg, const char *arg, char *rel, size_t size,
+			 unsigned long long *id, FILE *err);
+
 /*
  * From a /proc/self/mountinfo stream: the mount point of the hierarchy with
  * the memory controller and its version (1 or 2).  0, or -ENOENT.

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "options.h"
+#include "top.h"
 #include "tracer.h"
 
 static volatile sig_atomic_t stop;
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
 	}
 
 	setup_signals();
+	if (opts.mode == MODE_TOP)
+		return top__run(&opts, &stop);
 	t = tracer__new(&opts, &ret);
 	if (!t)
 		return ret;

@@ -12,6 +12,9 @@ static const struct option long_opts[] = {
 	{ "cgroup", required_argument, NULL, 'c' },
 	{ "hooks", required_argument, NULL, 'H' },
 	{ "reclaim-stalls", required_argument, NULL, 'r' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "count", required_argument, NULL, 'C' },
+	{ "limit", required_argument, NULL, 'n' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -23,6 +26,7 @@ void options__usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"Usage: %s [OPTIONS]\n"
+		"       %s top [--cgroup PATH]... [--json] [--interval S [--count N]] [--limit N]\n"
 		"Trace every OOM kill on this host as it happens: victim, badness points,\n"
 		"invoker, gfp mask and order, the memory cgroup that hit its limit, and the\n"
 		"kernel stack that led there.\n"
@@ -39,6 +43,16 @@ void options__usage(FILE *f, const char *prog)
 		"                      also stream reclaim episodes (direct or memcg) that\n"
 		"                      stalled their task for at least MS ms (0: all)\n"
 		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
+		"\n"
+		"oomtrace top: rank processes now by the OOM killer's badness points, with\n"
+		"their parts, the kernel's oom_score, memcg and container; who dies next.\n"
+		"  -c, --cgroup PATH   only processes in PATH or below it (their memcg's limit\n"
+		"                      is the domain when one PATH has a limit)\n"
+		"  -j, --json          one JSON object per refresh\n"
+		"  -i, --interval S    refresh every S seconds (default: once)\n"
+		"  -C, --count N       stop after N refreshes\n"
+		"  -n, --limit N       show N processes (default 20)\n"
+		"\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n"
 		"\n"
@@ -48,21 +62,35 @@ void options__usage(FILE *f, const char *prog)
 		"  sudo %s --cgroup /kubepods.slice  # one subtree, filtered in the kernel\n"
 		"  sudo %s -v --hooks tracepoint # force the tracepoint-only tier\n"
 		"  sudo %s --reclaim-stalls 100  # and reclaim stalls of 100 ms or more\n"
+		"  sudo %s top -i 2 -n 10        # the ten likeliest victims, every 2 s\n"
 		"\n"
 		"Exit status: 0 done (Ctrl-C, SIGTERM or a closed pipe), 1 failed to load,\n"
 		"attach or write, 2 bad command line.\n",
-		prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
-/* A whole number of milliseconds from 0 to a day; -1 if it is not one. */
-static long parse_ms(const char *arg)
+/* A whole number from lo to hi; -1 if it is not one. */
+static long parse_long(const char *arg, long lo, long hi)
 {
 	char *end;
 	long v;
 
 	errno = 0;
 	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < 0 || v > 86400000L)
+	if (errno || end == arg || *end || v < lo || v > hi)
+		return -1;
+	return v;
+}
+
+/* Seconds, 0.1 to a day; -1 if not. */
+static double parse_seconds(const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v >= 0.1 && v <= 86400))
 		return -1;
 	return v;
 }
@@ -78,6 +106,30 @@ static int parse_hooks(const char *arg)
 	return -2;
 }
 
+static int bad_value(FILE *err, const char *opt, const char *want, const char *got)
+{
+	fprintf(err, "oomtrace: %s takes %s, not '%s'\n", opt, want, got);
+	return EXIT_USAGE;
+}
+
+/* Options that make sense in one mode only. */
+static int check_mode(const struct options *o, FILE *err)
+{
+	if (o->mode == MODE_TOP && (o->hooks != HOOKS_AUTO || o->reclaim_stalls_ms >= 0)) {
+		fprintf(err, "oomtrace: --hooks and --reclaim-stalls are for tracing, not top\n");
+		return EXIT_USAGE;
+	}
+	if (o->mode == MODE_TRACE && (o->interval_s || o->count || o->limit != 20)) {
+		fprintf(err, "oomtrace: --interval, --count and --limit are for 'oomtrace top'\n");
+		return EXIT_USAGE;
+	}
+	if (o->count && !o->interval_s) {
+		fprintf(err, "oomtrace: --count needs --interval\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 {
 	int c;
@@ -85,9 +137,14 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 	memset(opts, 0, sizeof(*opts));
 	opts->hooks = HOOKS_AUTO;
 	opts->reclaim_stalls_ms = -1;
+	opts->limit = 20;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:jH:r:vhV", long_opts, NULL)) != -1) {
+	if (argc > 1 && !strcmp(argv[1], "top")) {
+		opts->mode = MODE_TOP;
+		optind = 2;
+	}
+	while ((c = getopt_long(argc, argv, ":c:jH:r:i:C:n:vhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': opts->json = true; break;
 		case 'H':
@@ -112,15 +169,28 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 			}
 			opts->cgroups[opts->nr_cgroups++] = optarg;
 			break;
+		case 'i':
+			opts->interval_s = parse_seconds(optarg);
+			if (opts->interval_s < 0)
+				return bad_value(err, "--interval", "seconds from 0.1 to 86400",
+						 optarg);
+			break;
+		case 'C':
+			opts->count = parse_long(optarg, 1, 1000000000L);
+			if (opts->count < 0)
+				return bad_value(err, "--count", "a whole number from 1", optarg);
+			break;
+		case 'n':
+			opts->limit = parse_long(optarg, 1, 100000);
+			if (opts->limit < 0)
+				return bad_value(err, "--limit", "a whole number from 1 to 100000",
+						 optarg);
+			break;
 		case 'r':
-			opts->reclaim_stalls_ms = parse_ms(optarg);
-			if (opts->reclaim_stalls_ms < 0) {
-				fprintf(err,
-					"oomtrace: --reclaim-stalls takes milliseconds from 0 to "
-					"86400000, not '%s'\n",
-					optarg);
-				return EXIT_USAGE;
-			}
+			opts->reclaim_stalls_ms = parse_long(optarg, 0, 86400000L);
+			if (opts->reclaim_stalls_ms < 0)
+				return bad_value(err, "--reclaim-stalls",
+						 "milliseconds from 0 to 86400000", optarg);
 			break;
 		case 'v': opts->verbose = true; break;
 		case 'h': opts->help = true; break;
@@ -138,5 +208,5 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 		fprintf(err, "oomtrace: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return EXIT_USAGE;
 	}
-	return 0;
+	return check_mode(opts, err);
 }

@@ -18,7 +18,13 @@ enum hook_choice {
 	HOOKS_AUTO = -1, /* otherwise an enum hook_kind */
 };
 
+enum mode {
+	MODE_TRACE = 0, /* oomtrace [OPTIONS] */
+	MODE_TOP = 1,	/* oomtrace top [OPTIONS] */
+};
+
 struct options {
+	enum mode mode;
 	bool json;
 	bool verbose;
 	bool help;
@@ -27,6 +33,10 @@ struct options {
 	long reclaim_stalls_ms; /* stream reclaim_stall records at least this long; -1: none */
 	const char *cgroups[OOMT_MAX_FILTERS]; /* --cgroup, as given */
 	int nr_cgroups;
+	/* top only */
+	double interval_s; /* refresh every this many seconds; 0: once */
+	long count;	   /* refreshes before exiting; 0: until a signal */
+	long limit;	   /* rows */
 };
 
 /* Returns 0, or EXIT_USAGE after printing why to err. */

@@ -66,6 +66,31 @@ static void json_key_str(FILE *f, const char *key, const char *val, size_t n)
 		fputs("null", f);
 }
 
+static void json_opt(FILE *f, const char *key, const char *val, bool first)
+{
+	fprintf(f, "%s\"%s\":", first ? "" : ",", key);
+	if (val && *val)
+		json_string(f, val, strlen(val));
+	else
+		fputs("null", f);
+}
+
+static void json_container(FILE *f, const struct container_info *c)
+{
+	fputs(",\"container\":", f);
+	if (!c) {
+		fputs("null", f);
+		return;
+	}
+	fputc('{', f);
+	json_opt(f, "runtime", c->runtime, true);
+	json_opt(f, "id", c->id, false);
+	json_opt(f, "pod_uid", c->pod_uid, false);
+	json_opt(f, "qos", c->qos, false);
+	json_opt(f, "unit", c->unit, false);
+	fputc('}', f);
+}
+
 static void json_victim(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
 {
 	const struct oom_kill_record *rec = r->rec;
@@ -108,12 +133,36 @@ static void json_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_
 	} else {
 		fputs("{\"path\":", f);
 		json_string(f, r->memcg_path, sizeof(r->memcg_path));
-		fprintf(f, ",\"usage_kb\":%llu,\"limit_kb\":%llu,\"cgroup_version\":%d}",
+		fprintf(f, ",\"usage_kb\":%llu,\"limit_kb\":%llu,\"cgroup_version\":%d,\"state\":",
 			kb(ctx, rec->memcg_usage_pages), kb(ctx, rec->memcg_max_pages),
 			rec->memcg_is_v1 ? 1 : 2);
+		if (r->have_state)
+			memcg_state__json(f, &r->state);
+		else
+			fputs("null", f);
+		fputc('}', f);
 	}
 	json_key_str(f, "cgroup", r->cgroup_path[0] ? r->cgroup_path : NULL,
 		     sizeof(r->cgroup_path));
+	json_container(f, r->have_container ? &r->container : NULL);
+}
+
+static void json_next(FILE *f, const struct kill_report *r)
+{
+	fputs(",\"next_victims\":[", f);
+	for (size_t i = 0; i < r->nr_next; i++) {
+		const struct proc_info *p = &r->next[i];
+
+		fprintf(f, "%s{\"pid\":%d", i ? "," : "", p->pid);
+		json_key_str(f, "comm", p->comm, sizeof(p->comm));
+		fprintf(
+		    f,
+		    ",\"points\":%ld,\"anon_rss_kb\":%lu,\"file_rss_kb\":%lu,\"shmem_rss_kb\":%lu,"
+		    "\"swap_kb\":%lu,\"pgtables_kb\":%lu,\"oom_score_adj\":%ld}",
+		    p->points, p->rss_anon_kb, p->rss_file_kb, p->rss_shmem_kb, p->swap_kb,
+		    p->pgtables_kb, p->oom_score_adj);
+	}
+	fputc(']', f);
 }
 
 static void json_stack(FILE *f, const struct output_ctx *ctx, struct stack st)
@@ -179,6 +228,7 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	else
 		fputs(",\"totalpages\":null", f);
 	json_memcg(f, ctx, r);
+	json_next(f, r);
 	json_reclaim(f, rec);
 	json_stack(f, ctx, STACK_OF(rec));
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);
@@ -210,6 +260,53 @@ static void text_dropped(FILE *f, unsigned long long dropped)
 {
 	if (dropped)
 		fprintf(f, "  dropped  %llu records lost to a full ring buffer so far\n", dropped);
+}
+
+static void text_state(FILE *f, const struct kill_report *r)
+{
+	const struct memcg_state *s = &r->state;
+
+	if (!r->have_state)
+		return;
+	fprintf(f, "  state    anon %lld kB file %lld kB shmem %lld kB", s->anon >> 10,
+		s->file >> 10, s->shmem >> 10);
+	if (s->kernel >= 0)
+		fprintf(f, " kernel %lld kB", s->kernel >> 10);
+	if (s->swap >= 0)
+		fprintf(f, " swap %lld kB", s->swap >> 10);
+	if (s->ev_oom_kill >= 0)
+		fprintf(f, "; oom_kill events %lld", s->ev_oom_kill);
+	if (s->failcnt >= 0)
+		fprintf(f, ", failcnt %lld", s->failcnt);
+	fputc('\n', f);
+}
+
+static void text_container(FILE *f, const struct kill_report *r)
+{
+	const struct container_info *c = &r->container;
+
+	if (!r->have_container)
+		return;
+	fprintf(f, "  container %s%s%.12s", c->runtime[0] ? c->runtime : "",
+		c->runtime[0] && c->id[0] ? " " : "", c->id);
+	if (c->pod_uid[0])
+		fprintf(f, " pod %s (%s)", c->pod_uid, c->qos);
+	if (c->unit[0])
+		fprintf(f, " unit %s", c->unit);
+	fputc('\n', f);
+}
+
+static void text_next(FILE *f, const struct kill_report *r)
+{
+	for (size_t i = 0; i < r->nr_next; i++) {
+		const struct proc_info *p = &r->next[i];
+
+		fprintf(f, "  %-8s pid %d ", i ? "" : "next", p->pid);
+		text_comm(f, p->comm, sizeof(p->comm));
+		fprintf(f, " points %ld (rss %lu kB swap %lu kB pgtables %lu kB adj %ld)\n",
+			p->points, p->rss_anon_kb + p->rss_file_kb + p->rss_shmem_kb, p->swap_kb,
+			p->pgtables_kb, p->oom_score_adj);
+	}
 }
 
 static void text_reclaim(FILE *f, const struct oom_kill_record *rec)
@@ -277,6 +374,9 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	}
 	if (r->cgroup_path[0] && strcmp(r->cgroup_path, r->memcg_path))
 		fprintf(f, "  cgroup   %s (victim's)\n", r->cgroup_path);
+	text_state(f, r);
+	text_container(f, r);
+	text_next(f, r);
 	text_reclaim(f, rec);
 	text_stack(f, ctx, STACK_OF(rec));
 	text_dropped(f, dropped);
@@ -342,6 +442,11 @@ void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_s
 	json_key_str(f, "comm", ep->comm, sizeof(ep->comm));
 	fputc('}', f);
 	json_key_str(f, "memcg", memcg, 4096);
+	{
+		struct container_info c;
+
+		json_container(f, memcg && container__parse(memcg, &c) ? &c : NULL);
+	}
 	fprintf(f,
 		",\"memcg_id\":%llu,\"kind\":\"%s\",\"duration_us\":%llu,\"stall_us\":%llu,"
 		"\"passes\":%u,\"scanned\":%llu,\"reclaimed\":%llu,\"order\":%d",

@@ -131,6 +131,7 @@ void report__build(struct kill_report *r, const struct oom_kill_record *rec,
 	if (!r->constraint && host->single_node)
 		r->constraint = "NONE";
 	derive_paths(r);
+	r->have_container = r->cgroup_path[0] && container__parse(r->cgroup_path, &r->container);
 	derive_gfp(r, gfp);
 
 	if (rec->flags & KILL_HAVE_OC) {

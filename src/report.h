@@ -8,7 +8,10 @@
 
 #include <stdbool.h>
 #include "oomtrace.h"
+#include "container.h"
 #include "host.h"
+#include "memcg_state.h"
+#include "procs.h"
 
 struct gfp_table;
 
@@ -28,6 +31,14 @@ struct kill_report {
 	bool have_memcg;
 	char memcg_path[REPORT_PATH_LEN];  /* the memcg whose limit was hit */
 	char cgroup_path[REPORT_PATH_LEN]; /* the victim's memcg */
+	bool have_container;
+	struct container_info container; /* parsed from cgroup_path */
+
+	/* read from cgroupfs and /proc by the tracer when the record arrives */
+	bool have_state;
+	struct memcg_state state; /* of the OOM memcg */
+	struct proc_info *next;	  /* who the same formula ranks next */
+	size_t nr_next;
 };
 
 void report__build(struct kill_report *r, const struct oom_kill_record *rec,

@@ -88,6 +88,42 @@ static unsigned long long dropped(const struct tracer *t)
 	return t->skel->bss->dropped;
 }
 
+/* how many next victims a kill record names */
+#define NEXT_VICTIMS 3
+
+/*
+ * What the BPF record cannot carry, read within milliseconds of the kill:
+ * the OOM memcg's cgroupfs state, and who the OOM killer would pick next
+ * in the same domain (the victim left out; it may still be exiting).
+ */
+static void read_aftermath(struct tracer *t, struct kill_report *r)
+{
+	char dir[8192];
+	int *pids = NULL;
+	size_t nr = 0, n, i, j;
+	struct proc_info *ranked;
+	unsigned long total =
+	    r->have_totalpages ? r->totalpages : t->host.totalram_pages + t->host.total_swap_pages;
+
+	if (r->have_memcg && t->cgroups) {
+		snprintf(dir, sizeof(dir), "%s%s", cgroups__mount(t->cgroups),
+			 strcmp(r->memcg_path, "/") ? r->memcg_path : "");
+		r->have_state = !memcg_state__read(dir, cgroups__version(t->cgroups), &r->state);
+		pids = procs__in_cgroup(dir, &nr);
+		if (!pids)
+			return;
+	}
+	ranked = procs__rank(pids, nr, total, t->host.page_size, NEXT_VICTIMS + 1, &n);
+	free(pids);
+	if (!ranked)
+		return;
+	for (i = j = 0; i < n && j < NEXT_VICTIMS; i++)
+		if (ranked[i].pid != (int)r->rec->victim_pid)
+			ranked[j++] = ranked[i];
+	r->next = ranked;
+	r->nr_next = j;
+}
+
 static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 {
 	struct kill_report r;
@@ -95,8 +131,10 @@ static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 
 	t->kills++;
 	report__build(&r, rec, &t->host, t->gfp);
+	read_aftermath(t, &r);
 	stats__add_kill(t->stats, r.have_memcg ? r.memcg_path : "(global)");
 	output__kill(stdout, &t->out, &r, &when, dropped(t));
+	free(r.next);
 	return flush_records(t);
 }
 
@@ -271,32 +309,15 @@ static int setup_ringbuf(struct tracer *t)
 static int setup_filters(struct tracer *t, const struct options *opts)
 {
 	for (int i = 0; i < opts->nr_cgroups; i++) {
-		const char *arg = opts->cgroups[i];
 		char rel[4096];
-		int err;
+		int err = cgroups__resolve_arg(t->cgroups, opts->cgroups[i], rel, sizeof(rel),
+					       &t->filter_ids[i], stderr);
 
-		if (!t->cgroups) {
-			fprintf(stderr,
-				"oomtrace: --cgroup '%s': no memory cgroup hierarchy is mounted\n",
-				arg);
-			return -ENOENT;
-		}
-		err = cgroups__resolve(t->cgroups, arg, rel, sizeof(rel), &t->filter_ids[i]);
-		if (err == -EINVAL || err == -ENAMETOOLONG)
-			fprintf(stderr, "oomtrace: --cgroup '%s': not a cgroup path\n", arg);
-		else if (err == -ENOTDIR)
-			fprintf(stderr,
-				"oomtrace: --cgroup '%s': not a cgroup directory under %s\n", arg,
-				cgroups__mount(t->cgroups));
-		else if (err)
-			fprintf(stderr,
-				"oomtrace: --cgroup '%s': no such memory cgroup (%s%s: %s)\n", arg,
-				cgroups__mount(t->cgroups), rel, strerror(-err));
 		if (err)
 			return err;
 		if (opts->verbose)
 			fprintf(stderr, "oomtrace: --cgroup '%s' is memory cgroup %s (id %llu)\n",
-				arg, rel, t->filter_ids[i]);
+				opts->cgroups[i], rel, t->filter_ids[i]);
 	}
 	t->nr_filters = opts->nr_cgroups;
 	return 0;

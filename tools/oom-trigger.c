@@ -2,8 +2,9 @@
 /*
  * Allocate and touch anonymous memory until the OOM killer ends us.
  * Run it only inside a memory cgroup with a limit.
- *   oom-trigger [--step MIB] [--max MIB] [--delay-ms MS]
- * Exits 3 if --max MiB were touched and nobody killed it.
+ *   oom-trigger [--step MIB] [--max MIB] [--delay-ms MS] [--hold]
+ * Exits 3 if --max MiB were touched and nobody killed it; with --hold it
+ * keeps them and waits for a signal instead (a process of known size).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,16 +35,18 @@ int main(int argc, char **argv)
 		{ "step", required_argument, NULL, 's' },
 		{ "max", required_argument, NULL, 'm' },
 		{ "delay-ms", required_argument, NULL, 'd' },
+		{ "hold", no_argument, NULL, 'H' },
 		{},
 	};
 	long step = 1, max = 4096, delay_ms = 0, done = 0, i = 0;
-	int c;
+	int c, hold = 0;
 
-	while ((c = getopt_long(argc, argv, "s:m:d:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:m:d:H", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': step = parse_mib(optarg, "--step"); break;
 		case 'm': max = parse_mib(optarg, "--max"); break;
 		case 'd': delay_ms = parse_mib(optarg, "--delay-ms"); break;
+		case 'H': hold = 1; break;
 		default: return 2;
 		}
 	}
@@ -64,6 +67,11 @@ int main(int argc, char **argv)
 
 			nanosleep(&ts, NULL);
 		}
+	}
+	if (hold) {
+		printf("oom-trigger: holding %ld MiB\n", done);
+		for (;;)
+			pause();
 	}
 	fprintf(stderr, "oom-trigger: touched %ld MiB and was not killed\n", done);
 	return 3;

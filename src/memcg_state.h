@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A memory cgroup's state from cgroupfs, v1 and v2 files mapped onto one
+ * schema: counters, events, swap and the key memory.stat lines.
+ */
+#ifndef __OOMTRACE_MEMCG_STATE_H
+#define __OOMTRACE_MEMCG_STATE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* -1 marks what this cgroup version does not say */
+struct memcg_state {
+	long long usage, limit;		       /* bytes */
+	long long swap, swap_limit;	       /* bytes of swap alone (v1: memsw less memory) */
+	long long failcnt;		       /* v1 memory.failcnt */
+	long long ev_max, ev_oom, ev_oom_kill; /* v2 memory.events; v1: oom_kill only */
+	long long anon, file, kernel, sock, shmem, slab; /* bytes */
+	long long pgscan, pgsteal;			 /* pages */
+};
+
+/* Read the cgroup directory dir; 0, or -errno when it is gone. */
+int memcg_state__read(const char *dir, int version, struct memcg_state *st);
+/* The same from memory.stat text alone (tests). */
+void memcg_state__parse_stat(const char *text, int version, struct memcg_state *st);
+void memcg_state__json(FILE *f, const struct memcg_state *st);
+
+#endif
