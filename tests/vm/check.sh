@@ -85,6 +85,22 @@ same_kill() {
 	ok $? "[$name] $what: tracepoint gfp, order, totalpages and memcg equal fentry's"
 }
 
+# --cgroup /oomt-vm on cgroup v2: its kill only, with v2's memory.events
+check_filtered() { # check_filtered NAME DIR
+	local name=$1 dir=$2 json=$2/filtered.json mpid
+	mpid=$(kv "$dir" memcg_pid)
+	extract "$dir" filtered.json >"$json"
+	ok $(($(kv "$dir" ready.filtered) != 1)) "[$name] --cgroup /oomt-vm: attaches"
+	jq -e -s --argjson m "$mpid" '
+		map(select(.type == "oom_kill")) | length == 1 and .[0].victim.pid == $m
+		and .[0].memcg.state.limit_kb == 65536 and .[0].memcg.state.events.oom_kill == 1
+		and .[0].memcg.state.events.oom >= 1 and .[0].memcg.state.events.max > 0
+		and .[0].memcg.state.stat.anon_kb != null and .[0].memcg.state.stat.kernel_kb != null' \
+		"$json" >/dev/null
+	ok $? "[$name] --cgroup /oomt-vm: only that memcg's kill, with its v2 memory.events and memory.stat"
+	ok $(($(kv "$dir" exit.filtered) != 0)) "[$name] --cgroup /oomt-vm: exits 0"
+}
+
 check_guest() { # check_guest NAME DIR
 	local name=$1 dir=$2 tier
 	TIER_RESULTS=""
@@ -103,6 +119,7 @@ check_guest() { # check_guest NAME DIR
 	done
 	same_kill "$name" "$dir" "$(kv "$dir" memcg_pid)" "memcg OOM"
 	same_kill "$name" "$dir" "$(kv "$dir" global_pid)" "global OOM"
+	check_filtered "$name" "$dir"
 	extract "$dir" ids.before >"$dir/ids.before"
 	extract "$dir" ids.held >"$dir/ids.held"
 	extract "$dir" ids.after >"$dir/ids.after"

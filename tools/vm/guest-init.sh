@@ -25,6 +25,7 @@ dump() { # dump NAME FILE
 }
 
 kv kernel "$(uname -r)"
+echo +memory >/sys/fs/cgroup/cgroup.subtree_control
 /prog-ids >/tmp/ids.before
 
 # every tier at once, so that their records describe the same kills
@@ -33,7 +34,12 @@ for tier in $TIERS; do
 	echo $! >/tmp/$tier.pid
 	echo -1000 >/proc/$!/oom_score_adj
 done
-for tier in $TIERS; do
+# a fifth instance filtered to one memcg, created before it starts
+mkdir /sys/fs/cgroup/oomt-vm
+/oomtrace --json --cgroup /oomt-vm >/tmp/filtered.json 2>/tmp/filtered.err &
+echo $! >/tmp/filtered.pid
+echo -1000 >/proc/$!/oom_score_adj
+for tier in $TIERS filtered; do
 	i=0
 	while [ $i -lt 600 ] && ! grep -q '^Tracing' /tmp/$tier.err; do
 		kill -0 "$(cat /tmp/$tier.pid)" 2>/dev/null || break
@@ -45,21 +51,31 @@ done
 cat /proc/[0-9]*/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" {print $2}' | sort -u >/tmp/ids.held
 
 # a memcg OOM in a 64 MiB child, then a global OOM of the guest's own RAM
-echo +memory >/sys/fs/cgroup/cgroup.subtree_control
-mkdir /sys/fs/cgroup/oomt-vm
 echo 64M >/sys/fs/cgroup/oomt-vm/memory.max
 echo 0 >/sys/fs/cgroup/oomt-vm/memory.swap.max 2>/dev/null
 sh -c 'echo $$ >/sys/fs/cgroup/oomt-vm/cgroup.procs && exec /oom-trigger --max 1024' >/dev/null 2>&1 &
 kv memcg_pid $!
 wait $!
 kv memcg_rc $?
+# memory.oom.group: the whole cgroup dies together, as one OOM event
+mkdir /sys/fs/cgroup/oomt-group
+echo 64M >/sys/fs/cgroup/oomt-group/memory.max
+echo 0 >/sys/fs/cgroup/oomt-group/memory.swap.max 2>/dev/null
+echo 1 >/sys/fs/cgroup/oomt-group/memory.oom.group
+sh -c 'echo $$ >/sys/fs/cgroup/oomt-group/cgroup.procs && exec sleep 1000' &
+kv group_sleeper $!
+sleep 0.2
+sh -c 'echo $$ >/sys/fs/cgroup/oomt-group/cgroup.procs && exec /oom-trigger --max 1024' >/dev/null 2>&1 &
+kv group_pid $!
+wait $!
+kv group_rc $?
 /oom-trigger --step 4 --max 4096 >/dev/null 2>&1 &
 kv global_pid $!
 wait $!
 kv global_rc $?
 sleep 1
 
-for tier in $TIERS; do
+for tier in $TIERS filtered; do
 	pid=$(cat /tmp/$tier.pid)
 	kill -INT "$pid" 2>/dev/null
 	wait "$pid"
@@ -67,7 +83,7 @@ for tier in $TIERS; do
 done
 sleep 1 # programs are freed after an RCU grace period
 /prog-ids >/tmp/ids.after
-for tier in $TIERS; do
+for tier in $TIERS filtered; do
 	dump $tier.json /tmp/$tier.json
 	dump $tier.err /tmp/$tier.err
 done
