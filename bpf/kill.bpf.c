@@ -331,12 +331,27 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 {
 	struct oom_kill_record *rec;
 	struct oc_snapshot *oc;
+	struct mem_cgroup *memcg = NULL;
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
 
+	oc = bpf_map_lookup_elem(&oom_ctx, &tid);
+	if (!victim && oc)
+		victim = oc->chosen;
+	else if (!victim)
+		victim = sigkilled_task(tid, victim_tid);
+	if (victim)
+		memcg = task_memcg(victim);
+	/*
+	 * Outside every --cgroup (or unknowable): not this user's kill.  Decided
+	 * before reserving, so that only records the user wanted count as dropped.
+	 */
+	if (filter_kills && !(memcg && memcg_in_filter(memcg)))
+		return 0;
+
 	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
 	if (!rec) {
-		count_drop();
+		count_drop(RECORD_OOM_KILL);
 		return 0;
 	}
 	/* too large for an inline memset: copy from a zeroed global instead */
@@ -347,26 +362,11 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	rec->invoker_tid = tid;
 	bpf_get_current_comm(&rec->invoker_comm, sizeof(rec->invoker_comm));
 
-	oc = bpf_map_lookup_elem(&oom_ctx, &tid);
 	join_reclaim(rec, oc);
 	fill_request(rec, oc);
-	if (!victim && oc)
-		victim = oc->chosen;
-	else if (!victim)
-		victim = sigkilled_task(tid, victim_tid);
 	if (victim) {
-		struct mem_cgroup *m = task_memcg(victim);
-
-		/* outside every --cgroup (or unknowable): not this user's kill */
-		if (filter_kills && !memcg_in_filter(m)) {
-			bpf_ringbuf_discard(rec, 0);
-			return 0;
-		}
 		fill_victim(rec, victim);
-		walk_memcgs(rec, m, oc);
-	} else if (filter_kills) {
-		bpf_ringbuf_discard(rec, 0);
-		return 0;
+		walk_memcgs(rec, memcg, oc);
 	}
 	if (victim_tid)
 		rec->victim_tid = victim_tid; /* the thread the kernel marked */

@@ -15,10 +15,12 @@
 
 #ifdef OOMT_DEFINE_MAPS
 #define OOMT_SHARED
-#define OOMT_ZERO = 0
+#define OOMT_ZERO  = 0
+#define OOMT_ZEROS = {}
 #else
 #define OOMT_SHARED extern
 #define OOMT_ZERO
+#define OOMT_ZEROS
 #endif
 
 /* every record goes through here; a failed reserve counts in dropped */
@@ -61,7 +63,8 @@ OOMT_SHARED struct {
 	__type(value, __u8);
 } cgroup_filter SEC(".maps");
 
-OOMT_SHARED __u64 dropped OOMT_ZERO;	  /* records lost to a full ring buffer */
+/* records lost to a full ring buffer, by enum record_type */
+OOMT_SHARED __u64 dropped[OOMT_RECORD_TYPES] OOMT_ZEROS;
 OOMT_SHARED __u64 kswapd_wakes OOMT_ZERO; /* on all nodes since load */
 
 static __always_inline __u32 current_tid(void)
@@ -69,9 +72,9 @@ static __always_inline __u32 current_tid(void)
 	return (__u32)bpf_get_current_pid_tgid();
 }
 
-static __always_inline void count_drop(void)
+static __always_inline void count_drop(enum record_type type)
 {
-	__sync_fetch_and_add(&dropped, 1);
+	__sync_fetch_and_add(&dropped[type], 1);
 }
 
 static __always_inline struct mem_cgroup *css_memcg(struct cgroup_subsys_state *css)
@@ -127,7 +130,7 @@ static __always_inline void close_episode(__u32 tid, struct reclaim_episode *ep,
 		bpf_probe_read_kernel(&rec->ep, sizeof(rec->ep), ep);
 		bpf_ringbuf_submit(rec, 0);
 	} else {
-		count_drop();
+		count_drop(RECORD_RECLAIM_STALL);
 	}
 	bpf_map_delete_elem(&episodes, &tid);
 }

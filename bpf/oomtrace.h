@@ -23,6 +23,7 @@ enum record_type {
 	RECORD_RECLAIM_STALL = 2,
 	RECORD_OOM_REAPED = 3,
 };
+#define OOMT_RECORD_TYPES 4 /* the largest record_type, plus one */
 
 /* What produced the oom_control part of a record; see attach.c. */
 enum hook_kind {

@@ -68,7 +68,7 @@ int BPF_PROG(victim_exit)
 		__builtin_memcpy(rec->victim_comm, v->comm, sizeof(rec->victim_comm));
 		bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
 	} else {
-		count_drop();
+		count_drop(RECORD_OOM_REAPED);
 	}
 	bpf_map_delete_elem(&victims, &tid);
 	return 0;
