@@ -28,6 +28,14 @@ static const struct plan plans[] = {
 	{ HOOK_TRACEPOINT, false },
 };
 
+const char *attach__strerror(int err)
+{
+	static char buf[128];
+
+	libbpf_strerror(err, buf, sizeof(buf));
+	return buf;
+}
+
 static void add_why(struct attach_choice *c, const char *fmt, ...)
 {
 	size_t len = strlen(c->why);
@@ -144,7 +152,8 @@ static int fill_filter(struct oomtrace_bpf *skel, const struct attach_config *cf
 static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only,
 				     const struct attach_config *cfg, struct attach_choice *c)
 {
-	struct oomtrace_bpf *skel = oomtrace_bpf__open();
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
+	struct oomtrace_bpf *skel = oomtrace_bpf__open_opts(&open_opts);
 	const char *step = "open";
 	int err;
 
@@ -152,6 +161,11 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only,
 		err = -errno;
 		goto fail;
 	}
+	step = "size the ring buffer";
+	err = cfg->ringbuf_bytes ? bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes)
+				 : 0;
+	if (err)
+		goto fail;
 	set_autoload(skel, p, pid_only);
 	skel->rodata->capture_stacks = cfg->capture_stacks;
 	skel->rodata->episode_gap_ns = cfg->episode_gap_ns;
@@ -172,7 +186,7 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only,
 		return skel;
 fail:
 	add_why(c, "%s%s: failed to %s: %s", report__hook_name(p->oc_hook),
-		p->tp_btf ? "" : " (raw_tp)", step, strerror(-err));
+		p->tp_btf ? "" : " (raw_tp)", step, attach__strerror(err));
 	oomtrace_bpf__destroy(skel);
 	errno = -err;
 	return NULL;
@@ -195,7 +209,7 @@ static const char *precheck(const struct plan *p, const struct btf *vmlinux,
 		return KILL_FUNC " is not in this kernel";
 	if (err == -EOPNOTSUPP)
 		return "kprobes are not built into this kernel";
-	return err ? strerror(-err) : NULL;
+	return err ? attach__strerror(err) : NULL;
 }
 
 struct oomtrace_bpf *attach__best(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,

@@ -17,6 +17,8 @@ struct attach_config {
 	bool capture_stacks; /* first-pass stacks of reclaim episodes */
 	unsigned long long episode_gap_ns;
 	unsigned long long episode_max_ns;
+	const char *btf_path;	     /* NULL: the running kernel's */
+	unsigned long ringbuf_bytes; /* 0: as compiled */
 	/* --cgroup subtrees by memcg cgroup id; none: everything */
 	const unsigned long long *filter_ids;
 	int nr_filters;
@@ -27,6 +29,9 @@ struct attach_choice {
 	const char *victim_prog; /* "tp_btf" or "raw_tp" for oom:mark_victim */
 	char why[512];		 /* why better tiers were passed over */
 };
+
+/* strerror() that also knows libbpf's own error numbers; err negative. */
+const char *attach__strerror(int err);
 
 /*
  * Open, load and attach the BPF programs with the best tier this kernel

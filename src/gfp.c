@@ -250,20 +250,17 @@ int gfp_table__from_kernel(const struct gfp_table *t)
 }
 
 /* snprintf() at *len, keeping *len the length a large enough buf would have */
-static void append(char *buf, size_t size, int *len, const char *sep, const char *fmt,
-		   const char *name, unsigned int val)
+static void append(char *buf, size_t size, int *len, const char *part)
 {
 	size_t at = (size_t)*len < size ? (size_t)*len : size;
 
-	*len += snprintf(buf + at, size - at, "%s", *len ? sep : "");
-	at = (size_t)*len < size ? (size_t)*len : size;
-	*len += name ? snprintf(buf + at, size - at, fmt, name)
-		     : snprintf(buf + at, size - at, fmt, val);
+	*len += snprintf(buf + at, size - at, "%s%s", *len ? "|" : "", part);
 }
 
 int gfp_table__format(const struct gfp_table *t, unsigned int gfp, char *buf, size_t size)
 {
 	unsigned int left = gfp;
+	char hex[16];
 	int len = 0;
 	size_t i;
 
@@ -274,10 +271,12 @@ int gfp_table__format(const struct gfp_table *t, unsigned int gfp, char *buf, si
 
 		if (!m || (left & m) != m)
 			continue;
-		append(buf, size, &len, "|", "%s", name_defs[i].name, 0);
+		append(buf, size, &len, name_defs[i].name);
 		left &= ~m;
 	}
-	if (left || !gfp)
-		append(buf, size, &len, "|", "%#x", NULL, left);
+	if (left || !gfp) {
+		snprintf(hex, sizeof(hex), "%#x", left);
+		append(buf, size, &len, hex);
+	}
 	return len;
 }

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include "host.h"
 
@@ -33,4 +35,25 @@ int host__read(struct host_info *h)
 	h->total_swap_pages = (unsigned long)((unsigned long long)si.totalswap * si.mem_unit / ps);
 	h->single_node = read_single_node();
 	return 0;
+}
+
+/* capability numbers, for headers older than 5.8 */
+#define OOMT_CAP_SYS_ADMIN 21
+#define OOMT_CAP_PERFMON   38
+#define OOMT_CAP_BPF	   39
+
+static bool has_cap(const struct __user_cap_data_struct *d, int cap)
+{
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+bool host__can_trace(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+
+	if (syscall(SYS_capget, &hdr, data))
+		return true; /* cannot tell: let the load say */
+	return has_cap(data, OOMT_CAP_SYS_ADMIN) ||
+	       (has_cap(data, OOMT_CAP_BPF) && has_cap(data, OOMT_CAP_PERFMON));
 }

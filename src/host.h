@@ -3,6 +3,8 @@
 #ifndef __OOMTRACE_HOST_H
 #define __OOMTRACE_HOST_H
 
+#include <stdbool.h>
+
 struct host_info {
 	unsigned long page_size;
 	unsigned long totalram_pages;
@@ -11,5 +13,7 @@ struct host_info {
 };
 
 int host__read(struct host_info *h);
+/* May this process load and attach tracing BPF: CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN? */
+bool host__can_trace(void);
 
 #endif

@@ -4,9 +4,12 @@
  *   BPF (bpf/oomtrace.bpf.c) -> ring buffer -> tracer.c -> report.c -> output.c
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include "host.h"
 #include "options.h"
 #include "top.h"
 #include "tracer.h"
@@ -18,18 +21,39 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+/*
+ * A closed 0, 1 or 2 would be handed to the next file opened, and records
+ * or diagnostics would land in it: hold them with /dev/null.  Says whether
+ * stdout was closed.
+ */
+static bool guard_std_fds(void)
+{
+	bool stdout_closed = false;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDWR) != fd)
+			continue;
+		stdout_closed |= fd == 1;
+	}
+	return stdout_closed;
+}
+
 static void setup_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	/* a closed pipe shows up as EPIPE on write, and ends the run cleanly */
 	signal(SIGPIPE, SIG_IGN);
 }
 
 int main(int argc, char **argv)
 {
+	bool stdout_closed = guard_std_fds();
 	struct options opts;
 	struct tracer *t;
 	int ret;
@@ -49,6 +73,17 @@ int main(int argc, char **argv)
 	setup_signals();
 	if (opts.mode == MODE_TOP)
 		return top__run(&opts, &stop);
+	if (stdout_closed && !opts.output) {
+		fprintf(stderr, "oomtrace: standard output is closed: records would be lost "
+				"(give --output FILE)\n");
+		return EXIT_FAILURE_RUNTIME;
+	}
+	if (!host__can_trace()) {
+		fprintf(stderr,
+			"oomtrace: needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load "
+			"BPF programs: run it as root, e.g. sudo oomtrace\n");
+		return EXIT_NO_PRIVILEGE;
+	}
 	t = tracer__new(&opts, &ret);
 	if (!t)
 		return ret;

@@ -12,6 +12,9 @@ static const struct option long_opts[] = {
 	{ "cgroup", required_argument, NULL, 'c' },
 	{ "hooks", required_argument, NULL, 'H' },
 	{ "reclaim-stalls", required_argument, NULL, 'r' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "btf", required_argument, NULL, 'B' },
+	{ "ringbuf-size", required_argument, NULL, 'R' },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'C' },
 	{ "limit", required_argument, NULL, 'n' },
@@ -42,6 +45,12 @@ void options__usage(FILE *f, const char *prog)
 		"  -r, --reclaim-stalls MS\n"
 		"                      also stream reclaim episodes (direct or memcg) that\n"
 		"                      stalled their task for at least MS ms (0: all)\n"
+		"  -o, --output FILE   records to FILE (appended; created mode 0640; a symlink\n"
+		"                      or anything but a regular file is refused)\n"
+		"  -B, --btf FILE      kernel BTF from FILE (as BTFHub provides) for kernels\n"
+		"                      without /sys/kernel/btf/vmlinux\n"
+		"  -R, --ringbuf-size KIB\n"
+		"                      ring buffer size, a power of two from 4 (default 256)\n"
 		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
 		"\n"
 		"oomtrace top: rank processes now by the OOM killer's badness points, with\n"
@@ -64,8 +73,9 @@ void options__usage(FILE *f, const char *prog)
 		"  sudo %s --reclaim-stalls 100  # and reclaim stalls of 100 ms or more\n"
 		"  sudo %s top -i 2 -n 10        # the ten likeliest victims, every 2 s\n"
 		"\n"
-		"Exit status: 0 done (Ctrl-C, SIGTERM or a closed pipe), 1 failed to load,\n"
-		"attach or write, 2 bad command line.\n",
+		"Exit status: 0 done (Ctrl-C, SIGTERM, SIGHUP or a closed pipe), 1 failed to\n"
+		"load, attach or write, 2 bad command line, 3 not privileged (needs CAP_BPF\n"
+		"and CAP_PERFMON, or CAP_SYS_ADMIN), 4 no kernel BTF (see --btf).\n",
 		prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
@@ -115,8 +125,11 @@ static int bad_value(FILE *err, const char *opt, const char *want, const char *g
 /* Options that make sense in one mode only. */
 static int check_mode(const struct options *o, FILE *err)
 {
-	if (o->mode == MODE_TOP && (o->hooks != HOOKS_AUTO || o->reclaim_stalls_ms >= 0)) {
-		fprintf(err, "oomtrace: --hooks and --reclaim-stalls are for tracing, not top\n");
+	if (o->mode == MODE_TOP && (o->hooks != HOOKS_AUTO || o->reclaim_stalls_ms >= 0 ||
+				    o->output || o->btf || o->ringbuf_kib != 256)) {
+		fprintf(err,
+			"oomtrace: --hooks, --reclaim-stalls, --output, --btf and --ringbuf-size "
+			"are for tracing, not top\n");
 		return EXIT_USAGE;
 	}
 	if (o->mode == MODE_TRACE && (o->interval_s || o->count || o->limit != 20)) {
@@ -138,13 +151,14 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 	opts->hooks = HOOKS_AUTO;
 	opts->reclaim_stalls_ms = -1;
 	opts->limit = 20;
+	opts->ringbuf_kib = 256;
 	optind = 1;
 	opterr = 0;
 	if (argc > 1 && !strcmp(argv[1], "top")) {
 		opts->mode = MODE_TOP;
 		optind = 2;
 	}
-	while ((c = getopt_long(argc, argv, ":c:jH:r:i:C:n:vhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:jH:r:o:B:R:i:C:n:vhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': opts->json = true; break;
 		case 'H':
@@ -168,6 +182,14 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 				return EXIT_USAGE;
 			}
 			opts->cgroups[opts->nr_cgroups++] = optarg;
+			break;
+		case 'o': opts->output = optarg; break;
+		case 'B': opts->btf = optarg; break;
+		case 'R':
+			opts->ringbuf_kib = parse_long(optarg, 4, 1L << 22);
+			if (opts->ringbuf_kib < 0 || (opts->ringbuf_kib & (opts->ringbuf_kib - 1)))
+				return bad_value(err, "--ringbuf-size",
+						 "a power of two from 4 to 4194304 KiB", optarg);
 			break;
 		case 'i':
 			opts->interval_s = parse_seconds(optarg);

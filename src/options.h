@@ -12,6 +12,8 @@ enum exit_code {
 	EXIT_OK = 0,
 	EXIT_FAILURE_RUNTIME = 1, /* could not load, attach or write */
 	EXIT_USAGE = 2,		  /* bad command line */
+	EXIT_NO_PRIVILEGE = 3,	  /* neither CAP_BPF+CAP_PERFMON nor CAP_SYS_ADMIN */
+	EXIT_NO_BTF = 4,	  /* no kernel BTF, and no usable --btf FILE */
 };
 
 enum hook_choice {
@@ -31,6 +33,9 @@ struct options {
 	bool version;
 	int hooks;		/* HOOKS_AUTO or the enum hook_kind to force */
 	long reclaim_stalls_ms; /* stream reclaim_stall records at least this long; -1: none */
+	const char *output;	/* --output FILE, or NULL for stdout */
+	const char *btf;	/* --btf FILE, or NULL for the kernel's */
+	long ringbuf_kib;	/* --ringbuf-size */
 	const char *cgroups[OOMT_MAX_FILTERS]; /* --cgroup, as given */
 	int nr_cgroups;
 	/* top only */

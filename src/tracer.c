@@ -3,7 +3,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -26,12 +29,13 @@
 #define RECENT_CLOSED 64
 
 struct tracer {
+	FILE *out; /* records: stdout or --output */
 	struct oomtrace_bpf *skel;
 	struct ring_buffer *rb;
 	struct ksyms *ksyms;
 	struct gfp_table *gfp;
 	struct host_info host;
-	struct output_ctx out;
+	struct output_ctx fmt;
 	struct attach_choice choice;
 	struct cgroups *cgroups; /* NULL: no memory hierarchy found */
 	struct stats *stats;
@@ -45,7 +49,8 @@ struct tracer {
 		__u64 first_ns;
 	} recent[RECENT_CLOSED];
 	unsigned int recent_next;
-	int write_err; /* -errno of the first failed write to stdout */
+	int write_err; /* -errno of the first failed write of records */
+	bool no_btf;
 };
 
 static bool verbose;
@@ -76,16 +81,26 @@ static struct timespec ktime_to_realtime(__u64 ktime_ns)
 /* After each record: a reader that went away stops the run. */
 static int flush_records(struct tracer *t)
 {
-	if (fflush(stdout) == EOF || ferror(stdout)) {
+	if (fflush(t->out) == EOF || ferror(t->out)) {
 		t->write_err = -errno ?: -EIO;
 		return t->write_err; /* stops ring_buffer__poll() */
 	}
 	return 0;
 }
 
+static unsigned long long dropped_of(const struct tracer *t, enum record_type type)
+{
+	return t->skel->bss->dropped[type];
+}
+
+/* every record lost so far, of every type */
 static unsigned long long dropped(const struct tracer *t)
 {
-	return t->skel->bss->dropped;
+	unsigned long long n = 0;
+
+	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
+		n += t->skel->bss->dropped[i];
+	return n;
 }
 
 /* how many next victims a kill record names */
@@ -133,7 +148,7 @@ static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 	report__build(&r, rec, &t->host, t->gfp);
 	read_aftermath(t, &r);
 	stats__add_kill(t->stats, r.have_memcg ? r.memcg_path : "(global)");
-	output__kill(stdout, &t->out, &r, &when, dropped(t));
+	output__kill(t->out, &t->fmt, &r, &when, dropped(t));
 	free(r.next);
 	return flush_records(t);
 }
@@ -162,7 +177,7 @@ static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec
 	if (t->stall_ms < 0 || ep->stall_ns < (unsigned long long)t->stall_ms * 1000000ULL)
 		return 0;
 	when = ktime_to_realtime(ep->first_ns);
-	output__stall(stdout, &t->out, rec, memcg, &when, dropped(t));
+	output__stall(t->out, &t->fmt, rec, memcg, &when, dropped(t));
 	return flush_records(t);
 }
 
@@ -178,7 +193,7 @@ static int handle_reaped(struct tracer *t, const struct oom_reaped_record *rec)
 {
 	struct timespec when = ktime_to_realtime(rec->exit_ns);
 
-	output__reaped(stdout, &t->out, rec, &when, dropped(t));
+	output__reaped(t->out, &t->fmt, rec, &when, dropped(t));
 	return flush_records(t);
 }
 
@@ -254,17 +269,27 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 		.capture_stacks = opts->reclaim_stalls_ms >= 0,
 		.episode_gap_ns = EPISODE_GAP_NS,
 		.episode_max_ns = EPISODE_MAX_NS,
+		.btf_path = opts->btf,
+		.ringbuf_bytes = (unsigned long)opts->ringbuf_kib * 1024,
 		.filter_ids = t->filter_ids,
 		.nr_filters = t->nr_filters,
 	};
-	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct btf *vmlinux = opts->btf ? btf__parse(opts->btf, NULL) : btf__load_vmlinux_btf();
 	int err;
 
 	if (!vmlinux) {
 		err = -errno;
-		fprintf(stderr,
-			"oomtrace: failed to load kernel BTF (/sys/kernel/btf/vmlinux): %s\n",
-			strerror(-err));
+		if (opts->btf)
+			fprintf(stderr, "oomtrace: --btf '%s': not a usable BTF file: %s\n",
+				opts->btf, attach__strerror(err));
+		else
+			fprintf(
+			    stderr,
+			    "oomtrace: no kernel BTF (/sys/kernel/btf/vmlinux: %s): this kernel "
+			    "was built without CONFIG_DEBUG_INFO_BTF; give its BTF with --btf FILE "
+			    "(BTFHub has them for many distribution kernels)\n",
+			    strerror(-err));
+		t->no_btf = true;
 		return err;
 	}
 	t->gfp = gfp_table__from_btf(vmlinux) ?: gfp_table__classic();
@@ -305,6 +330,40 @@ static int setup_ringbuf(struct tracer *t)
 	return 0;
 }
 
+/*
+ * --output FILE: appended to, created 0640; the last component must not
+ * be a symlink, and only a regular file will do (not a FIFO, not a device).
+ */
+static int setup_output(struct tracer *t, const struct options *opts)
+{
+	struct stat st;
+	int fd, err;
+
+	t->out = stdout;
+	if (!opts->output)
+		return 0;
+	fd = open(opts->output, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "oomtrace: --output '%s': %s\n", opts->output,
+			err == -ELOOP ? "is a symbolic link: refused" : strerror(-err));
+		return err;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "oomtrace: --output '%s': not a regular file: refused\n",
+			opts->output);
+		close(fd);
+		return -EINVAL;
+	}
+	t->out = fdopen(fd, "a");
+	if (!t->out) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return 0;
+}
+
 /* --cgroup paths to memcg ids, before anything is loaded: bad input stops here. */
 static int setup_filters(struct tracer *t, const struct options *opts)
 {
@@ -337,6 +396,8 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 		fprintf(stderr, "oomtrace: no memory cgroup hierarchy mounted: %s\n",
 			strerror(errno));
 	err = setup_filters(t, opts);
+	if (!err)
+		err = setup_output(t, opts);
 	if (err) {
 		*exit_code = EXIT_USAGE;
 		goto err_free;
@@ -354,18 +415,21 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 		err = setup_bpf(t, opts);
 	if (!err)
 		err = setup_ringbuf(t);
-	if (err)
+	if (err) {
+		if (t->no_btf)
+			*exit_code = EXIT_NO_BTF;
 		goto err_free;
+	}
 	t->stats = stats__new();
 	if (!t->stats) {
 		err = -ENOMEM;
 		goto err_free;
 	}
 	t->stall_ms = opts->reclaim_stalls_ms;
-	t->out.json = opts->json;
-	t->out.ksyms = t->ksyms;
-	t->out.gfp = t->gfp;
-	t->out.page_size = t->host.page_size;
+	t->fmt.json = opts->json;
+	t->fmt.ksyms = t->ksyms;
+	t->fmt.gfp = t->gfp;
+	t->fmt.page_size = t->host.page_size;
 	return t;
 
 err_free:
@@ -422,6 +486,8 @@ static bool node_totals(const struct tracer *t, __u32 nid, struct node_totals *n
 	} lru[ncpu > 0 ? ncpu : 1];
 
 	memset(n, 0, sizeof(*n));
+	/* valgrind does not see the kernel fill per-CPU values: start defined */
+	memset(lru, 0, sizeof(lru));
 	if (!bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.node_kswapd), &nid, &k)) {
 		n->wakes = k.wakes;
 		n->run_ns = k.run_ns;
@@ -442,8 +508,11 @@ static void summary_json(const struct tracer *t, FILE *f)
 	struct node_totals n;
 	bool first = true;
 
-	fprintf(f, "{\"type\":\"summary\",\"kills\":%llu,\"dropped\":%llu,\"memcgs\":", t->kills,
-		dropped(t));
+	fprintf(f,
+		"{\"type\":\"summary\",\"kills\":%llu,\"dropped\":%llu,\"dropped_by_type\":{"
+		"\"oom_kill\":%llu,\"reclaim_stall\":%llu,\"oom_reaped\":%llu},\"memcgs\":",
+		t->kills, dropped(t), dropped_of(t, RECORD_OOM_KILL),
+		dropped_of(t, RECORD_RECLAIM_STALL), dropped_of(t, RECORD_OOM_REAPED));
 	stats__print_json(t->stats, f);
 	fputs(",\"nodes\":[", f);
 	for (__u32 nid = 0; nid < MAX_NODES; nid++) {
@@ -465,6 +534,10 @@ void tracer__summary(const struct tracer *t, FILE *f)
 
 	fprintf(f, "oomtrace: %llu OOM kill%s traced, %llu record%s dropped\n", t->kills,
 		t->kills == 1 ? "" : "s", dropped(t), dropped(t) == 1 ? "" : "s");
+	if (dropped(t))
+		fprintf(f, "oomtrace: dropped %llu oom_kill, %llu reclaim_stall, %llu oom_reaped\n",
+			dropped_of(t, RECORD_OOM_KILL), dropped_of(t, RECORD_RECLAIM_STALL),
+			dropped_of(t, RECORD_OOM_REAPED));
 	stats__print(t->stats, f);
 	for (__u32 nid = 0; nid < MAX_NODES; nid++)
 		if (node_totals(t, nid, &n))
@@ -473,8 +546,8 @@ void tracer__summary(const struct tracer *t, FILE *f)
 			    "node %u: kswapd woke %llu times, ran %.1f ms; inactive LRUs scanned "
 			    "%llu, reclaimed %llu pages\n",
 			    nid, n.wakes, n.run_ns / 1e6, n.scanned, n.reclaimed);
-	if (t->out.json && !t->write_err)
-		summary_json(t, stdout);
+	if (t->fmt.json && !t->write_err)
+		summary_json(t, t->out);
 }
 
 void tracer__free(struct tracer *t)
@@ -485,6 +558,8 @@ void tracer__free(struct tracer *t)
 	oomtrace_bpf__destroy(t->skel);
 	cgroups__free(t->cgroups);
 	stats__free(t->stats);
+	if (t->out && t->out != stdout)
+		fclose(t->out);
 	gfp_table__free(t->gfp);
 	ksyms__free(t->ksyms);
 	free(t);
