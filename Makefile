@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # make            build ./oomtrace (dynamic, against Debian's libbpf)
 # make static     build ./oomtrace-static: one file to copy onto a node
-# make test       unit tests, then end-to-end tests (see tests/run)
+# make test       unit tests, end-to-end tests, the kernel matrix (tests/run)
+# make sanitize   unit and end-to-end tests under ASan+UBSan, one under valgrind
+# make fuzz       every parser under libFuzzer, FUZZ_SECONDS each
+# make check      all three, as CI runs them
 # make clean
 OUTPUT := .output
 CLANG ?= clang
@@ -21,6 +24,10 @@ endif
 VERSION := $(shell cat VERSION)
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11
+# make sanitize builds a second tree with these (see below)
+CFLAGS += $(EXTRA_CFLAGS)
+LDFLAGS += $(EXTRA_CFLAGS)
+OOMTRACE_BIN ?= oomtrace
 CPPFLAGS += -I$(OUTPUT) -Isrc -Ibpf -DOOMTRACE_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-I$(VMLINUX_DIR) -Ibpf
@@ -40,12 +47,12 @@ LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all clean test unit-tests tools static vmtest vm-artifacts
+.PHONY: all clean test unit-tests tools static vmtest vm-artifacts sanitize fuzz check
 .DELETE_ON_ERROR:
 
-all: oomtrace tools
+all: $(OOMTRACE_BIN) tools
 
-oomtrace: $(OUTPUT)/main.o $(LIB_OBJS)
+$(OOMTRACE_BIN): $(OUTPUT)/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
@@ -108,6 +115,39 @@ vmtest: vm-artifacts
 test: all unit-tests vm-artifacts
 	$(Q)tests/run
 
+# The unit and host end-to-end tests again, under ASan+UBSan, then one kill
+# traced under valgrind.
+SAN_DIR := .output/asan
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+sanitize: all
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(SAN_DIR) OOMTRACE_BIN=$(SAN_DIR)/oomtrace \
+		EXTRA_CFLAGS="$(SAN_FLAGS)" $(SAN_DIR)/oomtrace unit-tests
+	$(Q)OOMTRACE=$(CURDIR)/$(SAN_DIR)/oomtrace UNIT_DIR=$(SAN_DIR)/tests TESTS="unit e2e" \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 tests/run
+	$(Q)prove -v tests/sanitize/valgrind.t
+
+# libFuzzer targets for every parser of outside text; FUZZ_SECONDS each
+FUZZ_SECONDS ?= 20
+FUZZ_DIR := .output/fuzz
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SRCS := src/ksyms.c src/container.c src/cgpath.c src/procs.c src/badness.c \
+	src/memcg_state.c src/json.c src/cgroups.c
+
+$(FUZZ_DIR):
+	$(Q)mkdir -p $@
+
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_SRCS) $(wildcard src/*.h) | $(FUZZ_DIR)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ibpf -D_GNU_SOURCE \
+		$< $(FUZZ_SRCS) -lm -o $@
+
+fuzz: $(FUZZ_TARGETS)
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) prove -v tests/fuzz/fuzz.t
+
+# everything CI runs
+check: test sanitize fuzz
+
 clean:
 	$(call msg,CLEAN,)
-	$(Q)rm -rf $(OUTPUT) oomtrace oomtrace-static
+	$(Q)rm -rf .output oomtrace oomtrace-static

@@ -12,7 +12,8 @@ apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	make gcc clang llvm libc6-dev pkg-config \
 	libbpf-dev libelf-dev zlib1g-dev libzstd-dev \
-	libcmocka-dev jq perl procps
+	libcmocka-dev jq perl procps util-linux \
+	valgrind libclang-rt-14-dev
 # bpftool: its own package on Debian, part of linux-tools on Ubuntu
 if apt-cache show bpftool >/dev/null 2>&1; then
 	apt-get install -y -q --no-install-recommends bpftool

@@ -23,7 +23,41 @@ expect "an unknown short option is a usage error" 2 "unknown option '-Z'" -Z
 expect "--hooks needs a value" 2 "needs a value" --hooks
 expect "--hooks rejects other kinds" 2 "fentry, kprobe or tracepoint, not 'uprobe'" --hooks uprobe
 expect "a stray argument is a usage error" 2 "unexpected argument 'extra'" extra
+# numbers: not numbers, out of range, not powers of two
+expect "--reclaim-stalls not a number" 2 "--reclaim-stalls takes milliseconds" --reclaim-stalls abc
+expect "--reclaim-stalls negative" 2 "not '-1'" --reclaim-stalls -1
+expect "--reclaim-stalls too large" 2 "not '99999999999999999999'" --reclaim-stalls 99999999999999999999
+expect "--reclaim-stalls with trailing junk" 2 "not '10ms'" --reclaim-stalls 10ms
+expect "--ringbuf-size not a power of two" 2 "power of two" --ringbuf-size 12
+expect "--ringbuf-size too small" 2 "power of two" --ringbuf-size 2
+expect "--ringbuf-size empty" 2 "power of two" --ringbuf-size ""
+expect "top --interval 0" 2 "--interval takes seconds" top --interval 0
+expect "top --interval not a number" 2 "--interval takes seconds" top --interval soon
+expect "top --limit 0" 2 "--limit takes" top --limit 0
+# missing values
+expect "--cgroup needs a value" 2 "option '--cgroup' needs a value" --cgroup
+expect "--output needs a value" 2 "needs a value" --output
+expect "--reclaim-stalls needs a value" 2 "needs a value" --reclaim-stalls
+# options of the other mode
+expect "top refuses --hooks" 2 "are for tracing, not top" top --hooks kprobe
+expect "top refuses --output" 2 "are for tracing, not top" top --output /tmp/x
+expect "tracing refuses --interval" 2 "are for 'oomtrace top'" --interval 2
+expect "--count needs --interval" 2 "--count needs --interval" top --count 3
+expect "a second mode word is an argument" 2 "unexpected argument 'top'" top top
+expect "an empty --cgroup" 2 "needs a path" --cgroup ""
+LONG=$(printf '/%0250d' 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19)
+if [ "$(id -u)" -eq 0 ]; then
+	expect "a very long --cgroup path" 2 "no such memory cgroup\|not a cgroup path" --cgroup "$LONG"
+	expect "a --cgroup with spaces and unicode" 2 "no such memory cgroup" --cgroup "/päth with spaces/ü"
+else
+	ok 0 "long and odd --cgroup paths # SKIP need root to get past the privilege check"
+	ok 0 "a --cgroup with spaces and unicode # SKIP need root"
+fi
 "$OOMTRACE" --help | grep -q -- "--hooks KIND"
 ok $? "--help lists every option"
+for opt in $(sed -n 's/.*{ "\([a-z-]*\)", .*/\1/p' "$TOP/src/options.c"); do
+	"$OOMTRACE" --help | grep -q -- "--$opt"
+	ok $? "--help mentions --$opt"
+done
 
 done_testing
