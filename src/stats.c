@@ -6,13 +6,17 @@
 #include "stats.h"
 
 /*
- * Stall times go into buckets four to an octave of nanoseconds: a quantile
- * is known to within 19%, in fixed memory however many episodes come.
+ * Stall times go into buckets four to an octave of nanoseconds, up to 2^40
+ * ns (18 min): a quantile is known to within 19%, in fixed memory however
+ * many episodes come.
  */
 #define BUCKETS_PER_OCTAVE 4
-#define NR_BUCKETS	   (64 * BUCKETS_PER_OCTAVE)
-/* memcgs beyond this many share one row, so memory stays bounded */
-#define MAX_MEMCGS 4096
+#define NR_BUCKETS	   (40 * BUCKETS_PER_OCTAVE)
+/*
+ * Memcgs beyond this many share one row, so memory stays bounded on a node
+ * that creates and removes cgroups all day (about 700 bytes a row).
+ */
+#define MAX_MEMCGS 256
 #define OTHER	   "(other memcgs)"
 #define UNKNOWN	   "(unknown)"
 
