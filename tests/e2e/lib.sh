@@ -61,28 +61,11 @@ need_root_and_bpf() {
 	command -v jq >/dev/null || skip_all "needs jq"
 }
 
-# Where this process's memory cgroup lives: sets CG_VERSION, CG_BASE (its
-# directory) and CG_REL (its path as the kernel prints it).
+. "$TOP/tools/memcg.sh"
+
+# Where this process's memory cgroup lives: CG_VERSION, CG_BASE, CG_REL.
 find_memcg() {
-	local v1 v2
-	v1=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/self/cgroup)
-	if [ -n "$v1" ]; then
-		local mnt
-		mnt=$(awk '$9 == "cgroup" && $NF ~ /(^|,)memory(,|$)/ {print $5; exit}' /proc/self/mountinfo)
-		[ -n "$mnt" ] || return 1
-		CG_VERSION=1 CG_BASE=$mnt$v1 CG_REL=$v1
-	else
-		local mnt
-		v2=$(awk -F: '$1 == "0" {print $3}' /proc/self/cgroup)
-		mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
-		[ -n "$mnt" ] && grep -qw memory "$mnt$v2/cgroup.controllers" 2>/dev/null || return 1
-		CG_VERSION=2 CG_BASE=$mnt$v2 CG_REL=$v2
-		# children get the memory controller only if the parent hands it down
-		grep -qw memory "$CG_BASE/cgroup.subtree_control" ||
-			echo +memory >"$CG_BASE/cgroup.subtree_control" 2>/dev/null || return 1
-	fi
-	[ "$CG_REL" = / ] && CG_REL=""
-	return 0
+	memcg_locate
 }
 
 # make_memcg NAME MIB [PARENT_DIR]: a child memory cgroup with a limit, in
@@ -92,12 +75,11 @@ make_memcg() {
 	MEMCG_DIR=$dir
 	mkdir "$dir" || return 1
 	CGROUPS="$dir $CGROUPS"
-	if [ "$CG_VERSION" = 1 ]; then
-		echo "$2M" >"$dir/memory.limit_in_bytes"
-	else
-		echo "$2M" >"$dir/memory.max"
+	echo "$2M" >"$dir/$CG_LIMIT" || return 1
+	if [ "$CG_VERSION" = 2 ]; then
 		echo 0 >"$dir/memory.swap.max" 2>/dev/null
 	fi
+	return 0
 }
 
 # start_oomtrace NAME ARGS...: runs oomtrace in the background, stdout to

@@ -12,15 +12,9 @@ file_mib=${1:-512} limit_mib=${2:-64} rounds=${3:-3}
 oomtrace=${OOMTRACE:-$top/oomtrace}
 
 [ "$(id -u)" -eq 0 ] || { echo "prog-cost: needs root" >&2; exit 1; }
-own=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/self/cgroup)
-if [ -n "$own" ]; then
-	mnt=$(awk '$9 == "cgroup" && $NF ~ /(^|,)memory(,|$)/ {print $5; exit}' /proc/self/mountinfo)
-	cg=$mnt$own/oomtrace-bench-$$ limit_file=memory.limit_in_bytes
-else
-	own=$(awk -F: '$1 == "0" {print $3}' /proc/self/cgroup)
-	mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
-	cg=$mnt$own/oomtrace-bench-$$ limit_file=memory.max
-fi
+. "$top/tools/memcg.sh"
+memcg_locate || { echo "prog-cost: no memory cgroup to work under" >&2; exit 1; }
+cg=$CG_BASE/oomtrace-bench-$$ limit_file=$CG_LIMIT
 data=/var/tmp/oomtrace-bench-$$.dat
 errf=$(mktemp)
 old_stats=$(sysctl -n kernel.bpf_stats_enabled)
