@@ -99,7 +99,7 @@ ok $((TRIGGER_RC != 137)) "second trigger (pid $SECOND) was SIGKILLed"
 check "a second record, for pid $SECOND" wait_for "$WORK/json.out" ".type == \"oom_kill\" and .victim.pid == $SECOND"
 N=$(jq -s 'map(select(.type == "oom_kill" and (.victim.pid == '"$FIRST"' or .victim.pid == '"$SECOND"'))) | length' "$WORK/json.out")
 ok $((N != 2)) "two kills gave exactly two kill records (got $N)"
-E=$(jq -s '[.[] | select(.type == "oom_kill") | .event_id] | unique | length' "$WORK/json.out")
+E=$(jq -s "[.[] | select(.type == \"oom_kill\" and (.victim.pid == $FIRST or .victim.pid == $SECOND)) | .event_id] | unique | length" "$WORK/json.out")
 ok $((E != 2)) "two kills, two distinct event ids"
 K=$(jq -c "select(.type == \"oom_kill\" and .victim.pid == $SECOND) | .memcg.state.events.oom_kill" "$WORK/json.out")
 if [ "$CG_VERSION" = 1 ]; then
@@ -121,12 +121,13 @@ wait "$PID_json"
 ok $? "SIGINT: --json instance exits 0"
 wait "$PID_text"
 ok $? "SIGINT: text instance exits 0"
-grep -q "2 OOM kills traced, 0 records dropped" "$WORK/json.err"
-ok $? "exit summary counts 2 kills and 0 drops"
+# (the host may have OOMs of its own: count ours)
+grep -q "OOM kills\? traced, 0 records dropped" "$WORK/json.err"
+ok $? "exit summary: 0 drops"
 grep -q "^$CG_REL/$CG_NAME  *2 " "$WORK/json.err"
 ok $? "exit summary lists the test memcg with its 2 kills"
 S=$(jq -c 'select(.type == "summary")' "$WORK/json.out")
-[ -n "$S" ] && echo "$S" | jq -e ".kills == 2 and .dropped == 0 and .memcgs[\"$CG_REL/$CG_NAME\"].kills == 2 and .memcgs[\"$CG_REL/$CG_NAME\"].passes >= 2" >/dev/null
+[ -n "$S" ] && echo "$S" | jq -e ".kills >= 2 and .dropped == 0 and .memcgs[\"$CG_REL/$CG_NAME\"].kills == 2 and .memcgs[\"$CG_REL/$CG_NAME\"].passes >= 2" >/dev/null
 ok $? "--json ends with a summary record: kills, drops, the memcg's kills and reclaim passes"
 # the kernel frees a program after an RCU grace period: allow 2 s
 for _ in $(seq 20); do
@@ -140,13 +141,13 @@ done
 ok $((${#LEFT} != 0)) "no BPF program left loaded after exit (left:${LEFT:- none})"
 
 # `oomtrace --json | head -1` ends on the broken pipe, exit 0
-( "$OOMTRACE" --json 2>"$WORK/pipe.err" | head -1 >"$WORK/pipe.out"; echo "${PIPESTATUS[0]}" >"$WORK/pipe.rc" ) &
+( "$OOMTRACE" --json --cgroup "$CG" 2>"$WORK/pipe.err" | head -1 >"$WORK/pipe.out"; echo "${PIPESTATUS[0]}" >"$WORK/pipe.rc" ) &
 PIPE_JOB=$!
 for _ in $(seq 100); do grep -q '^Tracing' "$WORK/pipe.err" 2>/dev/null && break; sleep 0.1; done
 run_trigger "$CG"
 THIRD=$TRIGGER_PID
 for _ in $(seq 50); do [ -s "$WORK/pipe.rc" ] && break; sleep 0.1; done
-[ -s "$WORK/pipe.rc" ] || pkill -INT -f "^$OOMTRACE --json$" 2>/dev/null
+[ -s "$WORK/pipe.rc" ] || pkill -INT -f "^$OOMTRACE --json --cgroup" 2>/dev/null
 wait "$PIPE_JOB"
 [ -s "$WORK/pipe.out" ] && jq -e ".type == \"oom_kill\" and .victim.pid == $THIRD" "$WORK/pipe.out" >/dev/null
 ok $? "| head -1 got the third kill's record"

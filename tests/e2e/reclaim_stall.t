@@ -22,7 +22,9 @@ dd if=/dev/zero of="$DATA" bs=1M count=$FILE_MIB conv=fsync status=none ||
 dd if="$DATA" iflag=nocache count=0 status=none
 trap 'rm -f "$DATA"; cleanup' EXIT
 
-check "oomtrace --json --reclaim-stalls 0 starts" start_oomtrace stall --json --reclaim-stalls 0
+# --cgroup too: the host's own OOMs and stalls stay out, and the filter is
+# exercised on reclaim episodes
+check "oomtrace --json --reclaim-stalls 0 --cgroup starts" start_oomtrace stall --json --reclaim-stalls 0 --cgroup "$CG"
 sh -c 'echo $$ >"$1/cgroup.procs" && exec dd if="$2" of=/dev/null bs=1M status=none' sh "$CG" "$DATA" &
 READER=$!
 PIDS="$PIDS $READER"
@@ -52,6 +54,8 @@ MIB=$((RECLAIMED * $(getconf PAGESIZE) / 1048576))
 ok $((MIB < FILE_MIB - 2 * LIMIT_MIB)) "reclaimed about what did not fit ($MIB MiB of $FILE_MIB through $LIMIT_MIB)"
 N=$(jq -s 'map(select(.type == "oom_kill")) | length' "$WORK/stall.out")
 ok $((N != 0)) "no kill record ($N)"
+N=$(jq -s "map(select(.type == \"reclaim_stall\" and .memcg != \"$CG_REL/$CG_NAME\")) | length" "$WORK/stall.out")
+ok $((N != 0)) "no stall record from outside the --cgroup ($N)"
 S=$(jq -c 'select(.type == "summary")' "$WORK/stall.out")
 [ -n "$S" ] && echo "$S" | jq -e ".memcgs[\"$CG_REL/$CG_NAME\"].reclaim_stalls >= 1 and .memcgs[\"$CG_REL/$CG_NAME\"].reclaimed == $RECLAIMED" >/dev/null
 ok $? "the summary counts the memcg's stalls and pages"
