@@ -222,18 +222,6 @@ struct gfp_table *gfp_table__from_btf(const struct btf *btf)
 	return table_from_values(values, 1);
 }
 
-struct gfp_table *gfp_table__load(void)
-{
-	struct btf *btf = btf__load_vmlinux_btf();
-	struct gfp_table *t = NULL;
-
-	if (btf) {
-		t = gfp_table__from_btf(btf);
-		btf__free(btf);
-	}
-	return t ?: gfp_table__classic();
-}
-
 void gfp_table__free(struct gfp_table *t)
 {
 	free(t);

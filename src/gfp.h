@@ -12,8 +12,6 @@ struct gfp_table;
 struct gfp_table *gfp_table__from_btf(const struct btf *btf);
 /* Flag values as kernels 6.3 to 6.9 define them (no BTF enum to read). */
 struct gfp_table *gfp_table__classic(void);
-/* The running kernel's: its BTF enum when present, else the classic values. */
-struct gfp_table *gfp_table__load(void);
 void gfp_table__free(struct gfp_table *t);
 /* Whether the values came from the kernel's BTF. */
 int gfp_table__from_kernel(const struct gfp_table *t);
