@@ -13,17 +13,10 @@ oomtrace=${2:-$top/oomtrace}
 trigger=$top/.output/oom-trigger
 work=$(mktemp -d /tmp/oomtrace-soak.XXXXXX)
 
-own=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/self/cgroup)
-if [ -n "$own" ]; then
-	base=$(awk '$9 == "cgroup" && $NF ~ /(^|,)memory(,|$)/ {print $5; exit}' /proc/self/mountinfo)$own
-	limit=memory.limit_in_bytes
-else
-	own=$(awk -F: '$1 == "0" {print $3}' /proc/self/cgroup)
-	base=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)$own
-	limit=memory.max
-fi
-[ "$own" = / ] && own=""
-parent=$base/oomtrace-soak-$$
+. "$top/tools/memcg.sh"
+memcg_locate || { echo "soak: no memory cgroup to work under" >&2; exit 1; }
+own=$CG_REL limit=$CG_LIMIT
+parent=$CG_BASE/oomtrace-soak-$$
 mkdir "$parent" || exit 1
 [ "$limit" = memory.max ] && echo +memory >"$parent/cgroup.subtree_control"
 data=/var/tmp/oomtrace-soak-$$.dat
