@@ -47,7 +47,7 @@ LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all clean test unit-tests tools static vmtest vm-artifacts sanitize fuzz check
+.PHONY: all clean test unit-tests tools static vmtest vm-artifacts sanitize fuzz check bench
 .DELETE_ON_ERROR:
 
 all: $(OOMTRACE_BIN) tools
@@ -144,6 +144,14 @@ $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_SRCS) $(wildcard src/*.h) | $(FUZZ_DIR)
 
 fuzz: $(FUZZ_TARGETS)
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) prove -v tests/fuzz/fuzz.t
+
+# benchmarks: a table in bench/results.md (BENCH_QUICK=1 for a smoke run)
+$(OUTPUT)/bench-helper: tools/bench/stamp.c | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+bench: all $(OUTPUT)/bench-helper
+	$(Q)tools/bench/run.sh
 
 # everything CI runs
 check: test sanitize fuzz

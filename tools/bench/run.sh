@@ -1,0 +1,147 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# make bench: oomtrace's costs, measured, beside the tools people would
+# otherwise use (bpftrace, perf) in the same run.  Prints a table and
+# writes it, with a description of the machine, to bench/results.md.
+#   BENCH_QUICK=1 for a smoke run (fewer repeats, smaller workloads).
+# Needs root; cgroups are made under our own memory cgroup and removed.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+oomtrace=${OOMTRACE:-$top/oomtrace}
+helper=$top/.output/bench-helper
+trigger=$top/.output/oom-trigger
+quick=${BENCH_QUICK:-0}
+if [ "$quick" = 1 ]; then
+	starts=5 pairs=3 kills=20 file_mib=128 rounds=1
+else
+	starts=20 pairs=10 kills=100 file_mib=512 rounds=3
+fi
+work=$(mktemp -d /tmp/oomtrace-bench.XXXXXX)
+. "$top/tools/memcg.sh"
+memcg_locate || { echo "bench: no memory cgroup to work under" >&2; exit 1; }
+limit=$CG_LIMIT
+cg=$CG_BASE/oomtrace-bench-$$
+data=/var/tmp/oomtrace-bench-$$.dat
+cleanup() {
+	rmdir "$cg" 2>/dev/null
+	rm -rf "$work" "$data"
+}
+trap cleanup EXIT
+mkdir "$cg" && echo 32M >"$cg/$limit" || exit 1
+dd if=/dev/zero of="$data" bs=1M count="$file_mib" conv=fsync status=none
+
+median() { sort -n | awk '{a[NR] = $1} END {if (NR) print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
+pct() { sort -n | awk -v p="$1" '{a[NR] = $1} END {i = int(NR * p / 100 + 0.999); if (i < 1) i = 1; print a[i]}'; }
+row() { printf '| %-44s | %14s | %-24s |\n' "$1" "$2" "$3" | tee -a "$work/table"; }
+
+# the reclaim-heavy workload: stream the file through the 32 MiB memcg
+workload() {
+	dd if="$data" iflag=nocache count=0 status=none
+	local t0=$(date +%s%N)
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec dd if="$2" of=/dev/null bs=1M status=none' sh "$cg" "$data"
+	echo $((($(date +%s%N) - t0) / 1000))
+}
+
+# start a tracer, wait until it is ready, echo its pid
+start_tracer() { # start_tracer READY-PATTERN CMD...
+	local pat=$1 out=$work/tracer.out
+	shift
+	"$@" >"$out" 2>&1 &
+	local p=$!
+	if [ -z "$pat" ]; then
+		sleep 1 # perf record says nothing when it is ready
+	else
+		for _ in $(seq 300); do grep -q "$pat" "$out" 2>/dev/null && break; sleep 0.05; done
+	fi
+	echo "$p"
+}
+stop_tracer() { kill -INT "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+: >"$work/table"
+row "what" "figure" "target / peer"
+row "---" "---" "---"
+
+# 1. per-invocation cost of each program under the workload
+OOMTRACE=$oomtrace "$top/tools/bench/prog-cost.sh" "$file_mib" 32 "$rounds" >"$work/progs" 2>&1
+while read -r name cnt _ mean; do
+	[ "$name" = program ] && continue
+	[ "$cnt" -gt 0 ] 2>/dev/null || continue
+	row "cost: $name (${cnt} runs)" "${mean} ns" "<= 100 ns reclaim, 2 us kill"
+done <"$work/progs"
+
+# 2. workload slowdown, interleaved A/B pairs, median ratio
+slowdown() { # slowdown NAME READY-PATTERN CMD...
+	local name=$1 pat=$2
+	shift 2
+	: >"$work/ratios"
+	for _ in $(seq "$pairs"); do
+		local a b p
+		a=$(workload)
+		p=$(start_tracer "$pat" "$@")
+		b=$(workload)
+		stop_tracer "$p"
+		echo "$a $b" | awk '{printf "%.4f\n", $2 / $1}' >>"$work/ratios"
+	done
+	median <"$work/ratios"
+}
+r_oom=$(slowdown oomtrace '^Tracing' "$oomtrace" --json)
+row "workload slowdown, oomtrace (median of $pairs pairs)" "x$r_oom" "<= 1.01"
+if command -v bpftrace >/dev/null; then
+	r_bt=$(slowdown bpftrace 'Attaching' bpftrace -B line "$top/tools/bench/oom-reclaim.bt")
+	row "workload slowdown, bpftrace script" "x$r_bt" "peer"
+fi
+if command -v perf >/dev/null && perf list 2>/dev/null | grep -q 'vmscan:'; then
+	r_perf=$(slowdown perf '' perf record -q -o "$work/perf.data" -e 'vmscan:*' -g -a)
+	row "workload slowdown, perf record -e vmscan:* -g" "x$r_perf" "peer"
+fi
+
+# 3. startup: exec to the ready line
+for _ in $(seq "$starts"); do "$helper" ready 'Tracing' "$oomtrace"; done | grep -v timeout | median >"$work/start"
+row "startup, exec to ready (median of $starts)" "$(cat "$work/start") ms" "<= 50 ms"
+if command -v bpftrace >/dev/null; then
+	for _ in $(seq "$starts"); do "$helper" ready 'Attaching' bpftrace -B line "$top/tools/bench/oom-reclaim.bt"; done |
+		grep -v timeout | median >"$work/start_bt"
+	row "startup, bpftrace script" "$(cat "$work/start_bt") ms" "peer ($(awk -v a="$(cat "$work/start")" '{printf "x%.1f oomtrace", $1 / a}' "$work/start_bt"))"
+fi
+
+# 4 and 5. footprint and latency: $kills kills, each record stamped on arrival
+"$oomtrace" --json 2>"$work/lat.err" | "$helper" stamp >"$work/lat.out" &
+for _ in $(seq 300); do grep -q '^Tracing' "$work/lat.err" && break; sleep 0.05; done
+opid=$(pgrep -n -f "^$oomtrace --json$")
+steady=$(awk '/^VmRSS/ {print $2}' /proc/"$opid"/status)
+echo 16M >"$cg/$limit"
+for _ in $(seq "$kills"); do
+	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" --step 2 --max 256' sh "$cg" "$trigger" >/dev/null 2>&1
+done
+sleep 0.5
+peak=$(awk '/^VmHWM/ {print $2}' /proc/"$opid"/status)
+kill -INT "$opid"
+wait
+awk '{ sub(/^[0-9]+ /, ""); print }' "$work/lat.out" >/dev/null
+paste -d' ' <(awk '{print $1}' "$work/lat.out") <(cut -d' ' -f2- "$work/lat.out" | jq -r 'if .type == "oom_kill" then .ktime_ns else "-" end') |
+	awk '$2 != "-" {printf "%.3f\n", ($1 - $2) / 1e6}' >"$work/lat"
+row "steady RSS after startup" "$((steady / 1024)).$(((steady % 1024) * 10 / 1024)) MB" "<= 8 MB"
+row "peak RSS over $kills kills" "$((peak / 1024)).$(((peak % 1024) * 10 / 1024)) MB" "<= 16 MB"
+row "latency kill -> record on stdout, p50 ($(wc -l <"$work/lat") kills)" "$(pct 50 <"$work/lat") ms" ""
+row "latency kill -> record on stdout, p99" "$(pct 99 <"$work/lat") ms" "<= 5 ms"
+row "binary size, dynamic" "$(($(stat -c %s "$oomtrace") / 1024)) KiB" ""
+[ -x "$top/oomtrace-static" ] && row "binary size, static" "$(($(stat -c %s "$top/oomtrace-static") / 1024)) KiB" ""
+
+# 6. storm throughput with 0 drops: the storm test's figures
+if STORM_CGROUPS=20 STORM_KILLS_PER_CGROUP=10 prove -v "$top/tests/e2e/storm.t" >"$work/storm" 2>&1; then
+	ms=$(sed -n 's/.*made \([0-9]*\) kills.* in \([0-9]*\) ms.*/\2/p' "$work/storm")
+	n=$(sed -n 's/.*made \([0-9]*\) kills.*/\1/p' "$work/storm")
+	row "storm: kills/s with 0 drops (20 memcgs)" "$((n * 1000 / ms))/s" "all reported"
+fi
+
+{
+	echo "# oomtrace benchmarks"
+	echo
+	echo "Measured by \`make bench\` ($( [ "$quick" = 1 ] && echo "quick smoke run" || echo "full run")) on $(date -u +%Y-%m-%d):"
+	echo "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM,"
+	echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); hooks: $(grep -o 'oom_kill_process: [^)]*)' "$work/lat.err" | head -1)."
+	echo "Medians over repeats; slowdowns are interleaved A/B pairs, with and without the tracer."
+	echo
+	cat "$work/table"
+} >"$top/bench/results.md"
+echo "wrote bench/results.md"
