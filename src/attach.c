@@ -212,28 +212,37 @@ static const char *precheck(const struct plan *p, const struct btf *vmlinux,
 	return err ? attach__strerror(err) : NULL;
 }
 
-struct oomtrace_bpf *attach__best(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,
-				  const struct attach_config *cfg, struct attach_choice *c)
+void attach__survey(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,
+		    struct attach_choice *c)
 {
-	size_t i;
-	int err = -ENOENT;
-
 	memset(c, 0, sizeof(*c));
-	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
+	c->pid_only = mark_victim_passes_pid(vmlinux);
+	for (size_t i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
 		const struct plan *p = &plans[i];
-		struct oomtrace_bpf *skel;
 		const char *why;
 
 		if (!plan_wanted(p, forced))
 			continue;
 		why = precheck(p, vmlinux, ksyms);
-		if (why) {
+		if (why)
 			add_why(c, "%s%s: %s", report__hook_name(p->oc_hook),
 				p->tp_btf ? "" : " (raw_tp)", why);
-			err = -EOPNOTSUPP;
+		else
+			c->viable |= 1u << i;
+	}
+}
+
+struct oomtrace_bpf *attach__best(const struct attach_config *cfg, struct attach_choice *c)
+{
+	int err = -EOPNOTSUPP;
+
+	for (size_t i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
+		const struct plan *p = &plans[i];
+		struct oomtrace_bpf *skel;
+
+		if (!(c->viable & (1u << i)))
 			continue;
-		}
-		skel = try_plan(p, mark_victim_passes_pid(vmlinux), cfg, c);
+		skel = try_plan(p, c->pid_only, cfg, c);
 		if (skel) {
 			c->oc_hook = p->oc_hook;
 			c->victim_prog = p->tp_btf ? "tp_btf" : "raw_tp";

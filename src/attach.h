@@ -25,6 +25,8 @@ struct attach_config {
 };
 
 struct attach_choice {
+	unsigned int viable;	 /* plans the survey did not rule out */
+	bool pid_only;		 /* mark_victim passes a pid, not the task */
 	int oc_hook;		 /* enum hook_kind that reads oom_control */
 	const char *victim_prog; /* "tp_btf" or "raw_tp" for oom:mark_victim */
 	char why[512];		 /* why better tiers were passed over */
@@ -34,11 +36,16 @@ struct attach_choice {
 const char *attach__strerror(int err);
 
 /*
- * Open, load and attach the BPF programs with the best tier this kernel
- * allows (or only `forced`, an enum hook_kind, when >= 0).  Returns the
+ * Rule out what this kernel cannot do, cheaply, from its BTF and symbols
+ * (only `forced`, an enum hook_kind, when >= 0).  The reasons go into
+ * choice->why.  vmlinux may be freed afterwards, before the load.
+ */
+void attach__survey(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,
+		    struct attach_choice *choice);
+/*
+ * Open, load and attach the best plan the survey left.  Returns the
  * attached skeleton, or NULL with errno set and the reasons in choice->why.
  */
-struct oomtrace_bpf *attach__best(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,
-				  const struct attach_config *cfg, struct attach_choice *choice);
+struct oomtrace_bpf *attach__best(const struct attach_config *cfg, struct attach_choice *choice);
 
 #endif

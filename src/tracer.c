@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
@@ -293,8 +294,10 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 		return err;
 	}
 	t->gfp = gfp_table__from_btf(vmlinux) ?: gfp_table__classic();
-	t->skel = attach__best(vmlinux, t->ksyms, opts->hooks, &cfg, &t->choice);
+	attach__survey(vmlinux, t->ksyms, opts->hooks, &t->choice);
+	/* libbpf parses its own copy to load: do not hold two at once */
 	btf__free(vmlinux);
+	t->skel = attach__best(&cfg, &t->choice);
 	if (!t->gfp)
 		return -ENOMEM;
 	if (!t->skel) {
@@ -425,6 +428,8 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 		err = -ENOMEM;
 		goto err_free;
 	}
+	/* libbpf has freed its copy of the kernel's BTF: give the memory back */
+	malloc_trim(0);
 	t->stall_ms = opts->reclaim_stalls_ms;
 	t->fmt.json = opts->json;
 	t->fmt.ksyms = t->ksyms;
