@@ -5,16 +5,6 @@
 
 [ -x "$OOMTRACE" ] || skip_all "$OOMTRACE is not built (run make)"
 
-expect() { # expect DESC RC PATTERN ARGS...: exit code and a line on stdout+stderr
-	local desc=$1 rc=$2 pat=$3 out got
-	shift 3
-	out=$("$OOMTRACE" "$@" 2>&1)
-	got=$?
-	[ "$got" -eq "$rc" ] && grep -q -- "$pat" <<<"$out"
-	ok $? "$desc (rc $got)"
-	[ "$got" -eq "$rc" ] || diag <<<"$out"
-}
-
 expect "--help exits 0 with usage and examples" 0 "Examples:" --help
 expect "-h is --help" 0 "Usage: oomtrace" -h
 expect "--version prints the version" 0 "^oomtrace $(cat "$TOP/VERSION")$" --version

@@ -31,6 +31,26 @@ check() { # check DESCRIPTION COMMAND...: ok when the command succeeds
 
 diag() { sed 's/^/# /' >&2; }
 
+# expect_cmd DESC RC PATTERN CMD...: CMD exits RC and says PATTERN (stdout or
+# stderr); a refused command (RC != 0) must not have got as far as Tracing
+expect_cmd() {
+	local desc=$1 rc=$2 pat=$3 out got
+	shift 3
+	out=$("$@" 2>&1)
+	got=$?
+	[ "$got" -eq "$rc" ] && grep -q -- "$pat" <<<"$out" &&
+		{ [ "$rc" -eq 0 ] || ! grep -q '^Tracing' <<<"$out"; }
+	ok $? "$desc (rc $got)"
+	[ "$got" -eq "$rc" ] || diag <<<"$out"
+}
+
+# expect DESC RC PATTERN ARGS...: the same for oomtrace ARGS
+expect() {
+	local desc=$1 rc=$2 pat=$3
+	shift 3
+	expect_cmd "$desc" "$rc" "$pat" "$OOMTRACE" "$@"
+}
+
 skip_all() {
 	echo "1..0 # SKIP $*"
 	exit 0

@@ -9,26 +9,15 @@ find_memcg || skip_all "no writable memory cgroup for this process"
 make_memcg oomtrace-e2e-rb-$$ 64 || skip_all "cannot create a child memory cgroup"
 CG=$MEMCG_DIR
 
-# rc, and a pattern on stderr+stdout
-expect() { # expect DESC RC PATTERN CMD...
-	local desc=$1 rc=$2 pat=$3 out got
-	shift 3
-	out=$("$@" 2>&1)
-	got=$?
-	[ "$got" -eq "$rc" ] && grep -q -- "$pat" <<<"$out"
-	ok $? "$desc (rc $got)"
-	[ "$got" -eq "$rc" ] || diag <<<"$out"
-}
-
 if command -v setpriv >/dev/null; then
-	expect "without privileges: says what is missing, exit 3" 3 "needs CAP_BPF and CAP_PERFMON" \
+	expect_cmd "without privileges: says what is missing, exit 3" 3 "needs CAP_BPF and CAP_PERFMON" \
 		setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$OOMTRACE"
 else
 	ok 0 "without privileges # SKIP setpriv is not installed"
 fi
-expect "--btf on a missing file: exit 4" 4 "--btf '/no/such/btf': not a usable BTF file" \
+expect_cmd "--btf on a missing file: exit 4" 4 "--btf '/no/such/btf': not a usable BTF file" \
 	"$OOMTRACE" --btf /no/such/btf
-expect "--btf on a file that is not BTF: exit 4" 4 "not a usable BTF file" "$OOMTRACE" --btf /etc/hostname
+expect_cmd "--btf on a file that is not BTF: exit 4" 4 "not a usable BTF file" "$OOMTRACE" --btf /etc/hostname
 check "--btf with the kernel's own BTF file starts" start_oomtrace btf --btf /sys/kernel/btf/vmlinux
 kill -TERM "$PID_btf"
 wait "$PID_btf"
@@ -37,14 +26,14 @@ grep -q "OOM kills traced" "$WORK/btf.err"
 ok $? "SIGTERM: the summary is printed"
 
 ln -s "$WORK/target" "$WORK/link"
-expect "--output through a symlink is refused: exit 2" 2 "is a symbolic link: refused" \
+expect_cmd "--output through a symlink is refused: exit 2" 2 "is a symbolic link: refused" \
 	"$OOMTRACE" --output "$WORK/link"
 [ ! -e "$WORK/target" ]
 ok $? "and nothing was created behind the link"
-expect "--output on a directory is refused" 2 "Is a directory" "$OOMTRACE" --output "$WORK"
-expect "--output on a device is refused" 2 "not a regular file" "$OOMTRACE" --output /dev/null
-expect "--output in a missing directory" 2 "No such file or directory" "$OOMTRACE" --output /no/dir/f
-expect "a closed stdout without --output: exit 1" 1 "standard output is closed" sh -c "exec '$OOMTRACE' >&-"
+expect_cmd "--output on a directory is refused" 2 "Is a directory" "$OOMTRACE" --output "$WORK"
+expect_cmd "--output on a device is refused" 2 "not a regular file" "$OOMTRACE" --output /dev/null
+expect_cmd "--output in a missing directory" 2 "No such file or directory" "$OOMTRACE" --output /no/dir/f
+expect_cmd "a closed stdout without --output: exit 1" 1 "standard output is closed" sh -c "exec '$OOMTRACE' >&-"
 
 umask 022
 check "--output FILE starts (stdout closed, which is fine then)" start_oomtrace out --json --output "$WORK/records.json"
