@@ -128,7 +128,7 @@ static __always_inline void close_episode(__u32 tid, struct reclaim_episode *ep,
 		rec->type = RECORD_RECLAIM_STALL;
 		rec->end = end;
 		bpf_probe_read_kernel(&rec->ep, sizeof(rec->ep), ep);
-		bpf_ringbuf_submit(rec, 0);
+		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP); /* see tracer__run() */
 	} else {
 		count_drop(RECORD_RECLAIM_STALL);
 	}

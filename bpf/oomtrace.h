@@ -57,6 +57,13 @@ enum reclaim_kind {
 	RECLAIM_MEMCG = 1 << 1,	 /* memcg limit, try_to_free_mem_cgroup_pages() */
 };
 
+/*
+ * An episode ends after this long without a pass, or when it grows this
+ * old.  Compile-time constants: the hot programs load no settings.
+ */
+#define OOMT_EPISODE_GAP_NS 100000000ULL  /* 100 ms */
+#define OOMT_EPISODE_MAX_NS 1000000000ULL /* 1 s */
+
 /* Why an episode was closed and streamed. */
 enum episode_end {
 	EPISODE_IDLE = 1,     /* no pass for the idle gap (closed by the next pass or user space) */

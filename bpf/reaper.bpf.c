@@ -66,7 +66,7 @@ int BPF_PROG(victim_exit)
 		rec->victim_pid = v->pid;
 		rec->victim_tid = tid;
 		__builtin_memcpy(rec->victim_comm, v->comm, sizeof(rec->victim_comm));
-		bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP); /* see tracer__run() */
 	} else {
 		count_drop(RECORD_OOM_REAPED);
 	}

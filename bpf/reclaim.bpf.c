@@ -13,8 +13,6 @@
 #include <bpf/bpf_tracing.h>
 
 /* set by user space before load */
-const volatile __u64 episode_gap_ns = 100000000ULL;  /* 100 ms */
-const volatile __u64 episode_max_ns = 1000000000ULL; /* 1 s */
 const volatile bool capture_stacks = false;	     /* --reclaim-stalls given */
 const volatile bool filter_cgroups = false;	     /* --cgroup given */
 
@@ -81,10 +79,10 @@ static __always_inline void pass_begin(void *ctx, int order, gfp_t gfp, __u32 ki
 	__u64 now = bpf_ktime_get_ns();
 	struct reclaim_episode *ep = bpf_map_lookup_elem(&episodes, &tid);
 
-	if (ep && ep->last_end_ns && now - ep->last_end_ns > episode_gap_ns) {
+	if (ep && ep->last_end_ns && now - ep->last_end_ns > OOMT_EPISODE_GAP_NS) {
 		close_episode(tid, ep, EPISODE_IDLE);
 		ep = NULL;
-	} else if (ep && now - ep->first_ns > episode_max_ns) {
+	} else if (ep && now - ep->first_ns > OOMT_EPISODE_MAX_NS) {
 		close_episode(tid, ep, EPISODE_MAX_AGE);
 		ep = NULL;
 	}

@@ -10,7 +10,6 @@
 #include "oomtrace.h"
 #include "oomtrace.skel.h"
 #include "attach.h"
-#include "ksyms.h"
 #include "report.h"
 
 #define KILL_FUNC "oom_kill_process"
@@ -76,8 +75,11 @@ static int probe_fentry(const struct btf *vmlinux)
 	return err;
 }
 
-/* Kprobes need the kprobe PMU or tracefs's kprobe_events, and the symbol. */
-static int probe_kprobe(const struct ksyms *ksyms)
+/*
+ * Kprobes need the kprobe PMU or tracefs's kprobe_events, and the function
+ * (the BTF says whether it was built; the attach itself has the last word).
+ */
+static int probe_kprobe(const struct btf *vmlinux)
 {
 	static const char *const paths[] = {
 		"/sys/bus/event_source/devices/kprobe/type",
@@ -86,7 +88,7 @@ static int probe_kprobe(const struct ksyms *ksyms)
 	};
 	size_t i;
 
-	if (ksyms && !ksyms__find(ksyms, KILL_FUNC))
+	if (btf__find_by_name_kind(vmlinux, KILL_FUNC, BTF_KIND_FUNC) <= 0)
 		return -ENOENT;
 	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
 		if (!access(paths[i], F_OK))
@@ -168,8 +170,6 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only,
 		goto fail;
 	set_autoload(skel, p, pid_only);
 	skel->rodata->capture_stacks = cfg->capture_stacks;
-	skel->rodata->episode_gap_ns = cfg->episode_gap_ns;
-	skel->rodata->episode_max_ns = cfg->episode_max_ns;
 	skel->rodata->filter_kills = cfg->nr_filters > 0;
 	skel->rodata->filter_cgroups = cfg->nr_filters > 0;
 	step = "load";
@@ -193,8 +193,7 @@ fail:
 }
 
 /* A cheap test that rules a plan out before a full load; 0 if it may work. */
-static const char *precheck(const struct plan *p, const struct btf *vmlinux,
-			    const struct ksyms *ksyms)
+static const char *precheck(const struct plan *p, const struct btf *vmlinux)
 {
 	int err = 0;
 
@@ -204,7 +203,7 @@ static const char *precheck(const struct plan *p, const struct btf *vmlinux,
 	if (p->oc_hook == HOOK_FENTRY)
 		err = probe_fentry(vmlinux);
 	else if (p->oc_hook == HOOK_KPROBE)
-		err = probe_kprobe(ksyms);
+		err = probe_kprobe(vmlinux);
 	if (err == -ENOENT)
 		return KILL_FUNC " is not in this kernel";
 	if (err == -EOPNOTSUPP)
@@ -212,8 +211,7 @@ static const char *precheck(const struct plan *p, const struct btf *vmlinux,
 	return err ? attach__strerror(err) : NULL;
 }
 
-void attach__survey(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,
-		    struct attach_choice *c)
+void attach__survey(const struct btf *vmlinux, int forced, struct attach_choice *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->pid_only = mark_victim_passes_pid(vmlinux);
@@ -223,7 +221,7 @@ void attach__survey(const struct btf *vmlinux, const struct ksyms *ksyms, int fo
 
 		if (!plan_wanted(p, forced))
 			continue;
-		why = precheck(p, vmlinux, ksyms);
+		why = precheck(p, vmlinux);
 		if (why)
 			add_why(c, "%s%s: %s", report__hook_name(p->oc_hook),
 				p->tp_btf ? "" : " (raw_tp)", why);

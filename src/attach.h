@@ -9,14 +9,11 @@
 #include <stdbool.h>
 
 struct btf;
-struct ksyms;
 struct oomtrace_bpf;
 
 /* Settings the BPF programs are loaded with (their read-only data). */
 struct attach_config {
-	bool capture_stacks; /* first-pass stacks of reclaim episodes */
-	unsigned long long episode_gap_ns;
-	unsigned long long episode_max_ns;
+	bool capture_stacks;	     /* first-pass stacks of reclaim episodes */
 	const char *btf_path;	     /* NULL: the running kernel's */
 	unsigned long ringbuf_bytes; /* 0: as compiled */
 	/* --cgroup subtrees by memcg cgroup id; none: everything */
@@ -40,8 +37,7 @@ const char *attach__strerror(int err);
  * (only `forced`, an enum hook_kind, when >= 0).  The reasons go into
  * choice->why.  vmlinux may be freed afterwards, before the load.
  */
-void attach__survey(const struct btf *vmlinux, const struct ksyms *ksyms, int forced,
-		    struct attach_choice *choice);
+void attach__survey(const struct btf *vmlinux, int forced, struct attach_choice *c);
 /*
  * Open, load and attach the best plan the survey left.  Returns the
  * attached skeleton, or NULL with errno set and the reasons in choice->why.

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ksyms.h"
@@ -7,11 +9,23 @@
 /* no kernel function is this long: further than this is unresolved */
 #define MAX_SYM_SPAN (1UL << 20)
 
+/*
+ * 16 bytes a symbol: a 6.x kernel has some 64000 code symbols once the
+ * __pfx_ padding symbols are left out, so the table is about 1 MiB plus
+ * the names.
+ */
+struct sym {
+	unsigned long addr;
+	uint32_t name;	 /* offset into strs */
+	uint32_t module; /* offset into strs, plus one; 0: the kernel image */
+};
+
 struct ksyms {
-	struct ksym *syms;
+	struct sym *syms;
 	size_t cnt, cap;
 	char *strs; /* names and module names, NUL-separated */
 	size_t strs_len, strs_cap;
+	size_t last_mod; /* module of the previous line, plus one: names are shared */
 };
 
 /* Offsets into strs while loading: strs moves as it grows. */
@@ -38,20 +52,38 @@ static int add_str(struct ksyms *ks, const char *s, size_t len, size_t *off)
 
 static int add_sym(struct ksyms *ks, unsigned long addr, size_t name_off, size_t mod_off)
 {
+	if (name_off > UINT32_MAX || mod_off > UINT32_MAX)
+		return -E2BIG;
 	if (ks->cnt == ks->cap) {
 		size_t cap = ks->cap ? ks->cap * 2 : 65536;
-		struct ksym *p = realloc(ks->syms, cap * sizeof(*p));
+		struct sym *p = realloc(ks->syms, cap * sizeof(*p));
 
 		if (!p)
 			return -ENOMEM;
 		ks->syms = p;
 		ks->cap = cap;
 	}
-	/* names stay offsets until loading ends; see fix_names() */
 	ks->syms[ks->cnt].addr = addr;
-	ks->syms[ks->cnt].name = (const char *)name_off;
-	ks->syms[ks->cnt].module = (const char *)mod_off;
+	ks->syms[ks->cnt].name = name_off;
+	ks->syms[ks->cnt].module = mod_off;
 	ks->cnt++;
+	return 0;
+}
+
+/* The module's name, stored once for the run of lines that share it. */
+static int add_module(struct ksyms *ks, const char *mod, size_t *mod_off)
+{
+	size_t off;
+	int err;
+
+	if (ks->last_mod && !strcmp(ks->strs + ks->last_mod - 1, mod)) {
+		*mod_off = ks->last_mod;
+		return 0;
+	}
+	err = add_str(ks, mod, strlen(mod), &off);
+	if (err)
+		return err;
+	*mod_off = ks->last_mod = off + 1;
 	return 0;
 }
 
@@ -63,7 +95,9 @@ static int is_text_type(char t)
 /*
  * One kallsyms line: "ffffffff81000000 T _stext" or
  * "ffffffffc0a01000 t fn\t[module]".  Only code symbols are kept: stacks
- * hold code addresses.  Returns 1 kept, 0 skipped, <0 error.
+ * hold code addresses.  __pfx_fn marks the padding before fn (6.2+), where
+ * no return address lands; it is nearly half the lines, and left out.
+ * Returns 1 kept, 0 skipped, <0 error.
  */
 static int parse_line(struct ksyms *ks, char *line, int *nonzero)
 {
@@ -95,34 +129,42 @@ static int parse_line(struct ksyms *ks, char *line, int *nonzero)
 			mod[strcspn(mod, "]")] = '\0';
 		}
 	}
-	if (!*name)
+	if (!*name || !strncmp(name, "__pfx_", 6))
 		return 0;
 	err = add_str(ks, name, strlen(name), &name_off);
 	if (!err && mod)
-		err = add_str(ks, mod, strlen(mod), &mod_off);
+		err = add_module(ks, mod, &mod_off);
 	if (!err)
-		err = add_sym(ks, addr, name_off + 1, mod ? mod_off + 1 : 0);
+		err = add_sym(ks, addr, name_off, mod_off);
 	return err ?: 1;
 }
 
 static int cmp_addr(const void *a, const void *b)
 {
-	const struct ksym *x = a, *y = b;
+	const struct sym *x = a, *y = b;
 
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
-/* Offsets were stored +1 so that 0 can mean "no module". */
-static void fix_names(struct ksyms *ks)
+/* Loading grows by doubling: give the slack back. */
+static void shrink_to_fit(struct ksyms *ks)
 {
-	size_t i;
+	struct sym *syms = realloc(ks->syms, ks->cnt * sizeof(*syms));
+	char *strs = realloc(ks->strs, ks->strs_len);
 
-	for (i = 0; i < ks->cnt; i++) {
-		struct ksym *s = &ks->syms[i];
+	if (syms)
+		ks->syms = syms;
+	if (strs)
+		ks->strs = strs;
+}
 
-		s->name = ks->strs + ((size_t)s->name - 1);
-		s->module = s->module ? ks->strs + ((size_t)s->module - 1) : NULL;
-	}
+static struct ksym to_ksym(const struct ksyms *ks, const struct sym *s)
+{
+	return (struct ksym){
+		.addr = s->addr,
+		.name = ks->strs + s->name,
+		.module = s->module ? ks->strs + s->module - 1 : NULL,
+	};
 }
 
 struct ksyms *ksyms__load_file(FILE *f)
@@ -144,7 +186,7 @@ struct ksyms *ksyms__load_file(FILE *f)
 		goto err_free;
 	}
 	qsort(ks->syms, ks->cnt, sizeof(*ks->syms), cmp_addr);
-	fix_names(ks);
+	shrink_to_fit(ks);
 	return ks;
 
 err_free:
@@ -182,12 +224,12 @@ size_t ksyms__count(const struct ksyms *ks)
 	return ks->cnt;
 }
 
-const struct ksym *ksyms__resolve(const struct ksyms *ks, unsigned long addr)
+bool ksyms__resolve(const struct ksyms *ks, unsigned long addr, struct ksym *out)
 {
 	size_t lo = 0, hi = ks->cnt;
 
 	if (!ks->cnt || addr < ks->syms[0].addr)
-		return NULL;
+		return false;
 	/* find the last symbol with sym.addr <= addr */
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -198,17 +240,21 @@ const struct ksym *ksyms__resolve(const struct ksyms *ks, unsigned long addr)
 			hi = mid;
 	}
 	if (addr - ks->syms[lo].addr >= MAX_SYM_SPAN)
-		return NULL;
-	return &ks->syms[lo];
+		return false;
+	*out = to_ksym(ks, &ks->syms[lo]);
+	return true;
 }
 
 /* the hook's own machinery: the program, its trampoline, tracepoint glue */
-static int is_bpf_frame(const struct ksym *s)
+static bool is_bpf_frame(const struct ksyms *ks, unsigned long addr)
 {
-	return !s || (s->module && !strcmp(s->module, "bpf")) ||
-	       !strncmp(s->name, "bpf_trace_run", 13) || !strncmp(s->name, "__bpf_trace_", 12) ||
-	       !strncmp(s->name, "bpf_prog_", 9) || !strncmp(s->name, "bpf_trampoline_", 15) ||
-	       !strncmp(s->name, "__traceiter_", 12);
+	struct ksym s;
+
+	if (!ksyms__resolve(ks, addr, &s))
+		return true;
+	return (s.module && !strcmp(s.module, "bpf")) || !strncmp(s.name, "bpf_trace_run", 13) ||
+	       !strncmp(s.name, "__bpf_trace_", 12) || !strncmp(s.name, "bpf_prog_", 9) ||
+	       !strncmp(s.name, "bpf_trampoline_", 15) || !strncmp(s.name, "__traceiter_", 12);
 }
 
 int ksyms__bpf_frames(const struct ksyms *ks, const unsigned long long *addrs, int n)
@@ -218,28 +264,80 @@ int ksyms__bpf_frames(const struct ksyms *ks, const unsigned long long *addrs, i
 	if (!ks)
 		return 0;
 	/* the prefix only: a BPF-looking frame below the kernel's is the kernel's */
-	for (i = 0; i < n && is_bpf_frame(ksyms__resolve(ks, addrs[i])); i++)
+	for (i = 0; i < n && is_bpf_frame(ks, addrs[i]); i++)
 		;
 	return i < n ? i : 0; /* nothing recognisable: show it all */
 }
 
-const struct ksym *ksyms__find(const struct ksyms *ks, const char *name)
+bool ksyms__find(const struct ksyms *ks, const char *name, struct ksym *out)
 {
-	size_t i;
-
-	for (i = 0; i < ks->cnt; i++)
-		if (!strcmp(ks->syms[i].name, name))
-			return &ks->syms[i];
-	return NULL;
+	for (size_t i = 0; i < ks->cnt; i++) {
+		if (!strcmp(ks->strs + ks->syms[i].name, name)) {
+			*out = to_ksym(ks, &ks->syms[i]);
+			return true;
+		}
+	}
+	return false;
 }
 
 int ksyms__format(const struct ksyms *ks, unsigned long addr, char *buf, size_t size)
 {
-	const struct ksym *s = ks ? ksyms__resolve(ks, addr) : NULL;
+	struct ksym s;
 
-	if (!s)
+	if (!ks || !ksyms__resolve(ks, addr, &s))
 		return snprintf(buf, size, "0x%lx", addr);
-	if (s->module)
-		return snprintf(buf, size, "%s+0x%lx [%s]", s->name, addr - s->addr, s->module);
-	return snprintf(buf, size, "%s+0x%lx", s->name, addr - s->addr);
+	if (s.module)
+		return snprintf(buf, size, "%s+0x%lx [%s]", s.name, addr - s.addr, s.module);
+	return snprintf(buf, size, "%s+0x%lx", s.name, addr - s.addr);
+}
+
+/*
+ * Reading /proc/kallsyms is most of a cold start (the kernel formats every
+ * line): it runs on a thread while the BPF programs load.
+ */
+struct ksyms_loader {
+	pthread_t thread;
+	bool started;
+	const char *path;
+	struct ksyms *ks;
+	int err;
+};
+
+static void *load_thread(void *arg)
+{
+	struct ksyms_loader *l = arg;
+
+	l->ks = ksyms__load(l->path);
+	l->err = l->ks ? 0 : errno;
+	return NULL;
+}
+
+struct ksyms_loader *ksyms__load_start(const char *path)
+{
+	struct ksyms_loader *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	l->path = path;
+	/* no thread to be had: load in ksyms__load_wait() instead */
+	l->started = !pthread_create(&l->thread, NULL, load_thread, l);
+	return l;
+}
+
+struct ksyms *ksyms__load_wait(struct ksyms_loader *l)
+{
+	struct ksyms *ks;
+	int err;
+
+	if (!l)
+		return errno = ENOMEM, NULL;
+	if (l->started)
+		pthread_join(l->thread, NULL);
+	else
+		load_thread(l);
+	ks = l->ks;
+	err = l->err;
+	free(l);
+	errno = err;
+	return ks;
 }

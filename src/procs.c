@@ -167,8 +167,9 @@ static int *all_pids(size_t *n)
 	return pids;
 }
 
-struct proc_info *procs__rank(const int *pids, size_t nr_pids, unsigned long totalpages,
-			      unsigned long page_size, size_t max, size_t *n)
+struct proc_info *procs__rank(const int *pids, size_t nr_pids, int skip_pid,
+			      unsigned long totalpages, unsigned long page_size, size_t max,
+			      size_t *n)
 {
 	int *own = NULL;
 	struct proc_info *out;
@@ -185,7 +186,8 @@ struct proc_info *procs__rank(const int *pids, size_t nr_pids, unsigned long tot
 		struct proc_info *p = &out[cnt];
 		struct badness_parts parts;
 
-		if (!read_proc(pids[i], p) || p->oom_score_adj == OOM_SCORE_ADJ_MIN)
+		if ((skip_pid && pids[i] == skip_pid) || !read_proc(pids[i], p) ||
+		    p->oom_score_adj == OOM_SCORE_ADJ_MIN)
 			continue;
 		parts.rss_pages =
 		    (p->rss_anon_kb + p->rss_file_kb + p->rss_shmem_kb) * 1024 / page_size;

@@ -31,10 +31,12 @@ bool procs__parse_cgroup(const char *text, char *memcg, size_t size);
 /*
  * Read pids (all of /proc when pids is NULL), score each against
  * totalpages and return them best first; *n holds how many.  At most max
- * are kept.  Free with free().
+ * are kept.  skip_pid (0: none) is left unread: a victim that is exiting
+ * holds the locks its /proc files take.  Free with free().
  */
-struct proc_info *procs__rank(const int *pids, size_t nr_pids, unsigned long totalpages,
-			      unsigned long page_size, size_t max, size_t *n);
+struct proc_info *procs__rank(const int *pids, size_t nr_pids, int skip_pid,
+			      unsigned long totalpages, unsigned long page_size, size_t max,
+			      size_t *n);
 /* Every pid in memory cgroup dir and below it (cgroup.procs). */
 int *procs__in_cgroup(const char *dir, size_t *n);
 

@@ -156,7 +156,7 @@ static int show_once(struct top *t)
 
 	if (err)
 		return err;
-	ranked = procs__rank(pids, pids ? nr : 0, total, t->host.page_size, t->opts->limit, &n);
+	ranked = procs__rank(pids, pids ? nr : 0, 0, total, t->host.page_size, t->opts->limit, &n);
 	free(pids);
 	if (!ranked)
 		return -errno ?: -ENOMEM;

@@ -24,8 +24,6 @@
 #include "tracer.h"
 
 /* reclaim episodes: a pause this long ends one, and none runs longer */
-#define EPISODE_GAP_NS 100000000ULL
-#define EPISODE_MAX_NS 1000000000ULL
 /* episodes user space closed lately, to drop one BPF closed as well */
 #define RECENT_CLOSED 64
 
@@ -116,7 +114,7 @@ static void read_aftermath(struct tracer *t, struct kill_report *r)
 {
 	char dir[8192];
 	int *pids = NULL;
-	size_t nr = 0, n, i, j;
+	size_t nr = 0, n;
 	struct proc_info *ranked;
 	unsigned long total =
 	    r->have_totalpages ? r->totalpages : t->host.totalram_pages + t->host.total_swap_pages;
@@ -129,15 +127,13 @@ static void read_aftermath(struct tracer *t, struct kill_report *r)
 		if (!pids)
 			return;
 	}
-	ranked = procs__rank(pids, nr, total, t->host.page_size, NEXT_VICTIMS + 1, &n);
+	ranked = procs__rank(pids, nr, (int)r->rec->victim_pid, total, t->host.page_size,
+			     NEXT_VICTIMS, &n);
 	free(pids);
 	if (!ranked)
 		return;
-	for (i = j = 0; i < n && j < NEXT_VICTIMS; i++)
-		if (ranked[i].pid != (int)r->rec->victim_pid)
-			ranked[j++] = ranked[i];
 	r->next = ranked;
-	r->nr_next = j;
+	r->nr_next = n;
 }
 
 static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
@@ -252,24 +248,21 @@ static int sweep_idle_episodes(struct tracer *t, __u64 gap_ns)
 	return err;
 }
 
-static int setup_symbols(struct tracer *t)
+static void wait_symbols(struct tracer *t, struct ksyms_loader *loader)
 {
-	t->ksyms = ksyms__load("/proc/kallsyms");
+	t->ksyms = ksyms__load_wait(loader);
 	if (!t->ksyms) {
 		/* stacks still print, as addresses */
 		fprintf(stderr,
 			"oomtrace: warning: cannot read kernel symbols from /proc/kallsyms: %s\n",
 			errno == EPERM ? "addresses are hidden (kptr_restrict)" : strerror(errno));
 	}
-	return 0;
 }
 
 static int setup_bpf(struct tracer *t, const struct options *opts)
 {
 	struct attach_config cfg = {
 		.capture_stacks = opts->reclaim_stalls_ms >= 0,
-		.episode_gap_ns = EPISODE_GAP_NS,
-		.episode_max_ns = EPISODE_MAX_NS,
 		.btf_path = opts->btf,
 		.ringbuf_bytes = (unsigned long)opts->ringbuf_kib * 1024,
 		.filter_ids = t->filter_ids,
@@ -294,7 +287,7 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 		return err;
 	}
 	t->gfp = gfp_table__from_btf(vmlinux) ?: gfp_table__classic();
-	attach__survey(vmlinux, t->ksyms, opts->hooks, &t->choice);
+	attach__survey(vmlinux, opts->hooks, &t->choice);
 	/* libbpf parses its own copy to load: do not hold two at once */
 	btf__free(vmlinux);
 	t->skel = attach__best(&cfg, &t->choice);
@@ -388,6 +381,7 @@ static int setup_filters(struct tracer *t, const struct options *opts)
 struct tracer *tracer__new(const struct options *opts, int *exit_code)
 {
 	struct tracer *t = calloc(1, sizeof(*t));
+	struct ksyms_loader *loader;
 	int err;
 
 	*exit_code = EXIT_FAILURE_RUNTIME;
@@ -413,9 +407,10 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 			strerror(-err));
 		goto err_free;
 	}
-	err = setup_symbols(t);
-	if (!err)
-		err = setup_bpf(t, opts);
+	/* symbols load on a thread while the programs load here */
+	loader = ksyms__load_start("/proc/kallsyms");
+	err = setup_bpf(t, opts);
+	wait_symbols(t, loader);
 	if (!err)
 		err = setup_ringbuf(t);
 	if (err) {
@@ -453,8 +448,15 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 	while (!*stop) {
 		int err = ring_buffer__poll(t->rb, 100);
 
+		/*
+		 * Only kill records wake us: a wakeup is an interrupt (a VM exit
+		 * in a guest), too dear for stall and reaper records, which
+		 * are read here, within 100 ms.
+		 */
+		if (err == 0)
+			err = ring_buffer__consume(t->rb);
 		if (err >= 0 || err == -EINTR)
-			sweep_idle_episodes(t, EPISODE_GAP_NS);
+			sweep_idle_episodes(t, OOMT_EPISODE_GAP_NS);
 		if (t->write_err == -EPIPE)
 			return EXIT_OK; /* the reader left, as `| head` does */
 		if (t->write_err) {

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "ksyms.h"
 
@@ -14,10 +15,12 @@ static const char kallsyms[] = "ffffffff81000000 T _stext\n"
 			       "ffffffff81000100 t do_one\n"
 			       "ffffffff81200000 D some_data\n"
 			       "ffffffff81100000 T out_of_memory\n"
+			       "ffffffff811003f0 t __pfx_oom_kill_process\n"
 			       "ffffffff81100400 t oom_kill_process\n"
 			       "ffffffff81100800 T bpf_trace_run2\n"
 			       "ffffffff81100900 T __traceiter_mark_victim\n"
 			       "ffffffffc0100000 t xfs_alloc\t[xfs]\n"
+			       "ffffffffc0100800 t xfs_free\t[xfs]\n"
 			       "ffffffffc0200000 t bpf_prog_1234_handler\t[bpf]\n"
 			       "garbage line\n"
 			       "0000000000000000 A fixed_percpu_data\n";
@@ -36,32 +39,43 @@ static struct ksyms *load(const char *text)
 static void keeps_code_symbols_only(void **state)
 {
 	struct ksyms *ks = load(kallsyms);
+	struct ksym s;
 
 	assert_non_null(ks);
-	assert_int_equal(ksyms__count(ks), 8);
-	assert_null(ksyms__find(ks, "some_data"));
-	assert_non_null(ksyms__find(ks, "oom_kill_process"));
+	/* not the data symbol, not the __pfx_ padding */
+	assert_int_equal(ksyms__count(ks), 9);
+	assert_false(ksyms__find(ks, "some_data", &s));
+	assert_false(ksyms__find(ks, "__pfx_oom_kill_process", &s));
+	assert_true(ksyms__find(ks, "oom_kill_process", &s));
+	assert_int_equal(s.addr, 0xffffffff81100400);
+	assert_null(s.module);
+	/* one module name, shared by its symbols */
+	assert_true(ksyms__find(ks, "xfs_free", &s));
+	assert_string_equal(s.module, "xfs");
 	ksyms__free(ks);
 }
 
 static void resolves_nearest_below(void **state)
 {
 	struct ksyms *ks = load(kallsyms);
-	const struct ksym *s;
+	struct ksym s;
 	char buf[128];
 
-	s = ksyms__resolve(ks, 0xffffffff81100400);
-	assert_string_equal(s->name, "oom_kill_process");
-	s = ksyms__resolve(ks, 0xffffffff811003ff);
-	assert_string_equal(s->name, "out_of_memory");
-	assert_null(ksyms__resolve(ks, 0xffffffff80000000));
+	assert_true(ksyms__resolve(ks, 0xffffffff81100400, &s));
+	assert_string_equal(s.name, "oom_kill_process");
+	/* the padding before a function belongs to the one before it */
+	assert_true(ksyms__resolve(ks, 0xffffffff811003f8, &s));
+	assert_string_equal(s.name, "out_of_memory");
+	assert_false(ksyms__resolve(ks, 0xffffffff80000000, &s));
 	/* far past the last symbol is unresolved, not a huge offset */
-	assert_null(ksyms__resolve(ks, 0xffffffffd0000000));
+	assert_false(ksyms__resolve(ks, 0xffffffffd0000000, &s));
 
 	ksyms__format(ks, 0xffffffff81100214, buf, sizeof(buf));
 	assert_string_equal(buf, "out_of_memory+0x214");
 	ksyms__format(ks, 0xffffffffc0100010, buf, sizeof(buf));
 	assert_string_equal(buf, "xfs_alloc+0x10 [xfs]");
+	ksyms__format(ks, 0xffffffffc0100810, buf, sizeof(buf));
+	assert_string_equal(buf, "xfs_free+0x10 [xfs]");
 	ksyms__format(ks, 0xffffffff80000000, buf, sizeof(buf));
 	assert_string_equal(buf, "0xffffffff80000000");
 	ksyms__free(ks);
@@ -102,6 +116,27 @@ static void hidden_addresses_are_eperm(void **state)
 	assert_int_equal(errno, EPERM);
 }
 
+static void loads_on_a_thread(void **state)
+{
+	char path[] = "/tmp/oomtrace-ksyms-XXXXXX";
+	int fd = mkstemp(path);
+	struct ksyms *ks;
+	struct ksym s;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, kallsyms, strlen(kallsyms)), (ssize_t)strlen(kallsyms));
+	close(fd);
+	ks = ksyms__load_wait(ksyms__load_start(path));
+	unlink(path);
+	assert_non_null(ks);
+	assert_true(ksyms__find(ks, "out_of_memory", &s));
+	ksyms__free(ks);
+
+	errno = 0;
+	assert_null(ksyms__load_wait(ksyms__load_start("/nonexistent/kallsyms")));
+	assert_int_equal(errno, ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +144,7 @@ int main(void)
 		cmocka_unit_test(resolves_nearest_below),
 		cmocka_unit_test(skips_bpf_frames_on_top),
 		cmocka_unit_test(hidden_addresses_are_eperm),
+		cmocka_unit_test(loads_on_a_thread),
 	};
 
 	return cmocka_run_group_tests_name("ksyms", tests, NULL, NULL);
