@@ -47,7 +47,7 @@ LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all clean test unit-tests tools static vmtest vm-artifacts sanitize fuzz check bench
+.PHONY: all clean test unit-tests tools static vmtest vm-artifacts sanitize fuzz check bench bench-smoke
 .DELETE_ON_ERROR:
 
 all: $(OOMTRACE_BIN) tools
@@ -148,13 +148,17 @@ fuzz: $(FUZZ_TARGETS)
 # benchmarks: a table in bench/results.md (BENCH_QUICK=1 for a smoke run)
 $(OUTPUT)/bench-helper: tools/bench/stamp.c | $(OUTPUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -o $@
+	$(Q)$(CC) $(CFLAGS) $< -o $@ $(LIBS)
 
-bench: all $(OUTPUT)/bench-helper
+bench: all static tools $(OUTPUT)/bench-helper
 	$(Q)tools/bench/run.sh
 
+# CI's smoke run of the harness: it prints figures and asserts none
+bench-smoke: all static tools $(OUTPUT)/bench-helper
+	$(Q)BENCH_QUICK=1 BENCH_OUT=$(OUTPUT)/bench-smoke.md tools/bench/run.sh
+
 # everything CI runs
-check: test sanitize fuzz
+check: test sanitize fuzz bench-smoke
 
 clean:
 	$(call msg,CLEAN,)

@@ -25,6 +25,9 @@ fi
 # these it reports a skip, so a failure here is not fatal
 apt-get install -y -q --no-install-recommends qemu-system-x86 busybox-static cpio ||
 	echo "install-deps: qemu/busybox-static not installed: the kernel matrix will skip" >&2
+# make bench measures peers in the same run; without them it leaves them out
+apt-get install -y -q --no-install-recommends bpftrace linux-perf ||
+	echo "install-deps: bpftrace/perf not installed: make bench will show no peers" >&2
 command -v bpftool >/dev/null || [ -x /usr/sbin/bpftool ] || {
 	echo "install-deps: bpftool did not install" >&2
 	exit 1

@@ -3,7 +3,8 @@
 # make bench: oomtrace's costs, measured, beside the tools people would
 # otherwise use (bpftrace, perf) in the same run.  Prints a table and
 # writes it, with a description of the machine, to bench/results.md.
-#   BENCH_QUICK=1 for a smoke run (fewer repeats, smaller workloads).
+#   BENCH_QUICK=1 for a smoke run (fewer repeats, smaller workloads);
+#   BENCH_OUT=FILE to write the table elsewhere.
 # Needs root; cgroups are made under our own memory cgroup and removed.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -11,10 +12,11 @@ oomtrace=${OOMTRACE:-$top/oomtrace}
 helper=$top/.output/bench-helper
 trigger=$top/.output/oom-trigger
 quick=${BENCH_QUICK:-0}
+out=${BENCH_OUT:-$top/bench/results.md}
 if [ "$quick" = 1 ]; then
-	starts=5 pairs=3 kills=20 file_mib=128 rounds=1
+	starts=5 pairs=3 kills=20 file_mib=128 rounds=1 cost_kills=5 readers=200
 else
-	starts=20 pairs=10 kills=100 file_mib=512 rounds=3
+	starts=20 pairs=10 kills=100 file_mib=512 rounds=3 cost_kills=20 readers=2000
 fi
 work=$(mktemp -d /tmp/oomtrace-bench.XXXXXX)
 . "$top/tools/memcg.sh"
@@ -61,12 +63,46 @@ stop_tracer() { kill -INT "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 row "what" "figure" "target / peer"
 row "---" "---" "---"
 
-# 1. per-invocation cost of each program under the workload
-OOMTRACE=$oomtrace "$top/tools/bench/prog-cost.sh" "$file_mib" 32 "$rounds" >"$work/progs" 2>&1
+# 1. per-invocation cost of each program under the reclaim and kill
+# workloads; beside it, in the same run, the floor (a program that does
+# nothing, on the same tracepoint) and bpftrace's programs
+prog_cost() { # prog_cost OUT [TRACER READY]
+	local out=$1
+	shift
+	TRACER=${1:-} READY=${2:-} OOMTRACE=$oomtrace \
+		"$top/tools/bench/prog-cost.sh" "$file_mib" 32 "$rounds" "$cost_kills" >"$out" 2>&1 ||
+		{ echo "bench: prog-cost failed: $(tail -1 "$out")" >&2; : >"$out"; }
+}
+mean_of() { awk -v n="$1" '$1 == n && $2 > 0 {print $4}' "$2"; }
+prog_cost "$work/progs"
+prog_cost "$work/floor" "$helper floor mm_vmscan_memcg_reclaim_begin mm_vmscan_memcg_reclaim_end mm_vmscan_lru_shrink_inactive mark_victim" ready
+: >"$work/bt"
+command -v bpftrace >/dev/null && prog_cost "$work/bt" "bpftrace -B line $top/tools/bench/oom-reclaim.bt" Attaching
+# the names the floor and bpftrace give their programs: the tracepoint, cut to 15
+peer_name() {
+	case $1 in
+	memcg_reclaim_begin) echo mm_vmscan_memcg ;;
+	lru_shrink_inactive) echo mm_vmscan_lru_s ;;
+	*mark_victim) echo mark_victim ;;
+	esac
+}
 while read -r name cnt _ mean; do
 	[ "$name" = program ] && continue
 	[ "$cnt" -gt 0 ] 2>/dev/null || continue
-	row "cost: $name (${cnt} runs)" "${mean} ns" "<= 100 ns reclaim, 2 us kill"
+	case $name in
+	*mark_victim) target="<= 2 us" ;;
+	*exit | *reaping) target="" ;;
+	*) target="<= 100 ns" ;;
+	esac
+	peer=$(peer_name "$name")
+	# the floor's begin and end share a cut name: the first is begin
+	floor=$([ "$name" = memcg_reclaim_end ] && awk '$1 == "mm_vmscan_memcg" && $2 > 0 {m = $4} END {print m}' "$work/floor" ||
+		{ [ -n "$peer" ] && mean_of "$peer" "$work/floor" | head -1; })
+	bt=$([ -n "$peer" ] && [ "$name" != memcg_reclaim_end ] && mean_of "$peer" "$work/bt")
+	note=$target
+	[ -n "$floor" ] && note="$note; empty prog ${floor} ns"
+	[ -n "$bt" ] && note="$note; bpftrace ${bt} ns (x$(awk -v a="$mean" -v b="$bt" 'BEGIN {printf "%.2f", a / b}'))"
+	row "cost: $name (${cnt} runs)" "${mean} ns" "${note#; }"
 done <"$work/progs"
 
 # 2. workload slowdown, interleaved A/B pairs, median ratio
@@ -111,7 +147,8 @@ opid=$(pgrep -n -f "^$oomtrace --json$")
 steady=$(awk '/^VmRSS/ {print $2}' /proc/"$opid"/status)
 echo 16M >"$cg/$limit"
 for _ in $(seq "$kills"); do
-	sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" --step 2 --max 256' sh "$cg" "$trigger" >/dev/null 2>&1
+	# in a subshell: its "Killed" notice goes to /dev/null too
+	(sh -c 'echo $$ >"$1/cgroup.procs" && exec "$2" --step 2 --max 256' sh "$cg" "$trigger" || true) >/dev/null 2>&1
 done
 sleep 0.5
 peak=$(awk '/^VmHWM/ {print $2}' /proc/"$opid"/status)
@@ -134,6 +171,27 @@ if STORM_CGROUPS=20 STORM_KILLS_PER_CGROUP=10 prove -v "$top/tests/e2e/storm.t" 
 	row "storm: kills/s with 0 drops (20 memcgs)" "$((n * 1000 / ms))/s" "all reported"
 fi
 
+# 6b. reclaim_stall records: short readers, 4 at a time, each reading 2 MiB
+# of the file not yet cached into the full 16 MiB memcg: one episode each,
+# closed at its exit, all printed (--reclaim-stalls 0)
+echo 16M >"$cg/$limit"
+dd if="$data" iflag=nocache count=0 status=none
+sh -c 'echo $$ >"$1/cgroup.procs" && exec dd if="$2" of=/dev/null bs=1M count=32 status=none' sh "$cg" "$data"
+"$oomtrace" --json --reclaim-stalls 0 >"$work/stalls.out" 2>"$work/stalls.err" &
+spid=$!
+for _ in $(seq 300); do grep -q '^Tracing' "$work/stalls.err" && break; sleep 0.05; done
+t0=$(date +%s%N)
+seq 16 "$readers" | xargs -P4 -I{} sh -c \
+	'echo $$ >"$1/cgroup.procs" && exec dd if="$2" of=/dev/null bs=1M count=2 skip=$(($3 * 2 % $4)) status=none' \
+	sh "$cg" "$data" {} "$file_mib"
+ms=$((($(date +%s%N) - t0) / 1000000))
+sleep 0.3
+kill -INT "$spid"
+wait "$spid"
+got=$(jq -s '[.[] | select(.type == "reclaim_stall")] | length' "$work/stalls.out")
+lost=$(jq -s 'last | .dropped_by_type.reclaim_stall' "$work/stalls.out")
+row "storm: reclaim_stall records/s ($got, $((readers - 15)) readers)" "$((got * 1000 / ms))/s" "$lost dropped"
+
 {
 	echo "# oomtrace benchmarks"
 	echo
@@ -143,5 +201,5 @@ fi
 	echo "Medians over repeats; slowdowns are interleaved A/B pairs, with and without the tracer."
 	echo
 	cat "$work/table"
-} >"$top/bench/results.md"
-echo "wrote bench/results.md"
+} >"$out"
+echo "wrote $out"

@@ -5,6 +5,9 @@
  *   ready TEXT CMD...   run CMD, print ms from exec to its first output line
  *                       (stdout or stderr) that contains TEXT, then SIGINT
  *                       it; "timeout" after 30 s
+ *   floor TP...         attach a do-nothing raw_tp program to each tracepoint
+ *                       TP, print "ready", hold them until SIGINT: the cost
+ *                       of any program at all on that tracepoint
  */
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <bpf/bpf.h>
 
 static long long now_ns(void)
 {
@@ -94,12 +98,45 @@ static int ready(const char *pattern, char **cmd)
 	return 0;
 }
 
+static int floor_progs(char **tps, int n)
+{
+	const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (int i = 0; i < n; i++) {
+		char name[16];
+		int prog;
+
+		/* named as bpftrace names its programs: the tracepoint, cut to 15 */
+		snprintf(name, sizeof(name), "%s", tps[i]);
+		prog = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, name, "GPL", ret0, 2, NULL);
+		if (prog < 0 || bpf_raw_tracepoint_open(tps[i], prog) < 0) {
+			perror(tps[i]);
+			return 1;
+		}
+	}
+	printf("ready\n");
+	fflush(stdout);
+	sigwait(&set, &sig);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "stamp"))
 		return stamp();
 	if (argc >= 4 && !strcmp(argv[1], "ready"))
 		return ready(argv[2], argv + 3);
-	fprintf(stderr, "usage: %s stamp | ready PATTERN CMD...\n", argv[0]);
+	if (argc >= 3 && !strcmp(argv[1], "floor"))
+		return floor_progs(argv + 2, argc - 2);
+	fprintf(stderr, "usage: %s stamp | ready PATTERN CMD... | floor TRACEPOINT...\n", argv[0]);
 	return 2;
 }
