@@ -141,7 +141,8 @@ if command -v bpftrace >/dev/null; then
 fi
 
 # 4 and 5. footprint and latency: $kills kills, each record stamped on arrival
-"$oomtrace" --json 2>"$work/lat.err" | "$helper" stamp >"$work/lat.out" &
+# the stamper runs real-time so that its own wakeup is not what is measured
+"$oomtrace" --json 2>"$work/lat.err" | chrt -f 10 "$helper" stamp >"$work/lat.out" &
 for _ in $(seq 300); do grep -q '^Tracing' "$work/lat.err" && break; sleep 0.05; done
 opid=$(pgrep -n -f "^$oomtrace --json$")
 steady=$(awk '/^VmRSS/ {print $2}' /proc/"$opid"/status)
