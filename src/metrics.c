@@ -449,7 +449,7 @@ int metrics__parse_listen(const char *spec, char *host, size_t host_len, unsigne
 		const char *close = strchr(spec, ']');
 
 		if (!close || close[1] != ':') {
-			*why = "an IPv6 address in brackets, then ':' and a port ([::1]:9100)";
+			*why = "an IPv6 address in brackets, then ':' and a port ([::1]:9477)";
 			return -EINVAL;
 		}
 		addr = spec + 1;
@@ -457,7 +457,7 @@ int metrics__parse_listen(const char *spec, char *host, size_t host_len, unsigne
 		num = close + 2;
 	} else if ((colon = strrchr(spec, ':'))) {
 		if (memchr(spec, ':', colon - spec)) {
-			*why = "an IPv6 address in brackets ([::1]:9100)";
+			*why = "an IPv6 address in brackets ([::1]:9477)";
 			return -EINVAL;
 		}
 		if (colon > spec) {
