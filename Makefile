@@ -34,6 +34,9 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 LIBS := -lbpf -lelf -lz -lm
 # Debian's static libelf needs zstd
 STATIC_LIBS := $(LIBS) -lzstd
+# --metrics: not in the static build, whose libmicrohttpd.a would need a
+# static p11-kit that Debian does not ship (docs/metrics.md)
+HTTP_LIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 
 ifeq ($(V),1)
 Q =
@@ -43,8 +46,9 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_SRCS := $(filter-out src/main.c src/metrics_nohttp.c,$(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
+STATIC_OBJS := $(filter-out $(OUTPUT)/metrics_http.o,$(LIB_OBJS)) $(OUTPUT)/metrics_nohttp.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all clean test unit-tests tools static vmtest vm-artifacts sanitize fuzz check bench bench-smoke
@@ -54,11 +58,11 @@ all: $(OOMTRACE_BIN) tools
 
 $(OOMTRACE_BIN): $(OUTPUT)/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) $(HTTP_LIBS) -o $@
 
 static: oomtrace-static
 
-oomtrace-static: $(OUTPUT)/main.o $(LIB_OBJS)
+oomtrace-static: $(OUTPUT)/main.o $(STATIC_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static $^ $(STATIC_LIBS) -o $@
 
@@ -94,7 +98,7 @@ $(OUTPUT)/oom-trigger: tools/oom-trigger.c | $(OUTPUT)
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ $(LIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ $(LIBS) $(HTTP_LIBS) -lcmocka -o $@
 
 unit-tests: $(UNIT_TESTS)
 

@@ -6,6 +6,12 @@
 #include "oomtrace.h"
 #include "options.h"
 
+/* long-only options: values no short option can take */
+enum {
+	OPT_METRICS = 0x6d00,
+	OPT_METRICS_FILE,
+};
+
 /* clang-format off: one option a line */
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -18,6 +24,8 @@ static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'C' },
 	{ "limit", required_argument, NULL, 'n' },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -51,6 +59,13 @@ void options__usage(FILE *f, const char *prog)
 		"                      without /sys/kernel/btf/vmlinux\n"
 		"  -R, --ringbuf-size KIB\n"
 		"                      ring buffer size, a power of two from 4 (default 256)\n"
+		"      --metrics [ADDR:]PORT\n"
+		"                      serve Prometheus metrics at http://ADDR:PORT/metrics;\n"
+		"                      ADDR is 127.0.0.1 unless given (0.0.0.0:PORT for all\n"
+		"                      IPv4 addresses, [::]:PORT for all); not in oomtrace-static\n"
+		"      --metrics-file PATH\n"
+		"                      the same metrics in PATH, for node_exporter's textfile\n"
+		"                      collector (replaced atomically, at most once a second)\n"
 		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
 		"\n"
 		"oomtrace top: rank processes now by the OOM killer's badness points, with\n"
@@ -130,6 +145,10 @@ static int check_mode(const struct options *o, FILE *err)
 		fprintf(err,
 			"oomtrace: --hooks, --reclaim-stalls, --output, --btf and --ringbuf-size "
 			"are for tracing, not top\n");
+		return EXIT_USAGE;
+	}
+	if (o->mode == MODE_TOP && (o->metrics || o->metrics_file)) {
+		fprintf(err, "oomtrace: --metrics and --metrics-file are for tracing, not top\n");
 		return EXIT_USAGE;
 	}
 	if (o->mode == MODE_TRACE && (o->interval_s || o->count || o->limit != 20)) {
@@ -214,6 +233,8 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 				return bad_value(err, "--reclaim-stalls",
 						 "milliseconds from 0 to 86400000", optarg);
 			break;
+		case OPT_METRICS: opts->metrics = optarg; break;
+		case OPT_METRICS_FILE: opts->metrics_file = optarg; break;
 		case 'v': opts->verbose = true; break;
 		case 'h': opts->help = true; break;
 		case 'V': opts->version = true; break;

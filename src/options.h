@@ -38,6 +38,8 @@ struct options {
 	long ringbuf_kib;	/* --ringbuf-size */
 	const char *cgroups[OOMT_MAX_FILTERS]; /* --cgroup, as given */
 	int nr_cgroups;
+	const char *metrics;	  /* --metrics ADDR:PORT, or NULL */
+	const char *metrics_file; /* --metrics-file PATH, or NULL */
 	/* top only */
 	double interval_s; /* refresh every this many seconds; 0: once */
 	long count;	   /* refreshes before exiting; 0: until a signal */

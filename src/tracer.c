@@ -15,6 +15,7 @@
 #include "oomtrace.skel.h"
 #include "attach.h"
 #include "cgroups.h"
+#include "exporter.h"
 #include "gfp.h"
 #include "host.h"
 #include "ksyms.h"
@@ -50,6 +51,7 @@ struct tracer {
 	unsigned int recent_next;
 	int write_err; /* -errno of the first failed write of records */
 	bool no_btf;
+	struct exporter *exporter; /* --metrics, --metrics-file; NULL: neither */
 };
 
 static bool verbose;
@@ -146,6 +148,7 @@ static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 	read_aftermath(t, &r);
 	stats__add_kill(t->stats, r.have_memcg ? r.memcg_path : "(global)");
 	output__kill(t->out, &t->fmt, &r, &when, dropped(t));
+	exporter__kill(t->exporter, &r);
 	free(r.next);
 	return flush_records(t);
 }
@@ -171,6 +174,7 @@ static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec
 	struct timespec when;
 
 	stats__add_episode(t->stats, memcg, ep->passes, ep->stall_ns, ep->scanned, ep->reclaimed);
+	exporter__episode(t->exporter, memcg, ep);
 	if (t->stall_ms < 0 || ep->stall_ns < (unsigned long long)t->stall_ms * 1000000ULL)
 		return 0;
 	when = ktime_to_realtime(ep->first_ns);
@@ -399,6 +403,12 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 		*exit_code = EXIT_USAGE;
 		goto err_free;
 	}
+	*exit_code = exporter__new(opts, &t->exporter);
+	if (*exit_code) {
+		err = -EINVAL;
+		goto err_free;
+	}
+	*exit_code = EXIT_FAILURE_RUNTIME;
 	verbose = opts->verbose;
 	libbpf_set_print(print_libbpf);
 	err = host__read(&t->host);
@@ -423,6 +433,9 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 		err = -ENOMEM;
 		goto err_free;
 	}
+	err = exporter__start(t->exporter, t->hooks);
+	if (err)
+		goto err_free;
 	/* libbpf has freed its copy of the kernel's BTF: give the memory back */
 	malloc_trim(0);
 	t->stall_ms = opts->reclaim_stalls_ms;
@@ -457,6 +470,7 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 			err = ring_buffer__consume(t->rb);
 		if (err >= 0 || err == -EINTR)
 			sweep_idle_episodes(t, OOMT_EPISODE_GAP_NS);
+		exporter__tick(t->exporter, t->skel->bss->dropped);
 		if (t->write_err == -EPIPE)
 			return EXIT_OK; /* the reader left, as `| head` does */
 		if (t->write_err) {
@@ -474,6 +488,7 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 	 * of tasks between two passes, so that the summary holds them */
 	ring_buffer__consume(t->rb);
 	sweep_idle_episodes(t, 0);
+	exporter__tick(t->exporter, t->skel->bss->dropped);
 	return EXIT_OK;
 }
 
@@ -565,6 +580,7 @@ void tracer__free(struct tracer *t)
 	oomtrace_bpf__destroy(t->skel);
 	cgroups__free(t->cgroups);
 	stats__free(t->stats);
+	exporter__free(t->exporter);
 	if (t->out && t->out != stdout)
 		fclose(t->out);
 	gfp_table__free(t->gfp);

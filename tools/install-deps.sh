@@ -13,7 +13,8 @@ apt-get install -y -q --no-install-recommends \
 	make gcc clang llvm libc6-dev pkg-config \
 	libbpf-dev libelf-dev zlib1g-dev libzstd-dev \
 	libcmocka-dev jq perl procps util-linux \
-	valgrind libclang-rt-14-dev
+	valgrind libclang-rt-14-dev \
+	libmicrohttpd-dev curl iproute2
 # bpftool: its own package on Debian, part of linux-tools on Ubuntu
 if apt-cache show bpftool >/dev/null 2>&1; then
 	apt-get install -y -q --no-install-recommends bpftool
@@ -28,6 +29,10 @@ apt-get install -y -q --no-install-recommends qemu-system-x86 busybox-static cpi
 # make bench measures peers in the same run; without them it leaves them out
 apt-get install -y -q --no-install-recommends bpftrace linux-perf ||
 	echo "install-deps: bpftrace/perf not installed: make bench will show no peers" >&2
+# promtool checks the --metrics exposition in tests/e2e/metrics.t, which
+# reports a skip without it
+apt-get install -y -q --no-install-recommends prometheus ||
+	echo "install-deps: prometheus (promtool) not installed: metrics.t will skip its check" >&2
 command -v bpftool >/dev/null || [ -x /usr/sbin/bpftool ] || {
 	echo "install-deps: bpftool did not install" >&2
 	exit 1

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What the tracer tells Prometheus: the metrics registry, served over HTTP
+ * (--metrics) and written to a file (--metrics-file).  Every function
+ * takes NULL, meaning neither option was given.
+ */
+#ifndef __OOMTRACE_EXPORTER_H
+#define __OOMTRACE_EXPORTER_H
+
+#include "oomtrace.h"
+#include "options.h"
+
+struct exporter;
+struct kill_report;
+
+/*
+ * Checks --metrics-file and binds --metrics before anything is loaded.
+ * Returns 0 (*out NULL if neither option is given) or an enum exit_code
+ * after saying why on stderr.
+ */
+int exporter__new(const struct options *opts, struct exporter **out);
+/* Hooks attached: serve, and write the file a first time.  0 or -errno. */
+int exporter__start(struct exporter *e, const char *hooks);
+void exporter__kill(struct exporter *e, const struct kill_report *r);
+/* memcg: the episode's memcg path, NULL if unknown. */
+void exporter__episode(struct exporter *e, const char *memcg, const struct reclaim_episode *ep);
+/*
+ * From the poll loop: the BPF side's drop counts (indexed by enum
+ * record_type), and the file rewritten if anything changed, once a
+ * second at most.
+ */
+void exporter__tick(struct exporter *e, const __u64 dropped[OOMT_RECORD_TYPES]);
+/* Stops serving; the file written a last time, with oomtrace_up 0. */
+void exporter__free(struct exporter *e);
+
+#endif
