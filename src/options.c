@@ -3,8 +3,12 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include "color.h"
 #include "oomtrace.h"
 #include "options.h"
+
+/* long-only options: values no short option can take */
+enum { OPT_COLOR = 0x100 + 'c' };
 
 /* clang-format off: one option a line */
 static const struct option long_opts[] = {
@@ -18,6 +22,7 @@ static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'C' },
 	{ "limit", required_argument, NULL, 'n' },
+	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -52,6 +57,9 @@ void options__usage(FILE *f, const char *prog)
 		"  -R, --ringbuf-size KIB\n"
 		"                      ring buffer size, a power of two from 4 (default 256)\n"
 		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
+		"      --color WHEN    colour text output (both modes): auto (the default: on a\n"
+		"                      terminal, unless NO_COLOR is set or TERM is dumb),\n"
+		"                      always or never; JSON is never coloured\n"
 		"\n"
 		"oomtrace top: rank processes now by the OOM killer's badness points, with\n"
 		"their parts, the kernel's oom_score, memcg and container; who dies next.\n"
@@ -213,6 +221,11 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 			if (opts->reclaim_stalls_ms < 0)
 				return bad_value(err, "--reclaim-stalls",
 						 "milliseconds from 0 to 86400000", optarg);
+			break;
+		case OPT_COLOR:
+			if (color__parse(optarg) < 0)
+				return bad_value(err, "--color", "auto, always or never", optarg);
+			opts->color = color__parse(optarg);
 			break;
 		case 'v': opts->verbose = true; break;
 		case 'h': opts->help = true; break;
