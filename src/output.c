@@ -110,7 +110,8 @@ static void json_victim(FILE *f, const struct output_ctx *ctx, const struct kill
 	fprintf(f, ",\"tid\":%u", rec->victim_tid);
 	json_key_str(f, "comm", mm ? rec->victim_comm : NULL, sizeof(rec->victim_comm));
 	if (!mm) {
-		fputs(",\"uid\":null,\"oom_score_adj\":null,\"points\":null,\"total_vm_kb\":null,"
+		fputs(",\"uid\":null,\"oom_score_adj\":null,\"points\":null,\"points_source\":null,"
+		      "\"total_vm_kb\":null,"
 		      "\"anon_rss_kb\":null,\"file_rss_kb\":null,\"shmem_rss_kb\":null,"
 		      "\"swap_kb\":null,\"pgtables_kb\":null}",
 		      f);

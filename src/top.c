@@ -139,13 +139,20 @@ static void print_json(const struct proc_info *p, size_t n, unsigned long total)
 	for (size_t i = 0; i < n; i++) {
 		printf("%s{\"pid\":%d,\"comm\":", i ? "," : "", p[i].pid);
 		json_string(stdout, p[i].comm, sizeof(p[i].comm));
-		printf(
-		    ",\"points\":%ld,\"oom_score\":%ld,\"oom_score_adj\":%ld,\"anon_rss_kb\":%lu,"
-		    "\"file_rss_kb\":%lu,\"shmem_rss_kb\":%lu,\"swap_kb\":%lu,\"pgtables_kb\":%lu,"
-		    "\"memcg\":",
-		    p[i].points, p[i].oom_score, p[i].oom_score_adj, p[i].rss_anon_kb,
-		    p[i].rss_file_kb, p[i].rss_shmem_kb, p[i].swap_kb, p[i].pgtables_kb);
-		json_string(stdout, p[i].memcg, sizeof(p[i].memcg));
+		printf(",\"points\":%ld,\"oom_score\":", p[i].points);
+		/* unknown is null, as in every record; the kernel's is never negative */
+		if (p[i].oom_score >= 0)
+			printf("%ld", p[i].oom_score);
+		else
+			fputs("null", stdout);
+		printf(",\"oom_score_adj\":%ld,\"anon_rss_kb\":%lu,\"file_rss_kb\":%lu,"
+		       "\"shmem_rss_kb\":%lu,\"swap_kb\":%lu,\"pgtables_kb\":%lu,\"memcg\":",
+		       p[i].oom_score_adj, p[i].rss_anon_kb, p[i].rss_file_kb, p[i].rss_shmem_kb,
+		       p[i].swap_kb, p[i].pgtables_kb);
+		if (p[i].memcg[0])
+			json_string(stdout, p[i].memcg, sizeof(p[i].memcg));
+		else
+			fputs("null", stdout);
 		putchar('}');
 	}
 	printf("]}\n");

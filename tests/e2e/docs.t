@@ -87,4 +87,16 @@ DOC_TYPES=$(sed -n 's/^## `\([a-z_]*\)`$/\1/p' "$RECORDS" | grep -v -- '^--' | s
 ok $? "the code writes record types: $(echo $CODE_TYPES)"
 same_set "docs/records.md has a section for each of them, and no other" "$CODE_TYPES" "$DOC_TYPES"
 
+# every key the code writes is named in records.md (in backticks)
+KEYS=$({
+	grep -ho '\\"[a-z_0-9]*\\":' "$TOP"/src/*.c | tr -d '\\":'
+	grep -ho '\(json_key_str\|json_opt\|num\)(f, "[a-z_0-9]*"' "$TOP"/src/*.c | sed 's/.*"\(.*\)"/\1/'
+} | sort -u)
+UNDOC=""
+for k in $KEYS; do
+	grep -qE "\`[^\`]*\b$k\b[^\`]*\`" "$RECORDS" || UNDOC="$UNDOC $k"
+done
+[ "$(echo $KEYS | wc -w)" -ge 60 ] && [ -z "$UNDOC" ]
+ok $? "records.md names every one of the $(echo $KEYS | wc -w) keys the code writes${UNDOC:+ (missing:$UNDOC)}"
+
 done_testing
