@@ -5,6 +5,7 @@
 # make sanitize   unit and end-to-end tests under ASan+UBSan, one under valgrind
 # make fuzz       every parser under libFuzzer, FUZZ_SECONDS each
 # make check      all three, as CI runs them
+# make install    PREFIX=/usr/local DESTDIR=: the binary, man page, completion, unit, docs
 # make clean
 OUTPUT := .output
 CLANG ?= clang
@@ -51,6 +52,7 @@ LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 STATIC_OBJS := $(filter-out $(OUTPUT)/metrics_http.o,$(LIB_OBJS)) $(OUTPUT)/metrics_nohttp.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 
+.PHONY: install uninstall
 .PHONY: all clean test unit-tests tools static vmtest vm-artifacts sanitize fuzz check bench bench-smoke
 .DELETE_ON_ERROR:
 
@@ -163,6 +165,33 @@ bench-smoke: all static tools $(OUTPUT)/bench-helper
 
 # everything CI runs
 check: test sanitize fuzz bench-smoke
+
+# make install PREFIX=/usr DESTDIR=/tmp/pkg; the unit's ExecStart follows SBINDIR
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/oomtrace
+INSTALLED := $(SBINDIR)/oomtrace $(MANDIR)/man8/oomtrace.8 $(BASHCOMPDIR)/oomtrace \
+	$(UNITDIR)/oomtrace.service $(DOCDIR)/records.md $(DOCDIR)/fleet.md
+
+install: $(OOMTRACE_BIN)
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DOCDIR)
+	$(Q)install -m 0755 $(OOMTRACE_BIN) $(DESTDIR)$(SBINDIR)/oomtrace
+	$(Q)install -m 0644 doc/oomtrace.8 $(DESTDIR)$(MANDIR)/man8/oomtrace.8
+	$(Q)install -m 0644 completions/oomtrace.bash $(DESTDIR)$(BASHCOMPDIR)/oomtrace
+	$(Q)sed 's|/usr/local/sbin/oomtrace|$(SBINDIR)/oomtrace|' dist/oomtrace.service \
+		>$(OUTPUT)/oomtrace.service
+	$(Q)install -m 0644 $(OUTPUT)/oomtrace.service $(DESTDIR)$(UNITDIR)/oomtrace.service
+	$(Q)install -m 0644 docs/records.md docs/fleet.md $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	$(Q)rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
 	$(call msg,CLEAN,)

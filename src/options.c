@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include "color.h"
 #include "oomtrace.h"
 #include "options.h"
 
@@ -10,6 +11,7 @@
 enum {
 	OPT_METRICS = 0x6d00,
 	OPT_METRICS_FILE,
+	OPT_COLOR,
 };
 
 /* clang-format off: one option a line */
@@ -26,6 +28,7 @@ static const struct option long_opts[] = {
 	{ "limit", required_argument, NULL, 'n' },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -67,6 +70,9 @@ void options__usage(FILE *f, const char *prog)
 		"                      the same metrics in PATH, for node_exporter's textfile\n"
 		"                      collector (replaced atomically, at most once a second)\n"
 		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
+		"      --color WHEN    colour text output (both modes): auto (the default: on a\n"
+		"                      terminal, unless NO_COLOR is set or TERM is dumb),\n"
+		"                      always or never; JSON is never coloured\n"
 		"\n"
 		"oomtrace top: rank processes now by the OOM killer's badness points, with\n"
 		"their parts, the kernel's oom_score, memcg and container; who dies next.\n"
@@ -235,6 +241,11 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 			break;
 		case OPT_METRICS: opts->metrics = optarg; break;
 		case OPT_METRICS_FILE: opts->metrics_file = optarg; break;
+		case OPT_COLOR:
+			if (color__parse(optarg) < 0)
+				return bad_value(err, "--color", "auto, always or never", optarg);
+			opts->color = color__parse(optarg);
+			break;
 		case 'v': opts->verbose = true; break;
 		case 'h': opts->help = true; break;
 		case 'V': opts->version = true; break;

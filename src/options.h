@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "color.h"
 #include "oomtrace.h"
 
 /* Exit codes, documented in --help and docs/. */
@@ -36,6 +37,7 @@ struct options {
 	const char *output;	/* --output FILE, or NULL for stdout */
 	const char *btf;	/* --btf FILE, or NULL for the kernel's */
 	long ringbuf_kib;	/* --ringbuf-size */
+	enum color_mode color;	/* --color, for text output */
 	const char *cgroups[OOMT_MAX_FILTERS]; /* --cgroup, as given */
 	int nr_cgroups;
 	const char *metrics;	  /* --metrics ADDR:PORT, or NULL */

@@ -50,6 +50,12 @@ static const char *gfp_name(const struct output_ctx *ctx, unsigned int mask, cha
 	return buf;
 }
 
+/* An escape sequence for text output, "" when colour is off. */
+static const char *C(const struct output_ctx *ctx, enum color_role role)
+{
+	return color__seq(ctx->color, role);
+}
+
 static double ms(unsigned long long ns)
 {
 	return ns / 1e6;
@@ -104,7 +110,8 @@ static void json_victim(FILE *f, const struct output_ctx *ctx, const struct kill
 	fprintf(f, ",\"tid\":%u", rec->victim_tid);
 	json_key_str(f, "comm", mm ? rec->victim_comm : NULL, sizeof(rec->victim_comm));
 	if (!mm) {
-		fputs(",\"uid\":null,\"oom_score_adj\":null,\"points\":null,\"total_vm_kb\":null,"
+		fputs(",\"uid\":null,\"oom_score_adj\":null,\"points\":null,\"points_source\":null,"
+		      "\"total_vm_kb\":null,"
 		      "\"anon_rss_kb\":null,\"file_rss_kb\":null,\"shmem_rss_kb\":null,"
 		      "\"swap_kb\":null,\"pgtables_kb\":null}",
 		      f);
@@ -253,13 +260,15 @@ static void text_stack(FILE *f, const struct output_ctx *ctx, struct stack st)
 		fprintf(f, "  %-8s %s\n", i > first ? "" : "stack", sym);
 	}
 	if (st.len < 0)
-		fprintf(f, "  stack    unavailable (%d)\n", st.len);
+		fprintf(f, "  %sstack    unavailable (%d)%s\n", C(ctx, COLOR_WARNING), st.len,
+			C(ctx, COLOR_RESET));
 }
 
-static void text_dropped(FILE *f, unsigned long long dropped)
+static void text_dropped(FILE *f, const struct output_ctx *ctx, unsigned long long dropped)
 {
 	if (dropped)
-		fprintf(f, "  dropped  %llu records lost to a full ring buffer so far\n", dropped);
+		fprintf(f, "  %sdropped  %llu records lost to a full ring buffer so far%s\n",
+			C(ctx, COLOR_WARNING), dropped, C(ctx, COLOR_RESET));
 }
 
 static void text_state(FILE *f, const struct kill_report *r)
@@ -331,14 +340,16 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	const struct oom_kill_record *rec = r->rec;
 	char buf[GFP_LEN];
 
-	fprintf(f, "%s OOM kill  constraint %s  event %llu  (via %s)\n", time,
-		r->constraint ?: "unknown", (unsigned long long)rec->event_id,
-		report__hook_name(rec->hook));
+	fprintf(f, "%s%s OOM kill  constraint %s  event %llu  (via %s)%s\n", C(ctx, COLOR_HEADER),
+		time, r->constraint ?: "unknown", (unsigned long long)rec->event_id,
+		report__hook_name(rec->hook), C(ctx, COLOR_RESET));
 
-	fprintf(f, "  victim   pid %u tid %u ", rec->victim_pid, rec->victim_tid);
+	fprintf(f, "  victim   %spid %u tid %u ", C(ctx, COLOR_VICTIM), rec->victim_pid,
+		rec->victim_tid);
 	if (rec->flags & KILL_HAVE_VICTIM) {
 		text_comm(f, rec->victim_comm, sizeof(rec->victim_comm));
-		fprintf(f, " uid %u oom_score_adj %d points ", rec->victim_uid, rec->oom_score_adj);
+		fprintf(f, "%s uid %u oom_score_adj %d points ", C(ctx, COLOR_RESET),
+			rec->victim_uid, rec->oom_score_adj);
 		if (r->have_points)
 			fprintf(f, "%ld%s\n", r->points,
 				r->points_from_kernel ? "" : " (computed)");
@@ -352,7 +363,7 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 			(unsigned long long)rec->pgtables_bytes / 1024,
 			kb(ctx, rec->total_vm_pages));
 	} else {
-		fputs("(task not readable on this kernel)\n", f);
+		fprintf(f, "%s(task not readable on this kernel)\n", C(ctx, COLOR_RESET));
 	}
 
 	fprintf(f, "  invoker  pid %u tid %u ", rec->invoker_pid, rec->invoker_tid);
@@ -379,7 +390,7 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	text_next(f, r);
 	text_reclaim(f, rec);
 	text_stack(f, ctx, STACK_OF(rec));
-	text_dropped(f, dropped);
+	text_dropped(f, ctx, dropped);
 	fputc('\n', f);
 }
 
@@ -432,7 +443,7 @@ void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_s
 			(unsigned long long)ep->reclaimed, buf, ep->order,
 			report__episode_end_name(r->end));
 		text_stack(f, ctx, STACK_OF(ep));
-		text_dropped(f, dropped);
+		text_dropped(f, ctx, dropped);
 		fputc('\n', f);
 		return;
 	}
@@ -483,7 +494,7 @@ void output__reaped(FILE *f, const struct output_ctx *ctx, const struct oom_reap
 		if (reaped)
 			fprintf(f, " at %.1f ms", ms(reap_ns));
 		fputs("\n", f);
-		text_dropped(f, dropped);
+		text_dropped(f, ctx, dropped);
 		fputc('\n', f);
 		return;
 	}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
+#include "color.h"
 #include "report.h"
 
 struct ksyms;
@@ -13,6 +14,7 @@ struct gfp_table;
 
 struct output_ctx {
 	bool json;
+	bool color;		   /* text only: see color__enabled() */
 	const struct ksyms *ksyms; /* NULL: stacks print as addresses */
 	const struct gfp_table *gfp;
 	unsigned long page_size;

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "badness.h"
 #include "cgroups.h"
+#include "color.h"
 #include "container.h"
 #include "host.h"
 #include "json.h"
@@ -24,6 +26,7 @@ struct top {
 	struct host_info host;
 	char dirs[OOMT_MAX_FILTERS][4200]; /* the --cgroup directories */
 	char domain[128];
+	bool color; /* --color, decided once */
 };
 
 static int cmp_int(const void *a, const void *b)
@@ -111,8 +114,10 @@ static void print_text(const struct top *t, const struct proc_info *p, size_t n,
 	clock_gettime(CLOCK_REALTIME, &now);
 	output__format_time(&now, when, sizeof(when));
 	printf("%s  domain %lu pages (%s)\n", when, total, t->domain);
-	printf("%8s %-16s %10s %9s %6s %10s %9s %8s  %-24s %s\n", "PID", "COMM", "POINTS",
-	       "OOM_SCORE", "ADJ", "RSS_KB", "SWAP_KB", "PGT_KB", "CONTAINER", "MEMCG");
+	printf("%s%8s %-16s %10s %9s %6s %10s %9s %8s  %-24s %s%s\n",
+	       color__seq(t->color, COLOR_HEADER), "PID", "COMM", "POINTS", "OOM_SCORE", "ADJ",
+	       "RSS_KB", "SWAP_KB", "PGT_KB", "CONTAINER", "MEMCG",
+	       color__seq(t->color, COLOR_RESET));
 	for (size_t i = 0; i < n; i++) {
 		container_label(p[i].memcg, label, sizeof(label));
 		printf("%8d %-16.16s %10ld %9ld %6ld %10lu %9lu %8lu  %-24s %s\n", p[i].pid,
@@ -134,13 +139,20 @@ static void print_json(const struct proc_info *p, size_t n, unsigned long total)
 	for (size_t i = 0; i < n; i++) {
 		printf("%s{\"pid\":%d,\"comm\":", i ? "," : "", p[i].pid);
 		json_string(stdout, p[i].comm, sizeof(p[i].comm));
-		printf(
-		    ",\"points\":%ld,\"oom_score\":%ld,\"oom_score_adj\":%ld,\"anon_rss_kb\":%lu,"
-		    "\"file_rss_kb\":%lu,\"shmem_rss_kb\":%lu,\"swap_kb\":%lu,\"pgtables_kb\":%lu,"
-		    "\"memcg\":",
-		    p[i].points, p[i].oom_score, p[i].oom_score_adj, p[i].rss_anon_kb,
-		    p[i].rss_file_kb, p[i].rss_shmem_kb, p[i].swap_kb, p[i].pgtables_kb);
-		json_string(stdout, p[i].memcg, sizeof(p[i].memcg));
+		printf(",\"points\":%ld,\"oom_score\":", p[i].points);
+		/* unknown is null, as in every record; the kernel's is never negative */
+		if (p[i].oom_score >= 0)
+			printf("%ld", p[i].oom_score);
+		else
+			fputs("null", stdout);
+		printf(",\"oom_score_adj\":%ld,\"anon_rss_kb\":%lu,\"file_rss_kb\":%lu,"
+		       "\"shmem_rss_kb\":%lu,\"swap_kb\":%lu,\"pgtables_kb\":%lu,\"memcg\":",
+		       p[i].oom_score_adj, p[i].rss_anon_kb, p[i].rss_file_kb, p[i].rss_shmem_kb,
+		       p[i].swap_kb, p[i].pgtables_kb);
+		if (p[i].memcg[0])
+			json_string(stdout, p[i].memcg, sizeof(p[i].memcg));
+		else
+			fputs("null", stdout);
 		putchar('}');
 	}
 	printf("]}\n");
@@ -171,6 +183,8 @@ static int show_once(struct top *t)
 static int setup(struct top *t, const struct options *opts)
 {
 	t->opts = opts;
+	t->color = color__enabled(opts->color, opts->json, isatty(STDOUT_FILENO),
+				  getenv("NO_COLOR"), getenv("TERM"));
 	if (host__read(&t->host))
 		return EXIT_FAILURE_RUNTIME;
 	t->cgroups = cgroups__open();

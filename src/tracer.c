@@ -440,6 +440,8 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	malloc_trim(0);
 	t->stall_ms = opts->reclaim_stalls_ms;
 	t->fmt.json = opts->json;
+	t->fmt.color = color__enabled(opts->color, opts->json, isatty(fileno(t->out)),
+				      getenv("NO_COLOR"), getenv("TERM"));
 	t->fmt.ksyms = t->ksyms;
 	t->fmt.gfp = t->gfp;
 	t->fmt.page_size = t->host.page_size;

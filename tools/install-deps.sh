@@ -33,6 +33,12 @@ apt-get install -y -q --no-install-recommends bpftrace linux-perf ||
 # reports a skip without it
 apt-get install -y -q --no-install-recommends prometheus ||
 	echo "install-deps: prometheus (promtool) not installed: metrics.t will skip its check" >&2
+# the docs, completion, install and deploy tests: man page renderers and
+# linter, bash-completion, systemd-analyze, a YAML parser; without them
+# those checks skip
+apt-get install -y -q --no-install-recommends groff-base man-db mandoc bash-completion \
+	python3-yaml systemd ||
+	echo "install-deps: man/mandoc/bash-completion/python3-yaml/systemd not installed: some doc checks will skip" >&2
 command -v bpftool >/dev/null || [ -x /usr/sbin/bpftool ] || {
 	echo "install-deps: bpftool did not install" >&2
 	exit 1
