@@ -186,7 +186,8 @@ struct proc_info *procs__rank(const int *pids, size_t nr_pids, int skip_pid,
 		struct proc_info *p = &out[cnt];
 		struct badness_parts parts;
 
-		if ((skip_pid && pids[i] == skip_pid) || !read_proc(pids[i], p) ||
+		/* the kernel never picks init (oom_unkillable_task): nor do we */
+		if (pids[i] == 1 || (skip_pid && pids[i] == skip_pid) || !read_proc(pids[i], p) ||
 		    p->oom_score_adj == OOM_SCORE_ADJ_MIN)
 			continue;
 		parts.rss_pages =

@@ -51,6 +51,9 @@ done
 ok $? "text output with --limit 2 shows two rows"
 "$OOMTRACE" top --interval 0.2 --count 2 --json --limit 1 | jq -s 'length' | grep -qx 2
 ok $? "--interval 0.2 --count 2 refreshes twice"
+# the whole host: init is never a candidate, as the kernel never picks it
+"$OOMTRACE" top --json --limit 100000 | jq -e '.processes | length > 1 and all(.[]; .pid != 1)' >/dev/null
+ok $? "pid 1 is never ranked (the kernel's oom_unkillable_task)"
 "$OOMTRACE" top --cgroup /no/such/cgroup >/dev/null 2>&1
 ok $(($? != 2)) "a bad --cgroup is a usage error"
 
