@@ -805,6 +805,8 @@ static bool parse_reaper(struct kmsg_parser *p, const char *s)
 		r.state = KMSG_UNREAPED;
 	else
 		return false;
+	/* the group's kills come in one burst: the reaper comes after them */
+	p->group = false;
 	if (!scan_task(&c, r.state == KMSG_REAPED ? "), " : ")", &r.pid, &comm, &n))
 		return true;
 	copy_n(r.comm, sizeof(r.comm), comm, n);
