@@ -39,6 +39,7 @@ struct kmsg_source {
 	unsigned long long kept[KEPT_EVENTS];
 	unsigned int kept_next;
 	int write_err;
+	bool started; /* the input was opened: a summary is owed */
 };
 
 /* ---- whether to fall back ---- */
@@ -369,6 +370,7 @@ static int follow_kmsg(struct kmsg_source *s, volatile sig_atomic_t *stop)
 			    : "");
 		return -err;
 	}
+	s->started = true;
 	/* only kills from now on: older records are history, not this run's */
 	lseek(fd, 0, SEEK_END);
 	pfd.fd = fd;
@@ -433,6 +435,7 @@ static int parse_input(struct kmsg_source *s, volatile sig_atomic_t *stop)
 			fclose(f);
 		return EXIT_USAGE;
 	}
+	s->started = true;
 	while (!*stop && !s->write_err && read_line(f, line, sizeof(line), &len, &nul)) {
 		nr++;
 		if (nul)
@@ -571,7 +574,7 @@ int kmsg_source__run(const struct options *opts, volatile sig_atomic_t *stop, co
 		fprintf(stderr, "oomtrace: failed to write records: %s\n", strerror(-s.write_err));
 		ret = EXIT_FAILURE_RUNTIME;
 	}
-	if (s.parser && s.stats && ret != EXIT_USAGE)
+	if (s.started && ret != EXIT_USAGE)
 		summary(&s, stderr);
 	teardown(&s);
 	return ret;

@@ -67,6 +67,8 @@ if command -v setpriv >/dev/null &&
 	OOMTRACE=$WORK/as-nobody
 	check "auto as nobody+CAP_SYSLOG starts on the kernel log" start_oomtrace auto --json
 	OOMTRACE=$OOMTRACE_REAL
+	expect_cmd "--source kmsg without CAP_SYSLOG: /dev/kmsg unreadable, rc 1" 1 "cannot read the kernel log" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$OOMTRACE" --source kmsg
 fi
 
 run_trigger "$CG"
