@@ -138,7 +138,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_DIR := .output/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SRCS := src/ksyms.c src/container.c src/cgpath.c src/procs.c src/badness.c \
-	src/memcg_state.c src/json.c src/cgroups.c
+	src/memcg_state.c src/json.c src/cgroups.c src/kmsg.c
 
 $(FUZZ_DIR):
 	$(Q)mkdir -p $@

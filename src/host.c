@@ -37,6 +37,20 @@ int host__read(struct host_info *h)
 	return 0;
 }
 
+struct timespec host__realtime_of(unsigned long long ktime_ns)
+{
+	struct timespec mono, real, ts;
+	long long delta;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	delta = (long long)mono.tv_sec * 1000000000LL + mono.tv_nsec - (long long)ktime_ns;
+	delta = (long long)real.tv_sec * 1000000000LL + real.tv_nsec - delta;
+	ts.tv_sec = delta / 1000000000LL;
+	ts.tv_nsec = delta % 1000000000LL;
+	return ts;
+}
+
 /* capability numbers, for headers older than 5.8 */
 #define OOMT_CAP_SYS_ADMIN 21
 #define OOMT_CAP_PERFMON   38

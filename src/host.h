@@ -4,6 +4,7 @@
 #define __OOMTRACE_HOST_H
 
 #include <stdbool.h>
+#include <time.h>
 
 struct host_info {
 	unsigned long page_size;
@@ -13,6 +14,8 @@ struct host_info {
 };
 
 int host__read(struct host_info *h);
+/* CLOCK_MONOTONIC (bpf_ktime_get_ns, printk times) to wall-clock time. */
+struct timespec host__realtime_of(unsigned long long ktime_ns);
 /* May this process load and attach tracing BPF: CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN? */
 bool host__can_trace(void);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "host.h"
+#include "kmsg_source.h"
 #include "options.h"
 #include "top.h"
 #include "tracer.h"
@@ -78,6 +79,10 @@ int main(int argc, char **argv)
 				"(give --output FILE)\n");
 		return EXIT_FAILURE_RUNTIME;
 	}
+	if (opts.source == SOURCE_KMSG)
+		return kmsg_source__run(&opts, &stop, NULL);
+	if (opts.source == SOURCE_AUTO && kmsg_source__why_not_bpf(&opts))
+		return kmsg_source__run(&opts, &stop, kmsg_source__why_not_bpf(&opts));
 	if (!host__can_trace()) {
 		fprintf(stderr,
 			"oomtrace: needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load "
@@ -85,6 +90,8 @@ int main(int argc, char **argv)
 		return EXIT_NO_PRIVILEGE;
 	}
 	t = tracer__new(&opts, &ret);
+	if (!t && opts.source == SOURCE_AUTO && kmsg_source__should_fall_back(errno, ret))
+		return kmsg_source__run(&opts, &stop, "the kernel refused to load BPF");
 	if (!t)
 		return ret;
 	fprintf(stderr, "Tracing OOM kills (%s)... Hit Ctrl-C to end.\n", tracer__hooks(t));

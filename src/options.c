@@ -23,6 +23,8 @@ static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "btf", required_argument, NULL, 'B' },
 	{ "ringbuf-size", required_argument, NULL, 'R' },
+	{ "source", required_argument, NULL, 'S' },
+	{ "input", required_argument, NULL, 'I' },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'C' },
 	{ "limit", required_argument, NULL, 'n' },
@@ -69,6 +71,12 @@ void options__usage(FILE *f, const char *prog)
 		"      --metrics-file PATH\n"
 		"                      the same metrics in PATH, for node_exporter's textfile\n"
 		"                      collector (replaced atomically, at most once a second)\n"
+		"  -S, --source SRC    bpf, kmsg (the kernel's OOM reports in /dev/kmsg) or auto:\n"
+		"                      BPF, else the kernel log when BPF cannot be loaded\n"
+		"                      (no privilege, no BTF, lockdown) (default auto)\n"
+		"  -I, --input FILE    parse OOM reports from saved kernel log text (dmesg,\n"
+		"                      journalctl -k, syslog, /dev/kmsg records; - for stdin),\n"
+		"                      print their records and exit; implies --source kmsg\n"
 		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
 		"      --color WHEN    colour text output (both modes): auto (the default: on a\n"
 		"                      terminal, unless NO_COLOR is set or TERM is dumb),\n"
@@ -93,11 +101,13 @@ void options__usage(FILE *f, const char *prog)
 		"  sudo %s -v --hooks tracepoint # force the tracepoint-only tier\n"
 		"  sudo %s --reclaim-stalls 100  # and reclaim stalls of 100 ms or more\n"
 		"  sudo %s top -i 2 -n 10        # the ten likeliest victims, every 2 s\n"
+		"  %s --input /var/log/kern.log --json  # kills in a saved log\n"
 		"\n"
 		"Exit status: 0 done (Ctrl-C, SIGTERM, SIGHUP or a closed pipe), 1 failed to\n"
-		"load, attach or write, 2 bad command line, 3 not privileged (needs CAP_BPF\n"
-		"and CAP_PERFMON, or CAP_SYS_ADMIN), 4 no kernel BTF (see --btf).\n",
-		prog, prog, prog, prog, prog, prog, prog, prog);
+		"load, attach, read /dev/kmsg or write, 2 bad command line or an --input\n"
+		"that is missing or not text, 3 not privileged (needs CAP_BPF and CAP_PERFMON,\n"
+		"or CAP_SYS_ADMIN), 4 no kernel BTF (see --btf).\n",
+		prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 /* A whole number from lo to hi; -1 if it is not one. */
@@ -161,6 +171,17 @@ static int check_mode(const struct options *o, FILE *err)
 		fprintf(err, "oomtrace: --interval, --count and --limit are for 'oomtrace top'\n");
 		return EXIT_USAGE;
 	}
+	if (o->mode == MODE_TOP && (o->source || o->input)) {
+		fprintf(err, "oomtrace: --source and --input are for tracing, not top\n");
+		return EXIT_USAGE;
+	}
+	if (o->source == SOURCE_KMSG && (o->hooks != HOOKS_AUTO || o->reclaim_stalls_ms >= 0 ||
+					 o->btf || o->ringbuf_kib != 256)) {
+		/* the kernel log tells of kills only: no reclaim, no hooks */
+		fprintf(err, "oomtrace: --hooks, --reclaim-stalls, --btf and --ringbuf-size need "
+			     "BPF, not --source kmsg or --input\n");
+		return EXIT_USAGE;
+	}
 	if (o->count && !o->interval_s) {
 		fprintf(err, "oomtrace: --count needs --interval\n");
 		return EXIT_USAGE;
@@ -183,7 +204,8 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 		opts->mode = MODE_TOP;
 		optind = 2;
 	}
-	while ((c = getopt_long(argc, argv, ":c:jH:r:o:B:R:i:C:n:vhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:jH:r:o:B:R:S:I:i:C:n:vhV", long_opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'j': opts->json = true; break;
 		case 'H':
@@ -246,6 +268,21 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 				return bad_value(err, "--color", "auto, always or never", optarg);
 			opts->color = color__parse(optarg);
 			break;
+		case 'S':
+			if (!strcmp(optarg, "auto"))
+				opts->source = SOURCE_AUTO;
+			else if (!strcmp(optarg, "bpf"))
+				opts->source = SOURCE_BPF;
+			else if (!strcmp(optarg, "kmsg"))
+				opts->source = SOURCE_KMSG;
+			else
+				return bad_value(err, "--source", "bpf, kmsg or auto", optarg);
+			break;
+		case 'I':
+			if (!*optarg)
+				return bad_value(err, "--input", "a file name or -", optarg);
+			opts->input = optarg;
+			break;
 		case 'v': opts->verbose = true; break;
 		case 'h': opts->help = true; break;
 		case 'V': opts->version = true; break;
@@ -262,5 +299,11 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 		fprintf(err, "oomtrace: unexpected argument '%s' (see --help)\n", argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (opts->input && opts->source == SOURCE_BPF) {
+		fprintf(err, "oomtrace: --input FILE is read with --source kmsg, not bpf\n");
+		return EXIT_USAGE;
+	}
+	if (opts->input)
+		opts->source = SOURCE_KMSG;
 	return check_mode(opts, err);
 }

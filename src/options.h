@@ -26,8 +26,17 @@ enum mode {
 	MODE_TOP = 1,	/* oomtrace top [OPTIONS] */
 };
 
+/* --source: where kill records come from */
+enum source {
+	SOURCE_AUTO = 0, /* BPF, else the kernel log */
+	SOURCE_BPF = 1,
+	SOURCE_KMSG = 2, /* the kernel log's OOM reports (kmsg_source.c) */
+};
+
 struct options {
 	enum mode mode;
+	enum source source;
+	const char *input; /* --input FILE: saved kernel log text to parse ("-": stdin) */
 	bool json;
 	bool verbose;
 	bool help;

@@ -63,6 +63,20 @@ static double ms(unsigned long long ns)
 
 /* ---- JSON Lines ---- */
 
+/* ,"key":v, or null for what the record's source could not learn */
+static void json_ull(FILE *f, const char *key, bool known, unsigned long long v)
+{
+	if (known)
+		fprintf(f, ",\"%s\":%llu", key, v);
+	else
+		fprintf(f, ",\"%s\":null", key);
+}
+
+static bool known(const struct kill_report *r, unsigned int what)
+{
+	return !(r->unknown & what);
+}
+
 static void json_key_str(FILE *f, const char *key, const char *val, size_t n)
 {
 	fprintf(f, ",\"%s\":", key);
@@ -117,17 +131,23 @@ static void json_victim(FILE *f, const struct output_ctx *ctx, const struct kill
 		      f);
 		return;
 	}
-	fprintf(f, ",\"uid\":%u,\"oom_score_adj\":%d", rec->victim_uid, rec->oom_score_adj);
+	json_ull(f, "uid", known(r, REPORT_NO_UID), rec->victim_uid);
+	if (known(r, REPORT_NO_ADJ))
+		fprintf(f, ",\"oom_score_adj\":%d", rec->oom_score_adj);
+	else
+		fputs(",\"oom_score_adj\":null", f);
 	if (r->have_points)
 		fprintf(f, ",\"points\":%ld", r->points);
 	else
 		fputs(",\"points\":null", f);
-	fprintf(f,
-		",\"points_source\":\"%s\",\"total_vm_kb\":%llu,\"anon_rss_kb\":%llu,"
-		"\"file_rss_kb\":%llu,\"shmem_rss_kb\":%llu,\"swap_kb\":%llu,\"pgtables_kb\":%llu}",
-		r->points_from_kernel ? "oom_control" : "computed", kb(ctx, rec->total_vm_pages),
-		kb(ctx, rec->anon_pages), kb(ctx, rec->file_pages), kb(ctx, rec->shmem_pages),
-		kb(ctx, rec->swap_pages), (unsigned long long)rec->pgtables_bytes / 1024);
+	fprintf(f, ",\"points_source\":\"%s\"", r->points_from_kernel ? "oom_control" : "computed");
+	json_ull(f, "total_vm_kb", known(r, REPORT_NO_VM), kb(ctx, rec->total_vm_pages));
+	json_ull(f, "anon_rss_kb", known(r, REPORT_NO_ANON), kb(ctx, rec->anon_pages));
+	json_ull(f, "file_rss_kb", known(r, REPORT_NO_FILE), kb(ctx, rec->file_pages));
+	json_ull(f, "shmem_rss_kb", known(r, REPORT_NO_SHMEM), kb(ctx, rec->shmem_pages));
+	json_ull(f, "swap_kb", known(r, REPORT_NO_SWAP), kb(ctx, rec->swap_pages));
+	json_ull(f, "pgtables_kb", known(r, REPORT_NO_PGTABLES), rec->pgtables_bytes / 1024);
+	fputc('}', f);
 }
 
 static void json_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
@@ -140,9 +160,13 @@ static void json_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_
 	} else {
 		fputs("{\"path\":", f);
 		json_string(f, r->memcg_path, sizeof(r->memcg_path));
-		fprintf(f, ",\"usage_kb\":%llu,\"limit_kb\":%llu,\"cgroup_version\":%d,\"state\":",
-			kb(ctx, rec->memcg_usage_pages), kb(ctx, rec->memcg_max_pages),
-			rec->memcg_is_v1 ? 1 : 2);
+		json_ull(f, "usage_kb", known(r, REPORT_NO_MEMCG_USAGE),
+			 kb(ctx, rec->memcg_usage_pages));
+		json_ull(f, "limit_kb", known(r, REPORT_NO_MEMCG_USAGE),
+			 kb(ctx, rec->memcg_max_pages));
+		json_ull(f, "cgroup_version", known(r, REPORT_NO_CGROUP_VERSION),
+			 rec->memcg_is_v1 ? 1 : 2);
+		fputs(",\"state\":", f);
 		if (r->have_state)
 			memcg_state__json(f, &r->state);
 		else
@@ -156,6 +180,10 @@ static void json_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_
 
 static void json_next(FILE *f, const struct kill_report *r)
 {
+	if (!known(r, REPORT_NO_NEXT)) {
+		fputs(",\"next_victims\":null", f);
+		return;
+	}
 	fputs(",\"next_victims\":[", f);
 	for (size_t i = 0; i < r->nr_next; i++) {
 		const struct proc_info *p = &r->next[i];
@@ -207,27 +235,59 @@ static void json_reclaim(FILE *f, const struct oom_kill_record *rec)
 		(unsigned long long)(rec->kswapd_wakes - ep->kswapd_wakes));
 }
 
+/* The stack as its source gave it: text frames, or addresses to resolve. */
+static void json_frames(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+{
+	if (!known(r, REPORT_NO_STACK)) {
+		fputs(",\"kstack\":null", f);
+		return;
+	}
+	if (!r->frames) {
+		json_stack(f, ctx, STACK_OF(r->rec));
+		return;
+	}
+	fputs(",\"kstack\":[", f);
+	for (int i = 0; i < r->nr_frames; i++) {
+		if (i)
+			fputc(',', f);
+		json_string(f, r->frames[i], SYM_LEN);
+	}
+	fputc(']', f);
+}
+
+static const char *gfp_text(const struct output_ctx *ctx, const struct kill_report *r, char *buf)
+{
+	if (!r->have_gfp || !known(r, REPORT_NO_GFP_NAMES))
+		return NULL;
+	return r->gfp_names ?: gfp_name(ctx, r->gfp_mask, buf);
+}
+
 static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
 			     const char *time, unsigned long long dropped)
 {
 	const struct oom_kill_record *rec = r->rec;
 	char buf[GFP_LEN];
 
-	fprintf(f,
-		"{\"type\":\"oom_kill\",\"time\":\"%s\",\"ktime_ns\":%llu,\"event_id\":%llu,"
-		"\"hook\":\"%s\"",
-		time, (unsigned long long)rec->ktime_ns, (unsigned long long)rec->event_id,
-		report__hook_name(rec->hook));
+	fputs("{\"type\":\"oom_kill\"", f);
+	json_key_str(f, "time", time, 64);
+	json_ull(f, "ktime_ns", known(r, REPORT_NO_KTIME), rec->ktime_ns);
+	fprintf(f, ",\"event_id\":%llu,\"hook\":\"%s\",\"source\":\"%s\"",
+		(unsigned long long)rec->event_id, r->hook ?: report__hook_name(rec->hook),
+		r->source ?: "bpf");
 	json_key_str(f, "constraint", r->constraint, 32);
-	json_key_str(f, "gfp_mask", r->have_gfp ? gfp_name(ctx, r->gfp_mask, buf) : NULL,
-		     sizeof(buf));
+	json_key_str(f, "gfp_mask", gfp_text(ctx, r, buf), sizeof(buf));
 	if (r->have_gfp)
 		fprintf(f, ",\"gfp_mask_raw\":%u,\"order\":%d,\"gfp_source\":\"%s\"", r->gfp_mask,
 			rec->order, r->gfp_source);
 	else
 		fputs(",\"gfp_mask_raw\":null,\"order\":null,\"gfp_source\":null", f);
-	fprintf(f, ",\"invoker\":{\"pid\":%u,\"tid\":%u", rec->invoker_pid, rec->invoker_tid);
-	json_key_str(f, "comm", rec->invoker_comm, sizeof(rec->invoker_comm));
+	if (known(r, REPORT_NO_INVOKER | REPORT_NO_INVOKER_PID))
+		fprintf(f, ",\"invoker\":{\"pid\":%u,\"tid\":%u", rec->invoker_pid,
+			rec->invoker_tid);
+	else
+		fputs(",\"invoker\":{\"pid\":null,\"tid\":null", f);
+	json_key_str(f, "comm", known(r, REPORT_NO_INVOKER) ? rec->invoker_comm : NULL,
+		     sizeof(rec->invoker_comm));
 	fputc('}', f);
 	json_victim(f, ctx, r);
 	if (r->have_totalpages)
@@ -237,7 +297,7 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	json_memcg(f, ctx, r);
 	json_next(f, r);
 	json_reclaim(f, rec);
-	json_stack(f, ctx, STACK_OF(rec));
+	json_frames(f, ctx, r);
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);
 }
 
@@ -334,62 +394,121 @@ static void text_reclaim(FILE *f, const struct oom_kill_record *rec)
 		(unsigned long long)(rec->kswapd_wakes - ep->kswapd_wakes));
 }
 
+/* " label N kB", or " label ? kB" for what the source could not learn */
+static void text_kb(FILE *f, const char *label, bool known, unsigned long long v)
+{
+	if (known)
+		fprintf(f, "%s %llu kB", label, v);
+	else
+		fprintf(f, "%s ? kB", label);
+}
+
+static void text_victim(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+{
+	const struct oom_kill_record *rec = r->rec;
+
+	fprintf(f, "  victim   %spid %u tid %u ", C(ctx, COLOR_VICTIM), rec->victim_pid,
+		rec->victim_tid);
+	if (!(rec->flags & KILL_HAVE_VICTIM)) {
+		fprintf(f, "%s(task not readable on this kernel)\n", C(ctx, COLOR_RESET));
+		return;
+	}
+	text_comm(f, rec->victim_comm, sizeof(rec->victim_comm));
+	fputs(C(ctx, COLOR_RESET), f);
+	if (known(r, REPORT_NO_UID))
+		fprintf(f, " uid %u", rec->victim_uid);
+	if (known(r, REPORT_NO_ADJ))
+		fprintf(f, " oom_score_adj %d", rec->oom_score_adj);
+	if (r->have_points)
+		fprintf(f, " points %ld%s\n", r->points,
+			r->points_from_kernel ? "" : " (computed)");
+	else
+		fputs(" points unknown\n", f);
+	text_kb(f, "           rss anon", known(r, REPORT_NO_ANON), kb(ctx, rec->anon_pages));
+	text_kb(f, " file", known(r, REPORT_NO_FILE), kb(ctx, rec->file_pages));
+	text_kb(f, " shmem", known(r, REPORT_NO_SHMEM), kb(ctx, rec->shmem_pages));
+	text_kb(f, "  swap", known(r, REPORT_NO_SWAP), kb(ctx, rec->swap_pages));
+	text_kb(f, "  pgtables", known(r, REPORT_NO_PGTABLES), rec->pgtables_bytes / 1024);
+	text_kb(f, "  vm", known(r, REPORT_NO_VM), kb(ctx, rec->total_vm_pages));
+	fputc('\n', f);
+}
+
+static void text_invoker(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+{
+	const struct oom_kill_record *rec = r->rec;
+	const char *gfp;
+	char buf[GFP_LEN];
+
+	if (!known(r, REPORT_NO_INVOKER)) {
+		fputs("  invoker  unknown\n", f);
+		return;
+	}
+	if (known(r, REPORT_NO_INVOKER_PID))
+		fprintf(f, "  invoker  pid %u tid %u ", rec->invoker_pid, rec->invoker_tid);
+	else
+		fputs("  invoker  pid ? ", f);
+	text_comm(f, rec->invoker_comm, sizeof(rec->invoker_comm));
+	gfp = gfp_text(ctx, r, buf);
+	if (r->have_gfp && !gfp)
+		snprintf(buf, sizeof(buf), "%#x", r->gfp_mask), gfp = buf;
+	if (r->have_gfp)
+		fprintf(f, " gfp %s order %d%s\n", gfp, rec->order,
+			rec->flags & KILL_GFP_FROM_RECLAIM ? " (of its last reclaim)" : "");
+	else
+		fputs(" gfp unknown\n", f);
+}
+
+static void text_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+{
+	const struct oom_kill_record *rec = r->rec;
+	unsigned long long max = rec->memcg_max_pages;
+
+	if (!r->have_memcg)
+		fputs("  memcg    none at its limit (global OOM)\n", f);
+	else if (!known(r, REPORT_NO_MEMCG_USAGE))
+		fprintf(f, "  memcg    %s  usage unknown\n", r->memcg_path);
+	else
+		fprintf(f, "  memcg    %s  usage %llu kB of %llu kB (%llu%%)\n", r->memcg_path,
+			kb(ctx, rec->memcg_usage_pages), kb(ctx, max),
+			max ? rec->memcg_usage_pages * 100 / max : 0);
+	if (r->cgroup_path[0] && strcmp(r->cgroup_path, r->memcg_path))
+		fprintf(f, "  cgroup   %s (victim's)\n", r->cgroup_path);
+}
+
+static void text_frames(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+{
+	if (!known(r, REPORT_NO_STACK)) {
+		fputs("  stack    not in the log\n", f);
+		return;
+	}
+	if (!r->frames) {
+		text_stack(f, ctx, STACK_OF(r->rec));
+		return;
+	}
+	for (int i = 0; i < r->nr_frames; i++)
+		fprintf(f, "  %-8s %s\n", i ? "" : "stack", r->frames[i]);
+}
+
 static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
 			     const char *time, unsigned long long dropped)
 {
 	const struct oom_kill_record *rec = r->rec;
-	char buf[GFP_LEN];
 
 	fprintf(f, "%s%s OOM kill  constraint %s  event %llu  (via %s)%s\n", C(ctx, COLOR_HEADER),
-		time, r->constraint ?: "unknown", (unsigned long long)rec->event_id,
-		report__hook_name(rec->hook), C(ctx, COLOR_RESET));
-
-	fprintf(f, "  victim   %spid %u tid %u ", C(ctx, COLOR_VICTIM), rec->victim_pid,
-		rec->victim_tid);
-	if (rec->flags & KILL_HAVE_VICTIM) {
-		text_comm(f, rec->victim_comm, sizeof(rec->victim_comm));
-		fprintf(f, "%s uid %u oom_score_adj %d points ", C(ctx, COLOR_RESET),
-			rec->victim_uid, rec->oom_score_adj);
-		if (r->have_points)
-			fprintf(f, "%ld%s\n", r->points,
-				r->points_from_kernel ? "" : " (computed)");
-		else
-			fputs("unknown\n", f);
-		fprintf(f,
-			"           rss anon %llu kB file %llu kB shmem %llu kB  swap %llu kB  "
-			"pgtables %llu kB  vm %llu kB\n",
-			kb(ctx, rec->anon_pages), kb(ctx, rec->file_pages),
-			kb(ctx, rec->shmem_pages), kb(ctx, rec->swap_pages),
-			(unsigned long long)rec->pgtables_bytes / 1024,
-			kb(ctx, rec->total_vm_pages));
-	} else {
-		fprintf(f, "%s(task not readable on this kernel)\n", C(ctx, COLOR_RESET));
-	}
-
-	fprintf(f, "  invoker  pid %u tid %u ", rec->invoker_pid, rec->invoker_tid);
-	text_comm(f, rec->invoker_comm, sizeof(rec->invoker_comm));
-	if (r->have_gfp)
-		fprintf(f, " gfp %s order %d%s\n", gfp_name(ctx, r->gfp_mask, buf), rec->order,
-			rec->flags & KILL_GFP_FROM_RECLAIM ? " (of its last reclaim)" : "");
-	else
-		fputs(" gfp unknown\n", f);
-
-	if (r->have_memcg) {
-		unsigned long long max = rec->memcg_max_pages;
-
-		fprintf(f, "  memcg    %s  usage %llu kB of %llu kB (%llu%%)\n", r->memcg_path,
-			kb(ctx, rec->memcg_usage_pages), kb(ctx, max),
-			max ? rec->memcg_usage_pages * 100 / max : 0);
-	} else {
-		fputs("  memcg    none at its limit (global OOM)\n", f);
-	}
-	if (r->cgroup_path[0] && strcmp(r->cgroup_path, r->memcg_path))
-		fprintf(f, "  cgroup   %s (victim's)\n", r->cgroup_path);
+		time ?: "(time unknown)", r->constraint ?: "unknown",
+		(unsigned long long)rec->event_id, r->hook ?: report__hook_name(rec->hook),
+		C(ctx, COLOR_RESET));
+	text_victim(f, ctx, r);
+	text_invoker(f, ctx, r);
+	text_memcg(f, ctx, r);
 	text_state(f, r);
 	text_container(f, r);
 	text_next(f, r);
-	text_reclaim(f, rec);
-	text_stack(f, ctx, STACK_OF(rec));
+	if (r->source)
+		fputs("  reclaim  not in the kernel log\n", f);
+	else
+		text_reclaim(f, rec);
+	text_frames(f, ctx, r);
 	text_dropped(f, ctx, dropped);
 	fputc('\n', f);
 }
@@ -399,11 +518,12 @@ void output__kill(FILE *f, const struct output_ctx *ctx, const struct kill_repor
 {
 	char time[64];
 
-	output__format_time(realtime, time, sizeof(time));
+	if (realtime)
+		output__format_time(realtime, time, sizeof(time));
 	if (ctx->json)
-		output_kill_json(f, ctx, r, time, dropped);
+		output_kill_json(f, ctx, r, realtime ? time : NULL, dropped);
 	else
-		output_kill_text(f, ctx, r, time, dropped);
+		output_kill_text(f, ctx, r, realtime ? time : NULL, dropped);
 }
 
 /* ---- reclaim stalls ---- */
@@ -478,37 +598,62 @@ void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_s
 void output__reaped(FILE *f, const struct output_ctx *ctx, const struct oom_reaped_record *r,
 		    const struct timespec *realtime, unsigned long long dropped)
 {
+	struct reaped_report rr = { .rec = r };
+
+	output__reaped_report(f, ctx, &rr, realtime, dropped);
+}
+
+static void text_reaped(FILE *f, const struct reaped_report *rr, const char *time,
+			unsigned long long reap_ns, unsigned long long exit_ns)
+{
+	const struct oom_reaped_record *r = rr->rec;
+	bool reaped = r->reaper == REAPER_FINISHED || r->reaper == REAPER_SKIPPED;
+
+	fprintf(f, "%s OOM victim %s  pid %u tid %u ", time ?: "(time unknown)",
+		rr->no_exit ? "reaped" : "exited", r->victim_pid, r->victim_tid);
+	text_comm(f, r->victim_comm, sizeof(r->victim_comm));
+	if (rr->no_event)
+		fputs("  event unknown\n  after    ", f);
+	else
+		fprintf(f, "  event %llu\n  after    ", (unsigned long long)r->event_id);
+	if (!rr->no_exit)
+		fprintf(f, "exit %.1f ms after the kill; ", ms(exit_ns));
+	fprintf(f, "oom_reaper: %s", report__reaper_name(r->reaper));
+	if (reaped && !rr->no_reap_time)
+		fprintf(f, " at %.1f ms", ms(reap_ns));
+	if (rr->have_reaped_kb)
+		fprintf(f, ", %llu kB freed", rr->reaped_kb);
+	fputs("\n", f);
+}
+
+void output__reaped_report(FILE *f, const struct output_ctx *ctx, const struct reaped_report *rr,
+			   const struct timespec *realtime, unsigned long long dropped)
+{
+	const struct oom_reaped_record *r = rr->rec;
 	bool reaped = r->reaper == REAPER_FINISHED || r->reaper == REAPER_SKIPPED;
 	unsigned long long reap_ns = reaped ? r->reap_end_ns - r->kill_ns : 0;
 	unsigned long long exit_ns = r->exit_ns - r->kill_ns;
 	char time[64];
 
-	output__format_time(realtime, time, sizeof(time));
+	if (realtime)
+		output__format_time(realtime, time, sizeof(time));
 	if (!ctx->json) {
-		fprintf(f, "%s OOM victim exited  pid %u tid %u ", time, r->victim_pid,
-			r->victim_tid);
-		text_comm(f, r->victim_comm, sizeof(r->victim_comm));
-		fprintf(f, "  event %llu\n  after    exit %.1f ms after the kill; oom_reaper: %s",
-			(unsigned long long)r->event_id, ms(exit_ns),
-			report__reaper_name(r->reaper));
-		if (reaped)
-			fprintf(f, " at %.1f ms", ms(reap_ns));
-		fputs("\n", f);
+		text_reaped(f, rr, realtime ? time : NULL, reap_ns, exit_ns);
 		text_dropped(f, ctx, dropped);
 		fputc('\n', f);
 		return;
 	}
-	fprintf(f,
-		"{\"type\":\"oom_reaped\",\"time\":\"%s\",\"ktime_ns\":%llu,\"event_id\":%llu,"
-		"\"victim\":{\"pid\":%u,\"tid\":%u",
-		time, (unsigned long long)r->exit_ns, (unsigned long long)r->event_id,
+	fputs("{\"type\":\"oom_reaped\"", f);
+	json_key_str(f, "time", realtime ? time : NULL, sizeof(time));
+	/* BPF: the exit; the kernel log: the reaper's word */
+	json_ull(f, "ktime_ns", !rr->no_ktime, rr->no_exit ? r->reap_end_ns : r->exit_ns);
+	json_ull(f, "event_id", !rr->no_event, r->event_id);
+	fprintf(f, ",\"source\":\"%s\",\"victim\":{\"pid\":%u,\"tid\":%u", rr->source ?: "bpf",
 		r->victim_pid, r->victim_tid);
 	json_key_str(f, "comm", r->victim_comm, sizeof(r->victim_comm));
-	fprintf(f, "},\"reaper\":{\"state\":\"%s\",\"reaped_kb\":null,\"reap_us\":",
-		report__reaper_name(r->reaper));
-	if (reaped)
-		fprintf(f, "%llu", reap_ns / 1000);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"exit_us\":%llu},\"dropped\":%llu}\n", exit_ns / 1000, dropped);
+	fprintf(f, "},\"reaper\":{\"state\":\"%s\"", report__reaper_name(r->reaper));
+	json_ull(f, "reaped_kb", rr->have_reaped_kb, rr->reaped_kb);
+	json_ull(f, "reap_us", reaped && !rr->no_reap_time, reap_ns / 1000);
+	json_ull(f, "exit_us", !rr->no_exit, exit_ns / 1000);
+	fprintf(f, "},\"dropped\":%llu}\n", dropped);
 }

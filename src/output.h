@@ -20,7 +20,7 @@ struct output_ctx {
 	unsigned long page_size;
 };
 
-/* Write one kill record; realtime is the wall-clock time of the kill. */
+/* Write one kill record; realtime is the wall-clock time of the kill, NULL if not known. */
 void output__kill(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
 		  const struct timespec *realtime, unsigned long long dropped);
 /* A closed reclaim episode; memcg is the task's memcg path, NULL if unknown. */
@@ -29,6 +29,20 @@ void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_s
 /* A victim's exit, with what the oom_reaper did before it. */
 void output__reaped(FILE *f, const struct output_ctx *ctx, const struct oom_reaped_record *r,
 		    const struct timespec *realtime, unsigned long long dropped);
+
+/* An oom_reaped record, with what its source (the kernel log) could not learn. */
+struct reaped_report {
+	const struct oom_reaped_record *rec;
+	const char *source;		       /* "bpf" when NULL */
+	bool no_event, no_ktime, no_reap_time; /* event_id, ktime_ns, reap_us are null */
+	bool no_exit; /* the exit was not seen: ktime_ns is rec->reap_end_ns */
+	bool have_reaped_kb;
+	unsigned long long reaped_kb;
+};
+
+/* As output__reaped(); realtime NULL: not known. */
+void output__reaped_report(FILE *f, const struct output_ctx *ctx, const struct reaped_report *rr,
+			   const struct timespec *realtime, unsigned long long dropped);
 /* "2026-11-21T23:51:02.123456Z" */
 int output__format_time(const struct timespec *ts, char *buf, size_t size);
 

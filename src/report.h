@@ -17,6 +17,26 @@ struct gfp_table;
 
 #define REPORT_PATH_LEN (OOMT_CG_DEPTH * OOMT_CG_NAME_LEN + 8)
 
+/* What a source other than BPF (the kernel log) could not learn: printed as null. */
+enum report_unknown {
+	REPORT_NO_KTIME = 1 << 0,
+	REPORT_NO_INVOKER = 1 << 1,	/* its pid, tid and comm */
+	REPORT_NO_INVOKER_PID = 1 << 2, /* its pid and tid */
+	REPORT_NO_GFP_NAMES = 1 << 3,	/* gfp_mask; gfp_mask_raw is known */
+	REPORT_NO_UID = 1 << 4,
+	REPORT_NO_ADJ = 1 << 5,
+	REPORT_NO_VM = 1 << 6,
+	REPORT_NO_ANON = 1 << 7,
+	REPORT_NO_FILE = 1 << 8,
+	REPORT_NO_SHMEM = 1 << 9,
+	REPORT_NO_SWAP = 1 << 10,
+	REPORT_NO_PGTABLES = 1 << 11,
+	REPORT_NO_MEMCG_USAGE = 1 << 12, /* memcg.usage_kb and .limit_kb */
+	REPORT_NO_CGROUP_VERSION = 1 << 13,
+	REPORT_NO_STACK = 1 << 14,
+	REPORT_NO_NEXT = 1 << 15, /* next_victims were not read */
+};
+
 struct kill_report {
 	const struct oom_kill_record *rec;
 	bool have_points;
@@ -39,6 +59,14 @@ struct kill_report {
 	struct memcg_state state; /* of the OOM memcg */
 	struct proc_info *next;	  /* who the same formula ranks next */
 	size_t nr_next;
+
+	/* set by sources other than BPF (the kernel log); zero for BPF records */
+	const char *source;	   /* "bpf" when NULL */
+	const char *hook;	   /* instead of rec->hook's name */
+	const char *gfp_names;	   /* the flags as the source named them */
+	const char *const *frames; /* the stack as text, instead of rec->kstack */
+	int nr_frames;
+	unsigned int unknown; /* enum report_unknown */
 };
 
 void report__build(struct kill_report *r, const struct oom_kill_record *rec,

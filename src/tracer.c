@@ -13,12 +13,14 @@
 #include <bpf/libbpf.h>
 #include "oomtrace.h"
 #include "oomtrace.skel.h"
+#include "aftermath.h"
 #include "attach.h"
 #include "cgroups.h"
 #include "exporter.h"
 #include "gfp.h"
 #include "host.h"
 #include "ksyms.h"
+#include "outfile.h"
 #include "output.h"
 #include "report.h"
 #include "stats.h"
@@ -64,21 +66,6 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
-/* CLOCK_MONOTONIC (bpf_ktime_get_ns) to wall-clock time. */
-static struct timespec ktime_to_realtime(__u64 ktime_ns)
-{
-	struct timespec mono, real, ts;
-	long long delta;
-
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	clock_gettime(CLOCK_REALTIME, &real);
-	delta = (long long)mono.tv_sec * 1000000000LL + mono.tv_nsec - (long long)ktime_ns;
-	delta = (long long)real.tv_sec * 1000000000LL + real.tv_nsec - delta;
-	ts.tv_sec = delta / 1000000000LL;
-	ts.tv_nsec = delta % 1000000000LL;
-	return ts;
-}
-
 /* After each record: a reader that went away stops the run. */
 static int flush_records(struct tracer *t)
 {
@@ -104,48 +91,14 @@ static unsigned long long dropped(const struct tracer *t)
 	return n;
 }
 
-/* how many next victims a kill record names */
-#define NEXT_VICTIMS 3
-
-/*
- * What the BPF record cannot carry, read within milliseconds of the kill:
- * the OOM memcg's cgroupfs state, and who the OOM killer would pick next
- * in the same domain (the victim left out; it may still be exiting).
- */
-static void read_aftermath(struct tracer *t, struct kill_report *r)
-{
-	char dir[8192];
-	int *pids = NULL;
-	size_t nr = 0, n;
-	struct proc_info *ranked;
-	unsigned long total =
-	    r->have_totalpages ? r->totalpages : t->host.totalram_pages + t->host.total_swap_pages;
-
-	if (r->have_memcg && t->cgroups) {
-		snprintf(dir, sizeof(dir), "%s%s", cgroups__mount(t->cgroups),
-			 strcmp(r->memcg_path, "/") ? r->memcg_path : "");
-		r->have_state = !memcg_state__read(dir, cgroups__version(t->cgroups), &r->state);
-		pids = procs__in_cgroup(dir, &nr);
-		if (!pids)
-			return;
-	}
-	ranked = procs__rank(pids, nr, (int)r->rec->victim_pid, total, t->host.page_size,
-			     NEXT_VICTIMS, &n);
-	free(pids);
-	if (!ranked)
-		return;
-	r->next = ranked;
-	r->nr_next = n;
-}
-
 static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 {
 	struct kill_report r;
-	struct timespec when = ktime_to_realtime(rec->ktime_ns);
+	struct timespec when = host__realtime_of(rec->ktime_ns);
 
 	t->kills++;
 	report__build(&r, rec, &t->host, t->gfp);
-	read_aftermath(t, &r);
+	aftermath__read(&r, t->cgroups, &t->host);
 	stats__add_kill(t->stats, r.have_memcg ? r.memcg_path : "(global)");
 	output__kill(t->out, &t->fmt, &r, &when, dropped(t));
 	exporter__kill(t->exporter, &r);
@@ -177,7 +130,7 @@ static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec
 	exporter__episode(t->exporter, memcg, ep);
 	if (t->stall_ms < 0 || ep->stall_ns < (unsigned long long)t->stall_ms * 1000000ULL)
 		return 0;
-	when = ktime_to_realtime(ep->first_ns);
+	when = host__realtime_of(ep->first_ns);
 	output__stall(t->out, &t->fmt, rec, memcg, &when, dropped(t));
 	return flush_records(t);
 }
@@ -192,7 +145,7 @@ static int handle_stall(struct tracer *t, const struct reclaim_stall_record *rec
 
 static int handle_reaped(struct tracer *t, const struct oom_reaped_record *rec)
 {
-	struct timespec when = ktime_to_realtime(rec->exit_ns);
+	struct timespec when = host__realtime_of(rec->exit_ns);
 
 	output__reaped(t->out, &t->fmt, rec, &when, dropped(t));
 	return flush_records(t);
@@ -330,38 +283,9 @@ static int setup_ringbuf(struct tracer *t)
 	return 0;
 }
 
-/*
- * --output FILE: appended to, created 0640; the last component must not
- * be a symlink, and only a regular file will do (not a FIFO, not a device).
- */
 static int setup_output(struct tracer *t, const struct options *opts)
 {
-	struct stat st;
-	int fd, err;
-
-	t->out = stdout;
-	if (!opts->output)
-		return 0;
-	fd = open(opts->output, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		err = -errno;
-		fprintf(stderr, "oomtrace: --output '%s': %s\n", opts->output,
-			err == -ELOOP ? "is a symbolic link: refused" : strerror(-err));
-		return err;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "oomtrace: --output '%s': not a regular file: refused\n",
-			opts->output);
-		close(fd);
-		return -EINVAL;
-	}
-	t->out = fdopen(fd, "a");
-	if (!t->out) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return 0;
+	return outfile__open(opts->output, &t->out);
 }
 
 /* --cgroup paths to memcg ids, before anything is loaded: bad input stops here. */

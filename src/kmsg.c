@@ -1,0 +1,936 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The OOM report as mm/oom_kill.c and mm/memcontrol.c print it, from 3.x
+ * to 6.x:
+ *   X invoked oom-killer: gfp_mask=0x...(NAMES), order=N, oom_score_adj=N
+ *   CPU: N [UID: N] PID: N Comm: X ...
+ *   Call Trace: frames
+ *   memory: usage NkB, limit NkB, failcnt N        (memcg OOMs)
+ *   [ pid ] uid tgid ... name                         (the task table)
+ *   oom-kill:constraint=...,oom_memcg=...,task_memcg=...,task=X,pid=N,uid=N
+ *   [Memory cgroup out of memory|Out of memory]: Killed process N (X) ...
+ * Older kernels say "Task in /x killed as a result of limit of /y" and
+ * "Kill process N (X) score N or sacrifice child".  dump_header() is rate
+ * limited: a burst of kills leaves bare "Killed process" lines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "oomtrace.h"
+#include "kmsg.h"
+
+#define LINE_MAX_LEN 2048
+#define MAX_TASKS    4096 /* task table rows kept per report */
+#define RECENT_KILLS 64	  /* kills remembered for the reaper's lines */
+#define QUEUE_LEN    4	  /* a line readies at most two events */
+
+struct task_row {
+	int pid;
+	int adj;
+	unsigned int uid;
+	unsigned long long swap_pages, pgtables_bytes;
+	bool have_pgtables;
+};
+
+struct recent_kill {
+	int pid;
+	unsigned long long event, ts_us, rss_kb;
+	bool have_ts, have_rss;
+};
+
+/* Columns of the task table header that oomtrace uses; -1 if absent. */
+struct task_cols {
+	int uid, swap, pgtables_bytes, nr_ptes, adj, count;
+};
+
+struct kmsg_parser {
+	struct kmsg_kill cur;
+	bool active;   /* cur holds a report (a header or a kill line was read) */
+	bool emitted;  /* cur's kill went out; later lines only add oom.group victims */
+	bool group;    /* "memory.oom.group": more victims of cur's OOM follow */
+	bool in_trace; /* between "Call Trace:" and the first line that is no frame */
+	bool no_kill;  /* "no killable processes": no victim is coming */
+	bool have_candidate;
+	struct task_cols cols;
+	struct task_row tasks[MAX_TASKS];
+	size_t nr_tasks;
+	struct recent_kill recent[RECENT_KILLS];
+	unsigned int recent_next;
+	unsigned long long events, incomplete, lost, last_seq;
+	bool have_seq;
+	struct kmsg_event queue[QUEUE_LEN];
+	unsigned int q_head, q_len;
+	/* the line being read, without its prefixes */
+	char buf[LINE_MAX_LEN];
+	bool have_ts;
+	unsigned long long ts_us;
+};
+
+struct kmsg_parser *kmsg_parser__new(void)
+{
+	return calloc(1, sizeof(struct kmsg_parser));
+}
+
+void kmsg_parser__free(struct kmsg_parser *p)
+{
+	free(p);
+}
+
+unsigned long long kmsg_parser__incomplete(const struct kmsg_parser *p)
+{
+	return p->incomplete;
+}
+
+unsigned long long kmsg_parser__lost(const struct kmsg_parser *p)
+{
+	return p->lost;
+}
+
+/* ---- small scanners: never past the NUL, saturating ---- */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool scan_ull(const char **s, unsigned long long *v)
+{
+	const char *c = *s;
+	unsigned long long n = 0;
+
+	if (!is_digit(*c))
+		return false;
+	for (; is_digit(*c); c++)
+		n = n > (~0ULL - 9) / 10 ? ~0ULL : n * 10 + (*c - '0');
+	*v = n;
+	*s = c;
+	return true;
+}
+
+static bool scan_int(const char **s, int *v)
+{
+	const char *c = *s;
+	unsigned long long n;
+	bool neg = *c == '-';
+
+	if (neg)
+		c++;
+	if (!scan_ull(&c, &n) || n > 0x7fffffffULL)
+		return false;
+	*v = neg ? -(int)n : (int)n;
+	*s = c;
+	return true;
+}
+
+static bool scan_hex(const char **s, unsigned long long *v)
+{
+	const char *c = *s;
+	unsigned long long n = 0;
+	int d, digits = 0;
+
+	for (;; c++, digits++) {
+		if (is_digit(*c))
+			d = *c - '0';
+		else if (*c >= 'a' && *c <= 'f')
+			d = *c - 'a' + 10;
+		else if (*c >= 'A' && *c <= 'F')
+			d = *c - 'A' + 10;
+		else
+			break;
+		n = n >> 60 ? ~0ULL : n << 4 | d;
+	}
+	if (!digits)
+		return false;
+	*v = n;
+	*s = c;
+	return true;
+}
+
+static bool skip(const char **s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(*s, lit, n))
+		return false;
+	*s += n;
+	return true;
+}
+
+static bool starts(const char *s, const char *lit)
+{
+	return !strncmp(s, lit, strlen(lit));
+}
+
+/* Copy at most n bytes of src into dst of size size, always terminated. */
+static void copy_n(char *dst, size_t size, const char *src, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* "key:NkB" after s, as the kill line prints its sizes. */
+static bool find_kb(const char *s, const char *key, unsigned long long *v)
+{
+	const char *c = strstr(s, key);
+
+	return c && (c += strlen(key), scan_ull(&c, v)) && starts(c, "kB");
+}
+
+/* ---- prefixes: /dev/kmsg, syslog, dmesg -x, timestamps ---- */
+
+/* "PRI,SEQ,TS_US,FLAGS[,...];text": the record's sequence and time. */
+static char *strip_kmsg_record(struct kmsg_parser *p, char *s)
+{
+	const char *c = s;
+	unsigned long long pri, seq, ts;
+	char *semi;
+
+	if (!scan_ull(&c, &pri) || !skip(&c, ",") || !scan_ull(&c, &seq) || !skip(&c, ",") ||
+	    !scan_ull(&c, &ts) || *c != ',')
+		return s;
+	semi = strchr(c, ';');
+	if (!semi)
+		return s;
+	if (p->have_seq && seq > p->last_seq + 1)
+		p->lost += seq - p->last_seq - 1;
+	if (!p->have_seq || seq > p->last_seq)
+		p->last_seq = seq;
+	p->have_seq = true;
+	p->have_ts = true;
+	p->ts_us = ts;
+	return semi + 1;
+}
+
+static bool is_month(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+
+	for (int i = 0; i < 36; i += 3)
+		if (!strncmp(s, months + i, 3) && s[3] == ' ')
+			return true;
+	return false;
+}
+
+/* "Nov 22 11:09:03 host kernel: ", "2023-08-17T17:29:27+0000 host kernel: " */
+static char *strip_syslog(char *s)
+{
+	char *k;
+
+	if (!is_month(s) && !(is_digit(s[0]) && is_digit(s[3]) && s[4] == '-'))
+		return s;
+	k = strstr(s, " kernel: ");
+	return k && k - s < 100 ? k + 9 : s;
+}
+
+/* "host kernel: " after a journal's "[ 123.456789] " */
+static char *strip_host_kernel(char *s)
+{
+	char *sp = strchr(s, ' ');
+
+	return sp && sp > s && starts(sp, " kernel: ") && !memchr(s, ':', sp - s) ? sp + 9 : s;
+}
+
+/* dmesg -x: "kern  :warn  : " */
+static char *strip_facility(char *s)
+{
+	char *c = s;
+	int colons = 0;
+
+	while (colons < 2 && ((*c >= 'a' && *c <= 'z') || *c == ' ' || *c == ':'))
+		colons += *c++ == ':';
+	/* "kern  :" but not "kernel:" */
+	return colons == 2 && *c == ' ' && c - s < 20 && (s[4] == ' ' || s[4] == ':') ? c + 1 : s;
+}
+
+/* "<4>" */
+static char *strip_priority(char *s)
+{
+	const char *c = s + 1;
+	unsigned long long v;
+
+	return s[0] == '<' && scan_ull(&c, &v) && *c == '>' ? (char *)c + 1 : s;
+}
+
+/*
+ * "[ 123.456789]" (boot time), "[  +0.000004]" (dmesg -d), "[Thu Aug 17
+ * 17:29:27 2023]" (dmesg -T), "[ T1234]"/"[ C1]" (PRINTK_CALLER).  Not the
+ * task table's "[  355]".
+ */
+static char *strip_bracket(struct kmsg_parser *p, char *s)
+{
+	const char *c = s + 1, *dot;
+	char *end = s[0] == '[' ? strchr(s, ']') : NULL;
+	unsigned long long sec, frac;
+
+	if (!end || end - s > 40)
+		return s;
+	while (*c == ' ')
+		c++;
+	if (scan_ull(&c, &sec) && (dot = c, skip(&c, ".")) && scan_ull(&c, &frac) && c == end) {
+		/* to microseconds, whatever the digits after the dot */
+		for (long d = c - dot - 1; d < 6; d++)
+			frac *= 10;
+		for (long d = c - dot - 1; d > 6; d--)
+			frac /= 10;
+		if (!p->have_ts) {
+			p->have_ts = true;
+			p->ts_us = sec * 1000000ULL + frac;
+		}
+	} else if (!((*c == '+' || *c == 'T' || *c == 'C') && is_digit(c[1])) &&
+		   !(end - c >= 24 && is_month(c + 4) && end[-5] == ' ' && end[-8] == ':')) {
+		return s;
+	}
+	end++;
+	return *end == ' ' ? end + 1 : end;
+}
+
+static char *strip_prefixes(struct kmsg_parser *p, char *s)
+{
+	/* text pasted with an indent: only before a prefix, frames keep theirs */
+	char *t = s + strspn(s, " \t"), *u = strip_facility(strip_bracket(p, strip_syslog(t)));
+
+	if (t != s && u != t)
+		s = t;
+	for (int i = 0; i < 8; i++) {
+		char *t = strip_kmsg_record(p, s);
+
+		t = strip_syslog(t);
+		t = strip_facility(t);
+		t = strip_priority(t);
+		t = strip_bracket(p, t);
+		t = strip_host_kernel(t);
+		if (t == s)
+			break;
+		s = t;
+	}
+	return s;
+}
+
+/* ---- events ---- */
+
+static struct kmsg_event *push(struct kmsg_parser *p, enum kmsg_event_type type)
+{
+	struct kmsg_event *ev;
+
+	/* callers drain after each line: a full queue loses its oldest */
+	if (p->q_len == QUEUE_LEN) {
+		p->q_head = (p->q_head + 1) % QUEUE_LEN;
+		p->q_len--;
+	}
+	ev = &p->queue[(p->q_head + p->q_len++) % QUEUE_LEN];
+	ev->type = type;
+	return ev;
+}
+
+bool kmsg_parser__next(struct kmsg_parser *p, struct kmsg_event *ev)
+{
+	if (!p->q_len)
+		return false;
+	*ev = p->queue[p->q_head];
+	p->q_head = (p->q_head + 1) % QUEUE_LEN;
+	p->q_len--;
+	return true;
+}
+
+static const struct task_row *find_task(const struct kmsg_parser *p, int pid)
+{
+	for (size_t i = 0; i < p->nr_tasks; i++)
+		if (p->tasks[i].pid == pid)
+			return &p->tasks[i];
+	return NULL;
+}
+
+/* What the task table says and the kill line does not (swap; older kernels' rest). */
+static void fill_from_table(struct kmsg_parser *p, struct kmsg_kill *k)
+{
+	const struct task_row *t = find_task(p, k->victim_pid);
+
+	if (!t)
+		return;
+	if (p->cols.swap >= 0) {
+		/* the table counts pages; a 4 KiB page is the only size oomtrace assumes here */
+		k->swap_kb = t->swap_pages * 4;
+		k->have |= KMSG_HAVE_SWAP;
+	}
+	if (!(k->have & KMSG_HAVE_PGTABLES) && t->have_pgtables) {
+		k->pgtables_kb = t->pgtables_bytes / 1024;
+		k->have |= KMSG_HAVE_PGTABLES;
+	}
+	if (!(k->have & KMSG_HAVE_UID) && p->cols.uid >= 0) {
+		k->victim_uid = t->uid;
+		k->have |= KMSG_HAVE_UID;
+	}
+	if (!(k->have & KMSG_HAVE_ADJ) && p->cols.adj >= 0) {
+		k->oom_score_adj = t->adj;
+		k->have |= KMSG_HAVE_ADJ;
+	}
+}
+
+static void remember_kill(struct kmsg_parser *p, const struct kmsg_kill *k)
+{
+	struct recent_kill *r = &p->recent[p->recent_next];
+
+	p->recent_next = (p->recent_next + 1) % RECENT_KILLS;
+	r->pid = k->victim_pid;
+	r->event = k->event;
+	r->ts_us = k->ts_us;
+	r->have_ts = k->have & KMSG_HAVE_TS;
+	r->have_rss = (k->have & (KMSG_HAVE_ANON | KMSG_HAVE_FILE | KMSG_HAVE_SHMEM)) ==
+		      (KMSG_HAVE_ANON | KMSG_HAVE_FILE | KMSG_HAVE_SHMEM);
+	r->rss_kb = k->anon_kb + k->file_kb + k->shmem_kb;
+}
+
+static void emit_kill(struct kmsg_parser *p)
+{
+	struct kmsg_event *ev;
+
+	fill_from_table(p, &p->cur);
+	remember_kill(p, &p->cur);
+	ev = push(p, KMSG_EVENT_KILL);
+	ev->kill = p->cur;
+	p->emitted = true;
+	p->in_trace = false;
+}
+
+/* A report that ended before its "Killed process" line. */
+static void flush_cut_off(struct kmsg_parser *p)
+{
+	if (!p->active || p->emitted)
+		return;
+	if (p->have_candidate)
+		emit_kill(p);
+	else if (!p->no_kill)
+		p->incomplete++;
+}
+
+static void start_report(struct kmsg_parser *p)
+{
+	flush_cut_off(p);
+	memset(&p->cur, 0, sizeof(p->cur));
+	p->cur.constraint = OOMT_CONSTRAINT_UNKNOWN;
+	p->cur.event = ++p->events;
+	p->active = true;
+	p->emitted = p->group = p->in_trace = p->no_kill = p->have_candidate = false;
+	p->nr_tasks = 0;
+	memset(&p->cols, -1, sizeof(p->cols));
+}
+
+static void set_ts(struct kmsg_parser *p)
+{
+	if (!p->have_ts)
+		return;
+	p->cur.ts_us = p->ts_us;
+	p->cur.have |= KMSG_HAVE_TS;
+}
+
+int kmsg_parser__finish(struct kmsg_parser *p)
+{
+	flush_cut_off(p);
+	p->active = false;
+	return p->q_len;
+}
+
+/* ---- the report's lines ---- */
+
+/* "X invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), [nodemask=..., ]order=0, ..." */
+static bool parse_invoked(struct kmsg_parser *p, const char *s)
+{
+	const char *at = strstr(s, " invoked oom-killer: gfp_mask=0x"), *c, *o, *close;
+	unsigned long long mask;
+	struct kmsg_kill *k = &p->cur;
+
+	if (!at)
+		return false;
+	start_report(p);
+	set_ts(p);
+	copy_n(k->invoker_comm, sizeof(k->invoker_comm), s, at - s);
+	c = at + strlen(" invoked oom-killer: gfp_mask=0x");
+	o = strstr(c, "order=");
+	if (!scan_hex(&c, &mask) || !o || !(o += 6, scan_int(&o, &k->order)))
+		return true; /* a report all the same, without its gfp */
+	k->gfp_mask = (unsigned int)mask;
+	k->have |= KMSG_HAVE_INVOKER;
+	close = *c == '(' ? strchr(c, ')') : NULL;
+	if (close && close > c + 1) {
+		copy_n(k->gfp_names, sizeof(k->gfp_names), c + 1, close - c - 1);
+		k->have |= KMSG_HAVE_GFP_NAMES;
+	}
+	return true;
+}
+
+/* "CPU: 1 [UID: 0 ]PID: 5953 Comm: oom-trigger Not tainted ...": the invoker's pid */
+static bool parse_cpu(struct kmsg_parser *p, const char *s)
+{
+	const char *c = strstr(s, " PID: "), *comm;
+	struct kmsg_kill *k = &p->cur;
+	int pid;
+	size_t n = strlen(k->invoker_comm);
+
+	if (!starts(s, "CPU: ") || !c)
+		return false;
+	c += 6;
+	if (!p->active || p->emitted || (k->have & KMSG_HAVE_INVOKER_PID) || !scan_int(&c, &pid))
+		return true;
+	comm = c;
+	/* another dump (a WARN) between the lines of this report is not the invoker's */
+	if (skip(&comm, " Comm: ") && n && !strncmp(comm, k->invoker_comm, n)) {
+		k->invoker_pid = pid;
+		k->have |= KMSG_HAVE_INVOKER_PID;
+	}
+	return true;
+}
+
+static bool is_sym_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
+	       c == '.' || c == '$';
+}
+
+/*
+ * " out_of_memory+0x214/0x5a0", " [<ffffffff8172a3b4>] dump_stack+0x45/0x56",
+ * " foo+0x10/0x20 [mod]" -> "out_of_memory+0x214", "foo+0x10 [mod]".
+ * "? foo" frames are the unwinder's guesses, not the stack: left out.
+ */
+static bool parse_frame(struct kmsg_parser *p, const char *s)
+{
+	const char *c = s, *sym, *off, *mod;
+	unsigned long long v;
+	struct kmsg_kill *k = &p->cur;
+	char frame[KMSG_FRAME_LEN];
+	size_t n;
+
+	while (*c == ' ' || *c == '\t')
+		c++;
+	if (starts(c, "<") && strchr(c, '>'))
+		return true; /* <TASK>, </TASK>, <IRQ> */
+	if (skip(&c, "? "))
+		return strstr(c, "+0x") != NULL;
+	if (skip(&c, "[<")) {
+		if (!scan_hex(&c, &v) || !skip(&c, ">] "))
+			return false;
+		if (skip(&c, "? "))
+			return true;
+	}
+	sym = c;
+	while (is_sym_char(*c))
+		c++;
+	off = c;
+	if (c == sym || !skip(&c, "+0x") || !scan_hex(&c, &v) || !skip(&c, "/0x") ||
+	    !scan_hex(&c, &v))
+		return false;
+	n = (size_t)(strchr(off + 3, '/') - sym);
+	copy_n(frame, sizeof(frame), sym, n);
+	mod = c;
+	if (skip(&mod, " [") && strchr(mod, ']')) {
+		size_t len = strlen(frame);
+
+		snprintf(frame + len, sizeof(frame) - len, " [%.*s]", (int)(strchr(mod, ']') - mod),
+			 mod);
+	}
+	if (k->nr_frames < KMSG_MAX_FRAMES)
+		memcpy(k->frames[k->nr_frames++], frame, sizeof(frame));
+	k->have |= KMSG_HAVE_STACK;
+	return true;
+}
+
+/* "memory: usage 65536kB, limit 65536kB, failcnt 23" and the swap lines after it */
+static bool parse_usage(struct kmsg_parser *p, const char *s)
+{
+	struct kmsg_kill *k = &p->cur;
+	unsigned long long usage, limit;
+	const char *c = s;
+	int version = 0;
+
+	if (skip(&c, "memory: usage "))
+		version = -1;
+	else if (skip(&c, "memory+swap: usage "))
+		version = 1;
+	else if (skip(&c, "swap: usage "))
+		version = 2;
+	else if (starts(s, "kmem: usage "))
+		version = 1, c = NULL;
+	else
+		return false;
+	if (!p->active || p->emitted)
+		return true;
+	if (version > 0) {
+		k->cgroup_version = version;
+		k->have |= KMSG_HAVE_VERSION;
+	}
+	if (!c || !scan_ull(&c, &usage) || !skip(&c, "kB, limit ") || !scan_ull(&c, &limit))
+		return true;
+	if (version < 0) {
+		k->usage_kb = usage;
+		k->limit_kb = limit;
+		k->have |= KMSG_HAVE_USAGE;
+	} else {
+		k->swap_limit_kb = limit;
+		k->have |= KMSG_HAVE_SWAP_LIMIT;
+	}
+	return true;
+}
+
+static int constraint_of(const char *s)
+{
+	if (starts(s, "CONSTRAINT_NONE"))
+		return OOMT_CONSTRAINT_NONE;
+	if (starts(s, "CONSTRAINT_CPUSET"))
+		return OOMT_CONSTRAINT_CPUSET;
+	if (starts(s, "CONSTRAINT_MEMORY_POLICY"))
+		return OOMT_CONSTRAINT_MEMORY_POLICY;
+	if (starts(s, "CONSTRAINT_MEMCG"))
+		return OOMT_CONSTRAINT_MEMCG;
+	return OOMT_CONSTRAINT_UNKNOWN;
+}
+
+/* The last occurrence of key in s before end. */
+static const char *rfind(const char *s, const char *end, const char *key)
+{
+	const char *hit = NULL, *c = s;
+
+	while ((c = strstr(c, key)) && c < end)
+		hit = c++;
+	return hit;
+}
+
+/* A victim named before the kill line: by "oom-kill:" or "Kill process". */
+static void set_candidate(struct kmsg_parser *p, int pid, const char *comm, size_t n)
+{
+	p->cur.victim_pid = pid;
+	copy_n(p->cur.victim_comm, sizeof(p->cur.victim_comm), comm, n);
+	p->have_candidate = true;
+}
+
+/*
+ * "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,
+ * oom_memcg=/a,task_memcg=/a/b,task=X,pid=N,uid=N" (global OOMs: "global_oom"
+ * instead of oom_memcg).  Paths and names may hold commas: keys are found
+ * from the end.
+ */
+static bool parse_oom_kill(struct kmsg_parser *p, const char *s)
+{
+	const char *end = s + strlen(s), *pid, *uid, *task, *tmem, *omem, *c;
+	struct kmsg_kill *k = &p->cur;
+	int v;
+
+	if (!starts(s, "oom-kill:constraint="))
+		return false;
+	if (!p->active || p->emitted)
+		start_report(p);
+	k->constraint = constraint_of(s + strlen("oom-kill:constraint="));
+	if (k->constraint != OOMT_CONSTRAINT_UNKNOWN)
+		k->have |= KMSG_HAVE_CONSTRAINT;
+	uid = rfind(s, end, ",uid=");
+	pid = rfind(s, uid ?: end, ",pid=");
+	task = pid ? rfind(s, pid, ",task=") : NULL;
+	tmem = rfind(s, task ?: end, ",task_memcg=");
+	omem = rfind(s, tmem ?: end, ",oom_memcg=");
+	c = uid ? uid + 5 : NULL;
+	if (c && scan_int(&c, &v)) {
+		k->victim_uid = (unsigned int)v;
+		k->have |= KMSG_HAVE_UID;
+	}
+	c = pid ? pid + 5 : NULL;
+	if (task && c && scan_int(&c, &v))
+		set_candidate(p, v, task + 6, pid - task - 6);
+	if (tmem)
+		copy_n(k->task_memcg, sizeof(k->task_memcg), tmem + 12, (task ?: end) - tmem - 12);
+	if (omem)
+		copy_n(k->memcg, sizeof(k->memcg), omem + 11, (tmem ?: end) - omem - 11);
+	return true;
+}
+
+/* 4.x: "Task in /x killed as a result of limit of /y" */
+static bool parse_task_in(struct kmsg_parser *p, const char *s)
+{
+	const char *mid = strstr(s, " killed as a result of limit of ");
+	struct kmsg_kill *k = &p->cur;
+
+	if (!starts(s, "Task in ") || !mid)
+		return false;
+	if (!p->active || p->emitted)
+		start_report(p);
+	copy_n(k->task_memcg, sizeof(k->task_memcg), s + 8, mid - s - 8);
+	copy_n(k->memcg, sizeof(k->memcg), mid + 32, strlen(mid + 32));
+	k->constraint = OOMT_CONSTRAINT_MEMCG;
+	k->have |= KMSG_HAVE_CONSTRAINT;
+	return true;
+}
+
+/*
+ * "N (comm)" as the kill lines print a task; comm may hold ") ".  2.6.32
+ * printed "N, UID N, (comm)": its uid is left to parse_victim_sizes().
+ */
+static bool scan_task(const char **s, const char *after, int *pid, const char **comm, size_t *n)
+{
+	const char *c = *s, *close;
+	unsigned long long uid;
+
+	if (!scan_int(&c, pid))
+		return false;
+	if (skip(&c, ", UID ") && !(scan_ull(&c, &uid) && skip(&c, ",")))
+		return false;
+	if (!skip(&c, " ("))
+		return false;
+	close = strstr(c, after);
+	if (!close)
+		return false;
+	*comm = c;
+	*n = close - c;
+	*s = close + strlen(after);
+	return true;
+}
+
+/* Old kernels: "Out of memory: Kill process N (X) score N or sacrifice child" */
+static bool parse_kill_choice(struct kmsg_parser *p, const char *s)
+{
+	const char *c = strstr(s, "Kill process "), *comm;
+	int pid;
+	size_t n;
+
+	if (!c || !strstr(c, " or sacrifice child"))
+		return false;
+	c += 13;
+	if (!p->active || p->emitted)
+		start_report(p);
+	if (starts(s, "Memory cgroup out of memory")) {
+		p->cur.constraint = OOMT_CONSTRAINT_MEMCG;
+		p->cur.have |= KMSG_HAVE_CONSTRAINT;
+	}
+	if (scan_task(&c, ") score ", &pid, &comm, &n))
+		set_candidate(p, pid, comm, n);
+	return true;
+}
+
+static void parse_victim_sizes(struct kmsg_kill *k, const char *c)
+{
+	unsigned long long v;
+	const char *u;
+	int adj;
+
+	if (find_kb(c, "total-vm:", &k->total_vm_kb))
+		k->have |= KMSG_HAVE_VM;
+	if (find_kb(c, "anon-rss:", &k->anon_kb))
+		k->have |= KMSG_HAVE_ANON;
+	if (find_kb(c, "file-rss:", &k->file_kb))
+		k->have |= KMSG_HAVE_FILE;
+	if (find_kb(c, "shmem-rss:", &k->shmem_kb))
+		k->have |= KMSG_HAVE_SHMEM;
+	if (find_kb(c, "pgtables:", &k->pgtables_kb))
+		k->have |= KMSG_HAVE_PGTABLES;
+	/* "UID:N" since 4.19; "UID N," in 2.6.32 to 3.x */
+	u = strstr(c, "UID:") ?: strstr(c, "UID ");
+	if (u && (u += 4, scan_ull(&u, &v)) && v <= 0xffffffffULL) {
+		k->victim_uid = (unsigned int)v;
+		k->have |= KMSG_HAVE_UID;
+	}
+	u = strstr(c, "oom_score_adj:");
+	if (u && (u += 14, scan_int(&u, &adj))) {
+		k->oom_score_adj = adj;
+		k->have |= KMSG_HAVE_ADJ;
+	}
+}
+
+/* The header of a report stays for the rest of a memory.oom.group kill. */
+static void start_group_victim(struct kmsg_parser *p)
+{
+	struct kmsg_kill *k = &p->cur;
+
+	k->have &= ~(KMSG_HAVE_VM | KMSG_HAVE_ANON | KMSG_HAVE_FILE | KMSG_HAVE_SHMEM |
+		     KMSG_HAVE_UID | KMSG_HAVE_ADJ | KMSG_HAVE_PGTABLES | KMSG_HAVE_SWAP);
+	k->task_memcg[0] = '\0';
+	p->emitted = false;
+}
+
+/* "[Memory cgroup out of memory|Out of memory...]: Killed process N (X) total-vm:..." */
+static bool parse_killed(struct kmsg_parser *p, const char *s)
+{
+	const char *c = strstr(s, "Killed process "), *comm;
+	struct kmsg_kill *k = &p->cur;
+	int pid;
+	size_t n;
+
+	if (!c)
+		return false;
+	c += 15;
+	if (!scan_task(&c, ") ", &pid, &comm, &n) && !scan_task(&c, ")", &pid, &comm, &n))
+		return false;
+	if (p->active && p->emitted && p->group)
+		start_group_victim(p);
+	else if (!p->active || p->emitted)
+		start_report(p);
+	k->victim_pid = pid;
+	copy_n(k->victim_comm, sizeof(k->victim_comm), comm, n);
+	if (starts(s, "Memory cgroup out of memory") && !(k->have & KMSG_HAVE_CONSTRAINT)) {
+		k->constraint = OOMT_CONSTRAINT_MEMCG;
+		k->have |= KMSG_HAVE_CONSTRAINT;
+	}
+	parse_victim_sizes(k, strstr(s, "Killed process ") + 15);
+	k->have |= KMSG_HAVE_KILLED_LINE;
+	set_ts(p);
+	emit_kill(p);
+	return true;
+}
+
+static const struct recent_kill *recent_of(const struct kmsg_parser *p, int pid)
+{
+	/* newest first: pids are reused */
+	for (unsigned int i = 1; i <= RECENT_KILLS; i++) {
+		const struct recent_kill *r =
+		    &p->recent[(p->recent_next + RECENT_KILLS - i) % RECENT_KILLS];
+
+		if (r->pid == pid && r->event)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * "oom_reaper: reaped process N (X), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB"
+ * "oom_reaper: unable to reap pid:N (X)"
+ */
+static bool parse_reaper(struct kmsg_parser *p, const char *s)
+{
+	const char *c = s, *comm;
+	struct kmsg_kill sizes = { 0 };
+	struct kmsg_reap r = { 0 };
+	const struct recent_kill *kill;
+	size_t n;
+
+	if (skip(&c, "oom_reaper: reaped process "))
+		r.state = KMSG_REAPED;
+	else if (skip(&c, "oom_reaper: unable to reap pid:"))
+		r.state = KMSG_UNREAPED;
+	else
+		return false;
+	/* the group's kills come in one burst: the reaper comes after them */
+	p->group = false;
+	if (!scan_task(&c, r.state == KMSG_REAPED ? "), " : ")", &r.pid, &comm, &n))
+		return true;
+	copy_n(r.comm, sizeof(r.comm), comm, n);
+	parse_victim_sizes(&sizes, c);
+	r.have_rss = (sizes.have & (KMSG_HAVE_ANON | KMSG_HAVE_FILE | KMSG_HAVE_SHMEM)) ==
+		     (KMSG_HAVE_ANON | KMSG_HAVE_FILE | KMSG_HAVE_SHMEM);
+	r.rss_kb = sizes.anon_kb + sizes.file_kb + sizes.shmem_kb;
+	r.have_ts = p->have_ts;
+	r.ts_us = p->ts_us;
+	kill = recent_of(p, r.pid);
+	if (kill) {
+		r.have_kill = true;
+		r.event = kill->event;
+		r.have_kill_ts = kill->have_ts;
+		r.kill_ts_us = kill->ts_us;
+		r.have_kill_rss = kill->have_rss;
+		r.kill_rss_kb = kill->rss_kb;
+	}
+	push(p, KMSG_EVENT_REAP)->reap = r;
+	return true;
+}
+
+/* "[  pid  ]   uid  tgid total_vm      rss ... swapents oom_score_adj name" */
+static bool parse_table_header(struct kmsg_parser *p, const char *s)
+{
+	const char *c = strchr(s, ']');
+	struct task_cols *cols = &p->cols;
+	char word[32];
+	int i = 0, len;
+
+	if (!starts(s, "[") || !strstr(s, "pid") || !c || !strstr(c, " uid ") ||
+	    !strstr(c, " name"))
+		return false;
+	if (!p->active || p->emitted)
+		return true;
+	memset(cols, -1, sizeof(*cols));
+	p->nr_tasks = 0;
+	for (c++; sscanf(c, " %31s%n", word, &len) == 1; c += len, i++) {
+		if (!strcmp(word, "uid"))
+			cols->uid = i;
+		else if (!strcmp(word, "swapents"))
+			cols->swap = i;
+		else if (!strcmp(word, "pgtables_bytes"))
+			cols->pgtables_bytes = i;
+		else if (!strcmp(word, "nr_ptes"))
+			cols->nr_ptes = i;
+		else if (!strcmp(word, "oom_score_adj"))
+			cols->adj = i;
+	}
+	cols->count = i;
+	return true;
+}
+
+/* "[1586608]     0 1586608   184282     6593   180224        0          -997 xray" */
+static bool parse_table_row(struct kmsg_parser *p, const char *s)
+{
+	const char *c = s + 1;
+	const struct task_cols *cols = &p->cols;
+	struct task_row row = { 0 };
+	int i, v;
+
+	while (*c == ' ')
+		c++;
+	if (s[0] != '[' || !scan_int(&c, &row.pid) || !skip(&c, "]"))
+		return false;
+	if (!p->active || p->emitted || cols->count <= 0 || p->nr_tasks == MAX_TASKS)
+		return true;
+	/* every column but the last (the name) is a number */
+	for (i = 0; i < cols->count - 1; i++) {
+		unsigned long long u = 0;
+
+		while (*c == ' ')
+			c++;
+		if (*c == '-' ? !scan_int(&c, &v) : !(scan_ull(&c, &u) && (v = (int)u, true)))
+			return true;
+		if (i == cols->uid)
+			row.uid = (unsigned int)u;
+		else if (i == cols->swap)
+			row.swap_pages = u;
+		else if (i == cols->pgtables_bytes)
+			row.pgtables_bytes = u, row.have_pgtables = true;
+		else if (i == cols->nr_ptes)
+			row.pgtables_bytes = u * 4096, row.have_pgtables = true;
+		else if (i == cols->adj)
+			row.adj = v;
+	}
+	p->tasks[p->nr_tasks++] = row;
+	return true;
+}
+
+static void parse_misc(struct kmsg_parser *p, const char *s)
+{
+	if (!p->active)
+		return;
+	if (strstr(s, "due to memory.oom.group set"))
+		p->group = true;
+	else if (starts(s, "Out of memory and no killable processes"))
+		p->no_kill = true;
+	else if (!strcmp(s, "Call Trace:") || starts(s, "Call Trace:"))
+		p->in_trace = !p->emitted && !(p->cur.have & KMSG_HAVE_STACK);
+}
+
+int kmsg_parser__feed(struct kmsg_parser *p, const char *line, size_t len)
+{
+	char *s;
+
+	/* NUL bytes would hide the rest of the line from the scanners */
+	if (len >= sizeof(p->buf))
+		len = sizeof(p->buf) - 1;
+	for (size_t i = 0; i < len; i++)
+		p->buf[i] = line[i] ? line[i] : ' ';
+	p->buf[len] = '\0';
+	len = strcspn(p->buf, "\r\n");
+	p->buf[len] = '\0';
+	p->have_ts = false;
+	s = strip_prefixes(p, p->buf);
+
+	if (p->in_trace && parse_frame(p, s))
+		return p->q_len;
+	p->in_trace = false;
+	if (parse_invoked(p, s) || parse_cpu(p, s) || parse_usage(p, s) || parse_oom_kill(p, s) ||
+	    parse_task_in(p, s) || parse_kill_choice(p, s) || parse_killed(p, s) ||
+	    parse_reaper(p, s) || parse_table_header(p, s) || parse_table_row(p, s))
+		return p->q_len;
+	parse_misc(p, s);
+	return p->q_len;
+}

@@ -1,0 +1,581 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/btf.h>
+#include "aftermath.h"
+#include "badness.h"
+#include "cgroups.h"
+#include "host.h"
+#include "kmsg.h"
+#include "kmsg_source.h"
+#include "outfile.h"
+#include "output.h"
+#include "report.h"
+#include "stats.h"
+
+#define KMSG_PATH   "/dev/kmsg"
+#define RECORD_LEN  8192 /* a /dev/kmsg record: LOG_LINE_MAX plus its dictionary */
+#define INPUT_LINE  8192 /* longer lines of --input are cut: no report line is near it */
+#define KEPT_EVENTS 64	 /* kills kept by --cgroup, for their reaper lines */
+#define FILTER_PATH 4096
+
+struct kmsg_source {
+	const struct options *opts;
+	FILE *out;
+	struct kmsg_parser *parser;
+	struct host_info host;
+	struct output_ctx fmt;
+	struct cgroups *cgroups; /* live only: the memcg state and next victims */
+	struct stats *stats;
+	bool live;
+	char (*filters)[FILTER_PATH]; /* --cgroup paths, as the kernel prints them */
+	int nr_filters;
+	unsigned long long kills, warned_lost;
+	unsigned long long kept[KEPT_EVENTS];
+	unsigned int kept_next;
+	int write_err;
+	bool started; /* the input was opened: a summary is owed */
+};
+
+/* ---- whether to fall back ---- */
+
+/* lockdown=confidentiality keeps BPF from reading kernel memory */
+static bool locked_down(void)
+{
+	char buf[128] = "";
+	FILE *f = fopen("/sys/kernel/security/lockdown", "re");
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return strstr(buf, "[confidentiality]") != NULL;
+}
+
+const char *kmsg_source__why_not_bpf(const struct options *opts)
+{
+	struct btf *btf;
+
+	if (!host__can_trace())
+		return "not privileged to load BPF (needs CAP_BPF and CAP_PERFMON, or "
+		       "CAP_SYS_ADMIN)";
+	if (locked_down())
+		return "the kernel is locked down (lockdown=confidentiality)";
+	if (!opts->btf)
+		return access("/sys/kernel/btf/vmlinux", R_OK) ? "no kernel BTF "
+								 "(/sys/kernel/btf/vmlinux)"
+							       : NULL;
+	btf = btf__parse(opts->btf, NULL);
+	if (!btf)
+		return "--btf FILE is not a usable BTF file";
+	btf__free(btf);
+	return NULL;
+}
+
+bool kmsg_source__should_fall_back(int err, int exit_code)
+{
+	return exit_code == EXIT_NO_BTF || err == EPERM || err == EACCES;
+}
+
+/* ---- records ---- */
+
+static bool under(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (!strcmp(root, "/"))
+		return true;
+	return !strncmp(path, root, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* --cgroup keeps a report whose memcg or victim's memcg is in a subtree */
+static bool wanted(const struct kmsg_source *s, const struct kmsg_kill *k)
+{
+	if (!s->nr_filters)
+		return true;
+	for (int i = 0; i < s->nr_filters; i++)
+		if ((k->memcg[0] && under(k->memcg, s->filters[i])) ||
+		    (k->task_memcg[0] && under(k->task_memcg, s->filters[i])))
+			return true;
+	return false;
+}
+
+static bool kept(const struct kmsg_source *s, unsigned long long event)
+{
+	for (int i = 0; i < KEPT_EVENTS; i++)
+		if (s->kept[i] == event)
+			return true;
+	return false;
+}
+
+static int flush_records(struct kmsg_source *s)
+{
+	if (fflush(s->out) == EOF || ferror(s->out)) {
+		s->write_err = -errno ?: -EIO;
+		return s->write_err;
+	}
+	return 0;
+}
+
+static unsigned int unknown_of(const struct kmsg_source *s, const struct kmsg_kill *k)
+{
+	static const struct {
+		unsigned int have, unknown;
+	} map[] = {
+		{ KMSG_HAVE_TS, REPORT_NO_KTIME },
+		{ KMSG_HAVE_INVOKER, REPORT_NO_INVOKER },
+		{ KMSG_HAVE_INVOKER_PID, REPORT_NO_INVOKER_PID },
+		{ KMSG_HAVE_GFP_NAMES, REPORT_NO_GFP_NAMES },
+		{ KMSG_HAVE_UID, REPORT_NO_UID },
+		{ KMSG_HAVE_ADJ, REPORT_NO_ADJ },
+		{ KMSG_HAVE_VM, REPORT_NO_VM },
+		{ KMSG_HAVE_ANON, REPORT_NO_ANON },
+		{ KMSG_HAVE_FILE, REPORT_NO_FILE },
+		{ KMSG_HAVE_SHMEM, REPORT_NO_SHMEM },
+		{ KMSG_HAVE_SWAP, REPORT_NO_SWAP },
+		{ KMSG_HAVE_PGTABLES, REPORT_NO_PGTABLES },
+		{ KMSG_HAVE_USAGE, REPORT_NO_MEMCG_USAGE },
+		{ KMSG_HAVE_VERSION, REPORT_NO_CGROUP_VERSION },
+		{ KMSG_HAVE_STACK, REPORT_NO_STACK },
+	};
+	unsigned int unknown = s->live ? 0 : REPORT_NO_NEXT;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!(k->have & map[i].have))
+			unknown |= map[i].unknown;
+	/* a host without swap: nobody has any swapped out */
+	if (s->live && !s->host.total_swap_pages)
+		unknown &= ~REPORT_NO_SWAP;
+	return unknown;
+}
+
+/*
+ * The OOM domain, as mem_cgroup_get_max() or the global OOM reckon it.
+ * Old text does not say how much swap its host had: only a memcg whose
+ * swap limit is zero is known then.
+ */
+static void derive_totalpages(const struct kmsg_source *s, const struct kmsg_kill *k,
+			      struct kill_report *r)
+{
+	const struct oom_kill_record *rec = r->rec;
+	unsigned long kbpp = s->host.page_size / 1024;
+	unsigned long swap_limit = ~0UL / 2;
+
+	if (r->have_memcg && (k->have & KMSG_HAVE_USAGE)) {
+		if (k->have & KMSG_HAVE_SWAP_LIMIT)
+			swap_limit = k->swap_limit_kb / kbpp;
+		if (!s->live && !(k->have & KMSG_HAVE_SWAP_LIMIT))
+			return;
+		if (!s->live && (rec->memcg_is_v1 ? swap_limit > rec->memcg_max_pages : swap_limit))
+			return;
+		r->totalpages = memcg_totalpages(rec->memcg_max_pages, swap_limit, rec->memcg_is_v1,
+						 s->host.total_swap_pages);
+		r->have_totalpages = true;
+	} else if (s->live && k->constraint == OOMT_CONSTRAINT_NONE) {
+		r->totalpages = global_totalpages(s->host.totalram_pages, s->host.total_swap_pages);
+		r->have_totalpages = true;
+	}
+}
+
+static void derive_points(const struct kmsg_source *s, struct kill_report *r)
+{
+	const struct oom_kill_record *rec = r->rec;
+	const unsigned int needed = REPORT_NO_ANON | REPORT_NO_FILE | REPORT_NO_SHMEM |
+				    REPORT_NO_SWAP | REPORT_NO_PGTABLES | REPORT_NO_ADJ;
+	struct badness_parts parts = {
+		.rss_pages = rec->anon_pages + rec->file_pages + rec->shmem_pages,
+		.swap_pages = rec->swap_pages,
+		.pgtables_bytes = rec->pgtables_bytes,
+		.oom_score_adj = rec->oom_score_adj,
+	};
+
+	if ((r->unknown & needed) || !r->have_totalpages)
+		return;
+	r->points = badness_points(&parts, r->totalpages, s->host.page_size);
+	r->have_points = true;
+}
+
+static void fill_record(const struct kmsg_source *s, const struct kmsg_kill *k,
+			struct oom_kill_record *rec)
+{
+	unsigned long kbpp = s->host.page_size / 1024;
+
+	memset(rec, 0, sizeof(*rec));
+	rec->type = RECORD_OOM_KILL;
+	rec->ktime_ns = k->ts_us * 1000;
+	rec->flags = KILL_HAVE_VICTIM;
+	rec->constraint = k->constraint;
+	rec->event_id = k->event;
+	rec->invoker_pid = rec->invoker_tid = k->invoker_pid;
+	memcpy(rec->invoker_comm, k->invoker_comm, sizeof(rec->invoker_comm));
+	rec->gfp_mask = k->gfp_mask;
+	rec->order = k->order;
+	rec->victim_pid = rec->victim_tid = k->victim_pid;
+	memcpy(rec->victim_comm, k->victim_comm, sizeof(rec->victim_comm));
+	rec->victim_uid = k->victim_uid;
+	rec->oom_score_adj = k->oom_score_adj;
+	rec->total_vm_pages = k->total_vm_kb / kbpp;
+	rec->anon_pages = k->anon_kb / kbpp;
+	rec->file_pages = k->file_kb / kbpp;
+	rec->shmem_pages = k->shmem_kb / kbpp;
+	rec->swap_pages = k->swap_kb / kbpp;
+	rec->pgtables_bytes = k->pgtables_kb * 1024;
+	rec->memcg_usage_pages = k->usage_kb / kbpp;
+	rec->memcg_max_pages = k->limit_kb / kbpp;
+	rec->memcg_is_v1 = k->cgroup_version == 1;
+}
+
+static void build_report(const struct kmsg_source *s, const struct kmsg_kill *k,
+			 struct oom_kill_record *rec, struct kill_report *r, const char **frames)
+{
+	fill_record(s, k, rec);
+	memset(r, 0, sizeof(*r));
+	r->rec = rec;
+	r->source = r->hook = "kmsg";
+	r->unknown = unknown_of(s, k);
+	r->constraint = report__constraint_name(k->constraint);
+	if (k->have & KMSG_HAVE_INVOKER) {
+		r->have_gfp = true;
+		r->gfp_mask = k->gfp_mask;
+		r->gfp_source = "kernel_log";
+		r->gfp_names = k->have & KMSG_HAVE_GFP_NAMES ? k->gfp_names : NULL;
+	}
+	if (k->memcg[0]) {
+		r->have_memcg = true;
+		snprintf(r->memcg_path, sizeof(r->memcg_path), "%s", k->memcg);
+	}
+	snprintf(r->cgroup_path, sizeof(r->cgroup_path), "%s", k->task_memcg);
+	r->have_container = r->cgroup_path[0] && container__parse(r->cgroup_path, &r->container);
+	for (int i = 0; i < k->nr_frames; i++)
+		frames[i] = k->frames[i];
+	r->frames = frames;
+	r->nr_frames = k->nr_frames;
+	derive_totalpages(s, k, r);
+	derive_points(s, r);
+}
+
+/* Lost log records, said once per loss, and in every record's "dropped". */
+static unsigned long long lost(struct kmsg_source *s)
+{
+	unsigned long long n = kmsg_parser__lost(s->parser);
+
+	if (n > s->warned_lost) {
+		fprintf(stderr,
+			"oomtrace: warning: %llu kernel log records were overwritten before they "
+			"could be read (%llu so far)\n",
+			n - s->warned_lost, n);
+		s->warned_lost = n;
+	}
+	return n;
+}
+
+static int handle_kill(struct kmsg_source *s, const struct kmsg_kill *k)
+{
+	struct oom_kill_record rec;
+	struct kill_report r;
+	const char *frames[KMSG_MAX_FRAMES];
+	struct timespec when;
+	bool timed = s->live && (k->have & KMSG_HAVE_TS);
+
+	if (!wanted(s, k))
+		return 0;
+	s->kept[s->kept_next++ % KEPT_EVENTS] = k->event;
+	s->kills++;
+	build_report(s, k, &rec, &r, frames);
+	if (s->live)
+		aftermath__read(&r, s->cgroups, &s->host);
+	stats__add_kill(s->stats,
+			r.have_memcg
+			    ? r.memcg_path
+			    : (r.constraint && !strcmp(r.constraint, "NONE") ? "(global)" : NULL));
+	if (timed)
+		when = host__realtime_of(rec.ktime_ns);
+	output__kill(s->out, &s->fmt, &r, timed ? &when : NULL, lost(s));
+	free(r.next);
+	return flush_records(s);
+}
+
+static int handle_reap(struct kmsg_source *s, const struct kmsg_reap *k)
+{
+	struct oom_reaped_record rec = {
+		.type = RECORD_OOM_REAPED,
+		.reaper = k->state == KMSG_REAPED ? REAPER_FINISHED : REAPER_SKIPPED,
+		.event_id = k->event,
+		.kill_ns = k->kill_ts_us * 1000,
+		.reap_end_ns = k->ts_us * 1000,
+		.victim_pid = k->pid,
+		.victim_tid = k->pid,
+	};
+	struct reaped_report rr = {
+		.rec = &rec,
+		.source = "kmsg",
+		.no_event = !k->have_kill,
+		.no_ktime = !k->have_ts,
+		.no_reap_time = !k->have_ts || !k->have_kill_ts,
+		.no_exit = true,
+		.have_reaped_kb = k->have_rss && k->have_kill_rss,
+		.reaped_kb = k->kill_rss_kb > k->rss_kb ? k->kill_rss_kb - k->rss_kb : 0,
+	};
+	struct timespec when;
+	bool timed = s->live && k->have_ts;
+
+	if (s->nr_filters && !(k->have_kill && kept(s, k->event)))
+		return 0;
+	memcpy(rec.victim_comm, k->comm, sizeof(rec.victim_comm));
+	if (timed)
+		when = host__realtime_of(rec.reap_end_ns);
+	output__reaped_report(s->out, &s->fmt, &rr, timed ? &when : NULL, lost(s));
+	return flush_records(s);
+}
+
+static int drain(struct kmsg_source *s)
+{
+	struct kmsg_event ev;
+	int err = 0;
+
+	while (kmsg_parser__next(s->parser, &ev) && !err)
+		err = ev.type == KMSG_EVENT_KILL ? handle_kill(s, &ev.kill)
+						 : handle_reap(s, &ev.reap);
+	/* the rest of a full queue is dropped with the run that is ending */
+	return err;
+}
+
+static int feed(struct kmsg_source *s, const char *line, size_t len)
+{
+	kmsg_parser__feed(s->parser, line, len);
+	return drain(s);
+}
+
+/* ---- input: live /dev/kmsg or a file ---- */
+
+static int follow_kmsg(struct kmsg_source *s, volatile sig_atomic_t *stop)
+{
+	static char rec[RECORD_LEN];
+	struct pollfd pfd = { .events = POLLIN };
+	int fd = open(KMSG_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		int err = errno;
+
+		fprintf(stderr, "oomtrace: cannot read the kernel log %s: %s%s\n", KMSG_PATH,
+			strerror(err),
+			err == EPERM || err == EACCES
+			    ? " (needs CAP_SYSLOG when kernel.dmesg_restrict is 1, or root)"
+			    : "");
+		return -err;
+	}
+	s->started = true;
+	/* only kills from now on: older records are history, not this run's */
+	lseek(fd, 0, SEEK_END);
+	pfd.fd = fd;
+	fprintf(stderr,
+		"Tracing OOM kills (source: kmsg, the kernel's OOM reports in %s)... Hit Ctrl-C "
+		"to end.\n",
+		KMSG_PATH);
+	while (!*stop && !s->write_err) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+
+		if (n > 0) {
+			/* the text ends at the first newline; the dictionary follows */
+			feed(s, rec,
+			     strcspn(rec, "\n") < (size_t)n ? strcspn(rec, "\n") : (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EPIPE)
+			continue; /* overwritten: the sequence numbers count the loss */
+		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			poll(&pfd, 1, 100);
+			continue;
+		}
+		fprintf(stderr, "oomtrace: failed to read %s: %s\n", KMSG_PATH,
+			n ? strerror(errno) : "end of file");
+		close(fd);
+		return n ? -errno : -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+/* One line into buf (cut to its size, the rest skipped); false at the end. */
+static bool read_line(FILE *f, char *buf, size_t size, size_t *len, bool *nul)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(f)) != EOF && c != '\n') {
+		*nul |= c == '\0';
+		if (n < size - 1)
+			buf[n++] = (char)c;
+	}
+	*len = n;
+	return c != EOF || n;
+}
+
+static int parse_input(struct kmsg_source *s, volatile sig_atomic_t *stop)
+{
+	static char line[INPUT_LINE];
+	const char *name = s->opts->input;
+	bool is_stdin = !strcmp(name, "-"), nul = false;
+	FILE *f = is_stdin ? stdin : fopen(name, "re");
+	unsigned long long nr = 0;
+	struct stat st;
+	size_t len;
+	int err = 0;
+
+	if (!f || fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
+		err = f ? EISDIR : errno;
+		fprintf(stderr, "oomtrace: --input '%s': %s\n", name, strerror(err));
+		if (f && !is_stdin)
+			fclose(f);
+		return EXIT_USAGE;
+	}
+	s->started = true;
+	while (!*stop && !s->write_err && read_line(f, line, sizeof(line), &len, &nul)) {
+		nr++;
+		if (nul)
+			break;
+		feed(s, line, len);
+	}
+	if (ferror(f))
+		err = errno ?: EIO;
+	if (!is_stdin)
+		fclose(f);
+	if (nul) {
+		fprintf(stderr,
+			"oomtrace: --input '%s': binary data (a NUL byte on line %llu), "
+			"not kernel log text\n",
+			name, nr);
+		return EXIT_USAGE;
+	}
+	if (err) {
+		fprintf(stderr, "oomtrace: --input '%s': %s\n", name, strerror(err));
+		return EXIT_FAILURE_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+/* ---- setup and summary ---- */
+
+/* Live, --cgroup names a memcg here; in saved text, a path as the kernel printed it. */
+static int setup_filters(struct kmsg_source *s)
+{
+	const struct options *o = s->opts;
+
+	s->filters = calloc(o->nr_cgroups ?: 1, sizeof(*s->filters));
+	if (!s->filters)
+		return -ENOMEM;
+	for (int i = 0; i < o->nr_cgroups; i++) {
+		unsigned long long id;
+
+		if (!s->live) {
+			if (o->cgroups[i][0] != '/') {
+				fprintf(stderr,
+					"oomtrace: --cgroup '%s': with --input, give the path as "
+					"the kernel prints it (/a/b)\n",
+					o->cgroups[i]);
+				return -EINVAL;
+			}
+			snprintf(s->filters[i], FILTER_PATH, "%s", o->cgroups[i]);
+		} else if (cgroups__resolve_arg(s->cgroups, o->cgroups[i], s->filters[i],
+						FILTER_PATH, &id, stderr)) {
+			return -EINVAL;
+		}
+	}
+	s->nr_filters = o->nr_cgroups;
+	return 0;
+}
+
+static void summary(const struct kmsg_source *s, FILE *f)
+{
+	unsigned long long lost = kmsg_parser__lost(s->parser);
+	unsigned long long incomplete = kmsg_parser__incomplete(s->parser);
+
+	fprintf(f, "oomtrace: %llu OOM kill%s from the kernel log, %llu log record%s lost",
+		s->kills, s->kills == 1 ? "" : "s", lost, lost == 1 ? "" : "s");
+	if (incomplete)
+		fprintf(f, ", %llu report%s cut off before naming a victim", incomplete,
+			incomplete == 1 ? "" : "s");
+	fputc('\n', f);
+	stats__print(s->stats, f);
+	if (!s->fmt.json || s->write_err)
+		return;
+	fprintf(s->out,
+		"{\"type\":\"summary\",\"source\":\"kmsg\",\"kills\":%llu,\"dropped\":%llu,"
+		"\"dropped_by_type\":null,\"incomplete\":%llu,\"memcgs\":",
+		s->kills, lost, incomplete);
+	stats__print_json(s->stats, s->out);
+	fputs(",\"nodes\":[]}\n", s->out);
+	fflush(s->out);
+}
+
+static int setup(struct kmsg_source *s, const struct options *opts)
+{
+	int err;
+
+	s->opts = opts;
+	s->live = !opts->input;
+	err = host__read(&s->host);
+	if (err) {
+		fprintf(stderr, "oomtrace: failed to read system memory sizes: %s\n",
+			strerror(-err));
+		return EXIT_FAILURE_RUNTIME;
+	}
+	if (s->live)
+		s->cgroups = cgroups__open();
+	if (setup_filters(s) || outfile__open(opts->output, &s->out))
+		return EXIT_USAGE;
+	s->parser = kmsg_parser__new();
+	s->stats = stats__new();
+	if (!s->parser || !s->stats)
+		return EXIT_FAILURE_RUNTIME;
+	s->fmt.json = opts->json;
+	s->fmt.page_size = s->host.page_size;
+	return EXIT_OK;
+}
+
+static void teardown(struct kmsg_source *s)
+{
+	kmsg_parser__free(s->parser);
+	stats__free(s->stats);
+	cgroups__free(s->cgroups);
+	free(s->filters);
+	if (s->out && s->out != stdout)
+		fclose(s->out);
+}
+
+int kmsg_source__run(const struct options *opts, volatile sig_atomic_t *stop, const char *why)
+{
+	struct kmsg_source s = { 0 };
+	int ret = setup(&s, opts);
+
+	if (why)
+		fprintf(stderr,
+			"oomtrace: warning: %s: falling back to the kernel's OOM reports in %s, "
+			"which tell of kills only: no reclaim story%s, no stacks of paths that did "
+			"not kill, fewer victim figures\n",
+			why, KMSG_PATH,
+			opts->reclaim_stalls_ms >= 0 ? " (--reclaim-stalls is ignored)" : "");
+	if (ret == EXIT_OK && s.live)
+		ret = follow_kmsg(&s, stop) ? EXIT_FAILURE_RUNTIME : EXIT_OK;
+	else if (ret == EXIT_OK)
+		ret = parse_input(&s, stop);
+	if (ret != EXIT_USAGE && s.parser) {
+		/* a report still open when the input ended or the signal came */
+		kmsg_parser__finish(s.parser);
+		drain(&s);
+	}
+	if (s.write_err && s.write_err != -EPIPE) {
+		fprintf(stderr, "oomtrace: failed to write records: %s\n", strerror(-s.write_err));
+		ret = EXIT_FAILURE_RUNTIME;
+	}
+	if (s.started && ret != EXIT_USAGE)
+		summary(&s, stderr);
+	teardown(&s);
+	return ret;
+}

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The kernel log parser against real OOM reports (tests/fixtures/kmsg/). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "oomtrace.h"
+#include "kmsg.h"
+
+#define FIXTURES   "tests/fixtures/kmsg/"
+#define MAX_EVENTS 16
+
+struct parsed {
+	struct kmsg_event ev[MAX_EVENTS];
+	int n;
+	unsigned long long incomplete, lost;
+};
+
+static void take(struct kmsg_parser *p, struct parsed *out)
+{
+	struct kmsg_event ev;
+
+	while (kmsg_parser__next(p, &ev))
+		if (out->n < MAX_EVENTS)
+			out->ev[out->n++] = ev;
+		else
+			fail_msg("more than %d events", MAX_EVENTS);
+}
+
+static void parse_lines(const char *const *lines, int nr, struct parsed *out)
+{
+	struct kmsg_parser *p = kmsg_parser__new();
+
+	assert_non_null(p);
+	memset(out, 0, sizeof(*out));
+	for (int i = 0; i < nr; i++) {
+		kmsg_parser__feed(p, lines[i], strlen(lines[i]));
+		take(p, out);
+	}
+	kmsg_parser__finish(p);
+	take(p, out);
+	out->incomplete = kmsg_parser__incomplete(p);
+	out->lost = kmsg_parser__lost(p);
+	kmsg_parser__free(p);
+}
+
+#define PARSE_ARRAY(lines, out) parse_lines(lines, sizeof(lines) / sizeof(lines[0]), out)
+
+static void parse_file(const char *name, struct parsed *out)
+{
+	static char text[1 << 16];
+	char path[256], *lines[1024], *save = NULL, *l;
+	size_t len;
+	int nr = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), FIXTURES "%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("%s: cannot open (run from the top of the tree)", path);
+	len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	for (l = strtok_r(text, "\n", &save); l && nr < 1024; l = strtok_r(NULL, "\n", &save))
+		lines[nr++] = l;
+	parse_lines((const char *const *)lines, nr, out);
+}
+
+static const struct kmsg_kill *kill_of(const struct parsed *p, int i)
+{
+	assert_true(i < p->n);
+	assert_int_equal(p->ev[i].type, KMSG_EVENT_KILL);
+	return &p->ev[i].kill;
+}
+
+/* The 6.18 report of this host: raw records and dmesg's text say the same. */
+static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_us)
+{
+	static const char *const frames[] = {
+		"dump_stack_lvl+0x59",
+		"dump_header+0x43",
+		"oom_kill_process.cold+0x8",
+		"out_of_memory+0x214",
+		"mem_cgroup_out_of_memory+0xe8",
+		"try_charge_memcg+0x439",
+		"charge_memcg+0x2f",
+		"__mem_cgroup_charge+0x2c",
+		"do_anonymous_page+0x220",
+		"__handle_mm_fault+0xa64",
+		"handle_mm_fault+0xd0",
+		"exc_page_fault+0x176",
+		"asm_exc_page_fault+0x22",
+	};
+	const char *cg = "/process_api/9a0e89ab8baed16cb11f3be6151e30ae/oomt-kmsg-fixture-6222";
+
+	assert_int_equal(k->event, 1);
+	assert_true(k->have & KMSG_HAVE_TS);
+	assert_int_equal(k->ts_us, ts_us);
+	assert_string_equal(k->invoker_comm, "oom-trigger");
+	assert_true(k->have & KMSG_HAVE_INVOKER_PID);
+	assert_int_equal(k->invoker_pid, 20088);
+	assert_int_equal(k->gfp_mask, 0xcc0);
+	assert_string_equal(k->gfp_names, "GFP_KERNEL");
+	assert_int_equal(k->order, 0);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_int_equal(k->victim_pid, 20088);
+	assert_string_equal(k->victim_comm, "oom-trigger");
+	assert_int_equal(k->victim_uid, 0);
+	assert_int_equal(k->oom_score_adj, 0);
+	assert_int_equal(k->total_vm_kb, 68780);
+	assert_int_equal(k->anon_kb, 65280);
+	assert_int_equal(k->file_kb, 1372);
+	assert_int_equal(k->shmem_kb, 0);
+	assert_int_equal(k->pgtables_kb, 172);
+	assert_true(k->have & KMSG_HAVE_SWAP);
+	assert_int_equal(k->swap_kb, 0);
+	assert_string_equal(k->memcg, cg);
+	assert_string_equal(k->task_memcg, cg);
+	assert_true(k->have & KMSG_HAVE_USAGE);
+	assert_int_equal(k->usage_kb, 65536);
+	assert_int_equal(k->limit_kb, 65536);
+	assert_int_equal(k->cgroup_version, 1);
+	assert_int_equal(k->swap_limit_kb, 9007199254740988ULL);
+	assert_int_equal(k->nr_frames, 13);
+	for (int i = 0; i < 13; i++)
+		assert_string_equal(k->frames[i], frames[i]);
+}
+
+static void host_raw_records(void **state)
+{
+	struct parsed p;
+
+	parse_file("host-6.18-memcg-v1.kmsg", &p);
+	assert_int_equal(p.n, 1);
+	check_host_report(kill_of(&p, 0), 11826682087ULL);
+	assert_int_equal(p.lost, 0);
+	assert_int_equal(p.incomplete, 0);
+}
+
+static void host_dmesg_text(void **state)
+{
+	struct parsed p;
+
+	parse_file("host-6.18-memcg-v1.dmesg", &p);
+	assert_int_equal(p.n, 1);
+	check_host_report(kill_of(&p, 0), 11826682087ULL);
+}
+
+static void seed_5_14_v2_container(void **state)
+{
+	const char *cg =
+	    "/kubepods.slice/kubepods-pod089f25ee_a41a_414c_a028_71a38dfb30d3.slice/"
+	    "cri-containerd-c3f1de0d0969e5d3c6758d2e59be98d4dc8ba0367af77f52b09d15225139"
+	    "c74f.scope";
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("seed-5.14-memcg-v2-dmesg-x.txt", &p);
+	assert_int_equal(p.n, 1);
+	k = kill_of(&p, 0);
+	/* dmesg -T's wall-clock dates are not boot times */
+	assert_false(k->have & KMSG_HAVE_TS);
+	assert_string_equal(k->invoker_comm, "xray");
+	assert_int_equal(k->invoker_pid, 1586622);
+	assert_int_equal(k->gfp_mask, 0x100cca);
+	assert_string_equal(k->gfp_names, "GFP_HIGHUSER_MOVABLE");
+	assert_int_equal(k->victim_pid, 1586608);
+	assert_string_equal(k->victim_comm, "xray");
+	assert_int_equal(k->oom_score_adj, -997);
+	assert_int_equal(k->total_vm_kb, 737128);
+	assert_int_equal(k->anon_kb, 26372);
+	assert_int_equal(k->pgtables_kb, 176);
+	assert_string_equal(k->memcg, cg);
+	assert_string_equal(k->task_memcg, cg);
+	assert_int_equal(k->usage_kb, 208204);
+	assert_int_equal(k->limit_kb, 204800);
+	assert_int_equal(k->cgroup_version, 2);
+	assert_true(k->have & KMSG_HAVE_SWAP_LIMIT);
+	assert_int_equal(k->swap_limit_kb, 0);
+	assert_int_equal(k->nr_frames, 20); /* the six "? " guesses left out */
+	assert_string_equal(k->frames[3], "out_of_memory+0xed");
+	assert_string_equal(k->frames[19], "asm_exc_page_fault+0x22");
+}
+
+static void seed_3_13_global(void **state)
+{
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("seed-3.13-global.txt", &p);
+	assert_int_equal(p.n, 1);
+	k = kill_of(&p, 0);
+	assert_string_equal(k->invoker_comm, "nginx");
+	assert_int_equal(k->invoker_pid, 10242);
+	assert_int_equal(k->gfp_mask, 0x200da);
+	assert_false(k->have & KMSG_HAVE_GFP_NAMES);
+	assert_int_equal(k->victim_pid, 10366);
+	assert_string_equal(k->victim_comm, "nginx");
+	assert_int_equal(k->total_vm_kb, 84784);
+	assert_int_equal(k->anon_kb, 49156);
+	assert_int_equal(k->file_kb, 520);
+	assert_false(k->have & (KMSG_HAVE_SHMEM | KMSG_HAVE_PGTABLES | KMSG_HAVE_CONSTRAINT |
+				KMSG_HAVE_STACK | KMSG_HAVE_USAGE | KMSG_HAVE_SWAP));
+	assert_string_equal(k->memcg, "");
+}
+
+static void seed_3_10_syslog(void **state)
+{
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("seed-3.10-syslog-global.txt", &p);
+	assert_int_equal(p.n, 1);
+	k = kill_of(&p, 0);
+	assert_false(k->have & KMSG_HAVE_INVOKER);
+	assert_int_equal(k->victim_pid, 19272);
+	assert_string_equal(k->victim_comm, "nmap");
+	assert_int_equal(k->anon_kb, 1690624);
+	assert_int_equal(k->shmem_kb, 0);
+	assert_true(k->have & KMSG_HAVE_SHMEM);
+}
+
+/* A WARN's dump between the lines of a report names another task: not the invoker. */
+static void interleaved_dump_is_not_the_invoker(void **state)
+{
+	static const char *const lines[] = {
+		"[ 10.000001] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+		"oom_score_adj=0",
+		"[ 10.000002] CPU: 0 PID: 99 Comm: kworker/0:1 Not tainted 6.1.0 #1",
+		"[ 10.000003] usb 1-1: new high-speed USB device number 2",
+		"[ 10.000004] CPU: 1 PID: 42 Comm: a Not tainted 6.1.0 #1",
+		"[ 10.000005] Call Trace:",
+		"[ 10.000006]  <TASK>",
+		"[ 10.000007]  ? show_regs+0x10/0x20",
+		"[ 10.000008]  out_of_memory+0x214/0x5a0",
+		"[ 10.000009]  foo_alloc+0x10/0x20 [foo]",
+		"[ 10.000010]  </TASK>",
+		"[ 10.000011] random: crng init done",
+		"[ 10.000012]  not_a_frame+0x1/0x2",
+		"[ 10.000013] Out of memory: Killed process 42 (a) total-vm:100kB, anon-rss:40kB, "
+		"file-rss:4kB, shmem-rss:0kB, UID:1000 pgtables:8kB oom_score_adj:300",
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 1);
+	k = kill_of(&p, 0);
+	assert_int_equal(k->invoker_pid, 42);
+	assert_int_equal(k->nr_frames, 2);
+	assert_string_equal(k->frames[0], "out_of_memory+0x214");
+	assert_string_equal(k->frames[1], "foo_alloc+0x10 [foo]");
+	assert_int_equal(k->victim_uid, 1000);
+	assert_int_equal(k->oom_score_adj, 300);
+	assert_int_equal(k->ts_us, 10000013);
+	/* "Out of memory" alone does not say which constraint: no oom-kill line */
+	assert_false(k->have & KMSG_HAVE_CONSTRAINT);
+}
+
+/*
+ * Cut off before its kill line by the next report: completed with the
+ * victim its oom-kill line named.  One with no victim at all is counted.
+ */
+static void cut_off_reports(void **state)
+{
+	static const char *const lines[] = {
+		"a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"oom_memcg=/x,y,task_memcg=/x,y/z,task=a b,pid=7,uid=3",
+		"b invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"c invoked oom-killer: gfp_mask=0x0(), order=-1, oom_score_adj=0",
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_lines(lines, 4, &p);
+	assert_int_equal(p.n, 1);
+	k = kill_of(&p, 0);
+	assert_int_equal(k->event, 1);
+	assert_int_equal(k->victim_pid, 7);
+	assert_string_equal(k->victim_comm, "a b");
+	assert_int_equal(k->victim_uid, 3);
+	assert_string_equal(k->memcg, "/x,y");
+	assert_string_equal(k->task_memcg, "/x,y/z");
+	assert_false(k->have & KMSG_HAVE_KILLED_LINE);
+	/* b's report and c's: no victim named before they ended */
+	assert_int_equal(p.incomplete, 2);
+}
+
+/* memory.oom.group: one OOM, several victims under one header and event. */
+static void oom_group_and_reaper(void **state)
+{
+	static const char *const lines[] = {
+		"4,100,5000000,-;a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+		"oom_score_adj=0",
+		"6,101,5000001,-;Task in /g/t killed as a result of limit of /g",
+		"6,103,5000002,-;Tasks in /g are going to be killed due to memory.oom.group set",
+		"3,104,5000003,-;Memory cgroup out of memory: Killed process 10 (a) total-vm:8kB, "
+		"anon-rss:400kB, file-rss:40kB, shmem-rss:4kB",
+		" SUBSYSTEM=memory",
+		"3,105,5000004,-;Memory cgroup out of memory: Killed process 11 (b) total-vm:8kB, "
+		"anon-rss:4kB, file-rss:0kB, shmem-rss:0kB",
+		"6,106,5100004,-;oom_reaper: reaped process 10 (a), now anon-rss:0kB, "
+		"file-rss:40kB, shmem-rss:0kB",
+		"6,107,5100005,-;oom_reaper: unable to reap pid:99 (q)",
+		"3,108,6000000,-;Memory cgroup out of memory: Killed process 12 (c) total-vm:8kB, "
+		"anon-rss:4kB, file-rss:0kB, shmem-rss:0kB",
+	};
+	const struct kmsg_reap *r;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 5);
+	assert_int_equal(kill_of(&p, 0)->event, 1);
+	assert_int_equal(kill_of(&p, 1)->event, 1);
+	assert_string_equal(kill_of(&p, 1)->memcg, "/g");
+	assert_string_equal(kill_of(&p, 1)->invoker_comm, "a");
+	assert_int_equal(kill_of(&p, 1)->victim_pid, 11);
+	assert_int_equal(kill_of(&p, 1)->anon_kb, 4);
+	r = &p.ev[2].reap;
+	assert_int_equal(p.ev[2].type, KMSG_EVENT_REAP);
+	assert_int_equal(r->state, KMSG_REAPED);
+	assert_int_equal(r->pid, 10);
+	assert_true(r->have_kill && r->have_kill_rss && r->have_rss);
+	assert_int_equal(r->event, 1);
+	assert_int_equal(r->kill_rss_kb, 444);
+	assert_int_equal(r->rss_kb, 40);
+	assert_int_equal(r->ts_us - r->kill_ts_us, 100001);
+	assert_int_equal(p.ev[3].reap.state, KMSG_UNREAPED);
+	assert_false(p.ev[3].reap.have_kill);
+	/* a bare kill line later is the next OOM, with nothing but itself */
+	assert_int_equal(kill_of(&p, 4)->event, 2);
+	assert_false(kill_of(&p, 4)->have & KMSG_HAVE_INVOKER);
+	/* record 102 was never read */
+	assert_int_equal(p.lost, 1);
+}
+
+/* Anything at all: no crash, nothing past the buffers (run under ASan by make sanitize). */
+static void garbage(void **state)
+{
+	static const char *const lines[] = {
+		"",
+		"[",
+		"[ 1.2",
+		"<",
+		"1,2,3,",
+		"1,2,3,-",
+		"99999999999999999999999,1,1,-;Killed process 99999999999 (",
+		"Killed process 1 (",
+		"Killed process -5 (x)",
+		"x invoked oom-killer: gfp_mask=0xfffffffffffffffffffff(, order=",
+		"oom-kill:constraint=",
+		"oom-kill:constraint=X,task=,pid=,uid=",
+		"memory: usage ",
+		"CPU: PID: ",
+		"Call Trace:",
+		" [<",
+		" [<ffff>] ",
+		" +0x1/0x2",
+		"[  pid  ] uid name",
+		"[1] 1 2 3 4 5 6 7 8",
+		"oom_reaper: reaped process 1 (x",
+		"Task in  killed as a result of limit of ",
+		"Nov 22 kernel: ",
+		"kern  :",
+		"[Thu Aug 17 17:29:27 2023]",
+	};
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	/* "Killed process -5 (x)" is a kill line in form: the rest are not */
+	assert_true(p.n <= 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(host_raw_records),
+		cmocka_unit_test(host_dmesg_text),
+		cmocka_unit_test(seed_5_14_v2_container),
+		cmocka_unit_test(seed_3_13_global),
+		cmocka_unit_test(seed_3_10_syslog),
+		cmocka_unit_test(interleaved_dump_is_not_the_invoker),
+		cmocka_unit_test(cut_off_reports),
+		cmocka_unit_test(oom_group_and_reaper),
+		cmocka_unit_test(garbage),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
