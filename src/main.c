@@ -11,6 +11,7 @@
 #include <string.h>
 #include "host.h"
 #include "options.h"
+#include "replay.h"
 #include "top.h"
 #include "tracer.h"
 
@@ -78,6 +79,8 @@ int main(int argc, char **argv)
 				"(give --output FILE)\n");
 		return EXIT_FAILURE_RUNTIME;
 	}
+	if (opts.mode == MODE_REPORT)
+		return replay__run(&opts);
 	if (!host__can_trace()) {
 		fprintf(stderr,
 			"oomtrace: needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load "
@@ -89,7 +92,8 @@ int main(int argc, char **argv)
 		return ret;
 	fprintf(stderr, "Tracing OOM kills (%s)... Hit Ctrl-C to end.\n", tracer__hooks(t));
 	ret = tracer__run(t, &stop);
-	tracer__summary(t, stderr);
+	if (tracer__summary(t, stderr) && ret == EXIT_OK)
+		ret = EXIT_FAILURE_RUNTIME;
 	tracer__free(t);
 	return ret;
 }

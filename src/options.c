@@ -6,6 +6,12 @@
 #include "oomtrace.h"
 #include "options.h"
 
+/* long options without a short one */
+enum {
+	OPT_RECORD = 0x100,
+	OPT_SUMMARY_ONLY,
+};
+
 /* clang-format off: one option a line */
 static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -18,6 +24,8 @@ static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "count", required_argument, NULL, 'C' },
 	{ "limit", required_argument, NULL, 'n' },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "summary-only", no_argument, NULL, OPT_SUMMARY_ONLY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -30,6 +38,8 @@ void options__usage(FILE *f, const char *prog)
 	fprintf(f,
 		"Usage: %s [OPTIONS]\n"
 		"       %s top [--cgroup PATH]... [--json] [--interval S [--count N]] [--limit N]\n"
+		"       %s report FILE [--json] [--reclaim-stalls MS] [--cgroup PATH]...\n"
+		"                [--summary-only] [--output FILE]\n"
 		"Trace every OOM kill on this host as it happens: victim, badness points,\n"
 		"invoker, gfp mask and order, the memory cgroup that hit its limit, and the\n"
 		"kernel stack that led there.\n"
@@ -51,6 +61,9 @@ void options__usage(FILE *f, const char *prog)
 		"                      without /sys/kernel/btf/vmlinux\n"
 		"  -R, --ringbuf-size KIB\n"
 		"                      ring buffer size, a power of two from 4 (default 256)\n"
+		"      --record FILE   also keep every record, with what it was printed with, in\n"
+		"                      FILE (appended; created 0640; the rules of --output),\n"
+		"                      for 'oomtrace report' on any machine\n"
 		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
 		"\n"
 		"oomtrace top: rank processes now by the OOM killer's badness points, with\n"
@@ -62,6 +75,16 @@ void options__usage(FILE *f, const char *prog)
 		"  -C, --count N       stop after N refreshes\n"
 		"  -n, --limit N       show N processes (default 20)\n"
 		"\n"
+		"oomtrace report FILE: print a --record FILE again, as the live run printed it,\n"
+		"then its summary; needs no privilege and no BPF.\n"
+		"  -j, --json          JSON Lines, as --json printed them\n"
+		"  -r, --reclaim-stalls MS\n"
+		"                      also the reclaim episodes that stalled a task >= MS ms\n"
+		"  -c, --cgroup PATH   only records of memory cgroup PATH or below it, as the\n"
+		"                      recording names them (/kubepods.slice); repeatable\n"
+		"      --summary-only  the summary alone\n"
+		"  -o, --output FILE   to FILE (appended; the rules above)\n"
+		"\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n"
 		"\n"
@@ -72,11 +95,13 @@ void options__usage(FILE *f, const char *prog)
 		"  sudo %s -v --hooks tracepoint # force the tracepoint-only tier\n"
 		"  sudo %s --reclaim-stalls 100  # and reclaim stalls of 100 ms or more\n"
 		"  sudo %s top -i 2 -n 10        # the ten likeliest victims, every 2 s\n"
+		"  sudo %s --record oom.rec      # print, and keep it for a post-mortem\n"
+		"  %s report oom.rec --json      # print it again, anywhere\n"
 		"\n"
 		"Exit status: 0 done (Ctrl-C, SIGTERM, SIGHUP or a closed pipe), 1 failed to\n"
 		"load, attach or write, 2 bad command line, 3 not privileged (needs CAP_BPF\n"
 		"and CAP_PERFMON, or CAP_SYS_ADMIN), 4 no kernel BTF (see --btf).\n",
-		prog, prog, prog, prog, prog, prog, prog, prog);
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 /* A whole number from lo to hi; -1 if it is not one. */
@@ -136,6 +161,20 @@ static int check_mode(const struct options *o, FILE *err)
 		fprintf(err, "oomtrace: --interval, --count and --limit are for 'oomtrace top'\n");
 		return EXIT_USAGE;
 	}
+	if (o->record && o->mode != MODE_TRACE) {
+		fprintf(err, "oomtrace: --record is for tracing\n");
+		return EXIT_USAGE;
+	}
+	if (o->summary_only && o->mode != MODE_REPORT) {
+		fprintf(err, "oomtrace: --summary-only is for 'oomtrace report'\n");
+		return EXIT_USAGE;
+	}
+	if (o->mode == MODE_REPORT && (o->hooks != HOOKS_AUTO || o->btf || o->ringbuf_kib != 256 ||
+				       o->interval_s || o->count || o->limit != 20)) {
+		fprintf(err, "oomtrace: --hooks, --btf, --ringbuf-size, --interval, --count and "
+			     "--limit are not for 'oomtrace report'\n");
+		return EXIT_USAGE;
+	}
 	if (o->count && !o->interval_s) {
 		fprintf(err, "oomtrace: --count needs --interval\n");
 		return EXIT_USAGE;
@@ -156,6 +195,9 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 	opterr = 0;
 	if (argc > 1 && !strcmp(argv[1], "top")) {
 		opts->mode = MODE_TOP;
+		optind = 2;
+	} else if (argc > 1 && !strcmp(argv[1], "report")) {
+		opts->mode = MODE_REPORT;
 		optind = 2;
 	}
 	while ((c = getopt_long(argc, argv, ":c:jH:r:o:B:R:i:C:n:vhV", long_opts, NULL)) != -1) {
@@ -214,6 +256,8 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 				return bad_value(err, "--reclaim-stalls",
 						 "milliseconds from 0 to 86400000", optarg);
 			break;
+		case OPT_RECORD: opts->record = optarg; break;
+		case OPT_SUMMARY_ONLY: opts->summary_only = true; break;
 		case 'v': opts->verbose = true; break;
 		case 'h': opts->help = true; break;
 		case 'V': opts->version = true; break;
@@ -225,6 +269,13 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 				argv[optind - 1]);
 			return EXIT_USAGE;
 		}
+	}
+	if (opts->mode == MODE_REPORT && !opts->help && !opts->version) {
+		if (optind == argc) {
+			fprintf(err, "oomtrace: report needs the FILE that --record wrote\n");
+			return EXIT_USAGE;
+		}
+		opts->report_file = argv[optind++];
 	}
 	if (optind < argc) {
 		fprintf(err, "oomtrace: unexpected argument '%s' (see --help)\n", argv[optind]);

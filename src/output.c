@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "gfp.h"
 #include "json.h"
 #include "ksyms.h"
 #include "output.h"
+#include "stats.h"
 
 #define SYM_LEN 256
 #define GFP_LEN 512
@@ -500,4 +505,79 @@ void output__reaped(FILE *f, const struct output_ctx *ctx, const struct oom_reap
 	else
 		fputs("null", f);
 	fprintf(f, ",\"exit_us\":%llu},\"dropped\":%llu}\n", exit_ns / 1000, dropped);
+}
+
+/* ---- at the end of a run ---- */
+
+static unsigned long long dropped_total(const struct run_totals *s)
+{
+	unsigned long long n = 0;
+
+	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
+		n += s->dropped[i];
+	return n;
+}
+
+void output__summary(FILE *f, const struct run_totals *s)
+{
+	unsigned long long dropped = dropped_total(s);
+
+	fprintf(f, "oomtrace: %llu OOM kill%s traced, %llu record%s dropped\n", s->kills,
+		s->kills == 1 ? "" : "s", dropped, dropped == 1 ? "" : "s");
+	if (dropped)
+		fprintf(f, "oomtrace: dropped %llu oom_kill, %llu reclaim_stall, %llu oom_reaped\n",
+			s->dropped[RECORD_OOM_KILL], s->dropped[RECORD_RECLAIM_STALL],
+			s->dropped[RECORD_OOM_REAPED]);
+	stats__print(s->stats, f);
+	for (unsigned int i = 0; i < s->nr_nodes; i++) {
+		const struct node_totals *n = &s->nodes[i];
+
+		fprintf(f,
+			"node %u: kswapd woke %llu times, ran %.1f ms; inactive LRUs scanned "
+			"%llu, reclaimed %llu pages\n",
+			n->nid, n->wakes, n->run_ns / 1e6, n->scanned, n->reclaimed);
+	}
+}
+
+void output__summary_json(FILE *f, const struct run_totals *s)
+{
+	fprintf(f,
+		"{\"type\":\"summary\",\"kills\":%llu,\"dropped\":%llu,\"dropped_by_type\":{"
+		"\"oom_kill\":%llu,\"reclaim_stall\":%llu,\"oom_reaped\":%llu},\"memcgs\":",
+		s->kills, dropped_total(s), s->dropped[RECORD_OOM_KILL],
+		s->dropped[RECORD_RECLAIM_STALL], s->dropped[RECORD_OOM_REAPED]);
+	stats__print_json(s->stats, f);
+	fputs(",\"nodes\":[", f);
+	for (unsigned int i = 0; i < s->nr_nodes; i++) {
+		const struct node_totals *n = &s->nodes[i];
+
+		fprintf(f,
+			"%s{\"node\":%u,\"kswapd_wakes\":%llu,\"kswapd_run_us\":%llu,"
+			"\"scanned\":%llu,\"reclaimed\":%llu}",
+			i ? "," : "", n->nid, n->wakes, n->run_ns / 1000, n->scanned, n->reclaimed);
+	}
+	fputs("]}\n", f);
+	fflush(f);
+}
+
+int output__open_file(const char *opt, const char *path)
+{
+	struct stat st;
+	int fd, err;
+
+	/* O_NONBLOCK: a FIFO without a reader fails (ENXIO) instead of hanging here */
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0640);
+	if (fd < 0 && errno != ENXIO) {
+		err = -errno;
+		fprintf(stderr, "oomtrace: %s '%s': %s\n", opt, path,
+			err == -ELOOP ? "is a symbolic link: refused" : strerror(-err));
+		return err;
+	}
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, O_APPEND) < 0) {
+		fprintf(stderr, "oomtrace: %s '%s': not a regular file: refused\n", opt, path);
+		if (fd >= 0)
+			close(fd);
+		return -EINVAL;
+	}
+	return fd;
 }
