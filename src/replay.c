@@ -26,6 +26,7 @@ struct replay {
 	int sessions;
 	bool session_ended; /* the session's summary frame was read */
 	unsigned long long last_dropped;
+	int write_err;		    /* errno of the first failed write to out */
 	unsigned long long *events; /* event ids of the kills --cgroup kept */
 	size_t nr_events, cap_events;
 };
@@ -205,23 +206,19 @@ static int replay_frames(struct replay *rp)
 		if (err)
 			return err;
 		/* a reader that went away: nothing more to print */
-		if (ferror(rp->out))
+		if (ferror(rp->out)) {
+			rp->write_err = errno ?: EIO;
 			return 0;
+		}
 	}
 	return err;
 }
 
 static int finish(struct replay *rp, int err)
 {
-	int ret = EXIT_OK;
+	int ret = err ? EXIT_FAILURE_RUNTIME : EXIT_OK;
 
-	if (err == -ENOMEM)
-		fprintf(stderr, "oomtrace: report '%s': out of memory\n", rp->name);
-	else if (err)
-		fprintf(stderr, "oomtrace: report %s\n", record_reader__error(rp->rd));
-	if (err)
-		ret = EXIT_FAILURE_RUNTIME;
-	else
+	if (!err)
 		end_session(rp);
 	/* what was read before any damage still adds up to a summary */
 	if (rp->sessions && !ferror(rp->out)) {
@@ -231,11 +228,17 @@ static int finish(struct replay *rp, int err)
 		else
 			output__summary(rp->out, &rp->totals);
 	}
-	if (fflush(rp->out) == EOF || ferror(rp->out)) {
-		if (errno == EPIPE)
-			return ret; /* the reader left, as `| head` does */
+	if ((fflush(rp->out) == EOF || ferror(rp->out)) && !rp->write_err)
+		rp->write_err = errno ?: EIO;
+	if (err == -ENOMEM)
+		fprintf(stderr, "oomtrace: report '%s': out of memory\n", rp->name);
+	else if (err)
+		fprintf(stderr, "oomtrace: report %s\n", record_reader__error(rp->rd));
+	if (rp->write_err == EPIPE)
+		return ret; /* the reader left, as `| head` does */
+	if (rp->write_err) {
 		fprintf(stderr, "oomtrace: report '%s': failed to write: %s\n", rp->name,
-			strerror(errno));
+			strerror(rp->write_err));
 		return EXIT_FAILURE_RUNTIME;
 	}
 	return ret;
