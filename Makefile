@@ -132,7 +132,8 @@ FUZZ_SECONDS ?= 20
 FUZZ_DIR := .output/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SRCS := src/ksyms.c src/container.c src/cgpath.c src/procs.c src/badness.c \
-	src/memcg_state.c src/json.c src/cgroups.c
+	src/memcg_state.c src/json.c src/cgroups.c \
+	src/record.c src/replay.c src/output.c src/report.c src/gfp.c src/stats.c
 
 $(FUZZ_DIR):
 	$(Q)mkdir -p $@
@@ -140,7 +141,7 @@ $(FUZZ_DIR):
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_SRCS) $(wildcard src/*.h) | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ibpf -D_GNU_SOURCE \
-		$< $(FUZZ_SRCS) -lm -o $@
+		-DOOMTRACE_VERSION='"$(VERSION)"' $< $(FUZZ_SRCS) -lbpf -lm -o $@
 
 fuzz: $(FUZZ_TARGETS)
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) prove -v tests/fuzz/fuzz.t
