@@ -138,7 +138,9 @@ FUZZ_SECONDS ?= 20
 FUZZ_DIR := .output/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SRCS := src/ksyms.c src/container.c src/cgpath.c src/procs.c src/badness.c \
-	src/memcg_state.c src/json.c src/cgroups.c src/kmsg.c
+	src/memcg_state.c src/json.c src/cgroups.c src/kmsg.c \
+	src/record.c src/replay.c src/output.c src/report.c src/gfp.c src/stats.c \
+	src/color.c src/outfile.c
 
 $(FUZZ_DIR):
 	$(Q)mkdir -p $@
@@ -146,7 +148,7 @@ $(FUZZ_DIR):
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_SRCS) $(wildcard src/*.h) | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ibpf -D_GNU_SOURCE \
-		$< $(FUZZ_SRCS) -lm -o $@
+		-DOOMTRACE_VERSION='"$(VERSION)"' $< $(FUZZ_SRCS) -lbpf -lm -o $@
 
 fuzz: $(FUZZ_TARGETS)
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) prove -v tests/fuzz/fuzz.t

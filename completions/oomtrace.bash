@@ -8,15 +8,16 @@
 # are the ones --help names (tests/e2e/completion.t checks both).
 
 # Long options of a mode, as `oomtrace --help` lists them.  The usage has a
-# block of tracing options ("Options:"), a block for top ("oomtrace top:"),
-# then -h and -V for both; an option of the first block marked "(both
-# modes)" belongs to top as well.
+# block of tracing options ("Options:"), one for top ("oomtrace top:"), one
+# for report ("oomtrace report FILE:"), then -h and -V for all; an option
+# of the first block marked "(both modes)" belongs to top as well.
 _oomtrace_options()
 {
 	local prog=$1 mode=$2
 	"$prog" --help 2>/dev/null | awk -v mode="$mode" '
 		/^Options:/ { block = "trace"; next }
 		/^oomtrace top:/ { block = "top"; next }
+		/^oomtrace report/ { block = "report"; next }
 		/^Examples:/ { exit }
 		/^  *-/ {
 			want = block == mode || block == "" || (mode == "top" && /\(both modes\)/)
@@ -28,7 +29,7 @@ _oomtrace_options()
 					print $i
 				}
 		}
-		/^$/ { if (block == "top") block = "" }'
+		/^$/ { if (block == "top" || block == "report") block = "" }'
 }
 
 # Where the memory controller is mounted: cgroup v1's memory hierarchy if
@@ -82,6 +83,7 @@ _oomtrace()
 		fi
 	fi
 	[[ $cword -gt 1 && ${words[1]} == top ]] && mode=top
+	[[ $cword -gt 1 && ${words[1]} == report ]] && mode=report
 
 	case $prev in
 	--hooks | -H)
@@ -92,7 +94,7 @@ _oomtrace()
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
 		return
 		;;
-	--output | -o | --btf | -B)
+	--output | -o | --btf | -B | --record | --input | -I | --metrics-file)
 		if declare -F _filedir >/dev/null; then
 			_filedir
 		else
@@ -106,7 +108,11 @@ _oomtrace()
 		COMPREPLY=($(_oomtrace_cgroups "$cur"))
 		return
 		;;
-	--reclaim-stalls | -r | --ringbuf-size | -R | --interval | -i | --count | -C | --limit | -n)
+	--source | -S)
+		COMPREPLY=($(compgen -W "auto bpf kmsg" -- "$cur"))
+		return
+		;;
+	--reclaim-stalls | -r | --ringbuf-size | -R | --interval | -i | --count | -C | --limit | -n | --metrics)
 		return # a number: nothing to offer
 		;;
 	esac
@@ -116,9 +122,12 @@ _oomtrace()
 		COMPREPLY=($(compgen -W "$(_oomtrace_options "${words[0]}" "$mode")" -- "$cur"))
 		return
 	fi
-	# the mode word comes first, before any option
+	# the mode word comes first, before any option; report's FILE after it
 	if [[ $cword -eq 1 ]]; then
-		COMPREPLY=($(compgen -W "top" -- "$cur"))
+		COMPREPLY=($(compgen -W "top report" -- "$cur"))
+	elif [[ $mode == report ]]; then
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -f -- "$cur"))
 	fi
 } &&
 	complete -F _oomtrace oomtrace oomtrace-static

@@ -125,6 +125,7 @@ static const char *const reclaim_bits[] = {
 };
 
 struct gfp_table {
+	unsigned int values[NR_BASE]; /* the single-bit flags: what the kernel says */
 	unsigned int mask[NR_NAMES];
 	unsigned int reclaim_mask;
 	int from_kernel;
@@ -161,6 +162,7 @@ static struct gfp_table *table_from_values(const unsigned int *values, int from_
 
 	if (!t)
 		return NULL;
+	memcpy(t->values, values, sizeof(t->values));
 	for (i = 0; i < NR_NAMES; i++) {
 		const struct gfp_name_def *d = &name_defs[i];
 		unsigned int set = or_bits(d->bits, 16, values);
@@ -220,6 +222,30 @@ struct gfp_table *gfp_table__from_btf(const struct btf *btf)
 		return NULL;
 	}
 	return table_from_values(values, 1);
+}
+
+int gfp_table__flag(const struct gfp_table *t, size_t i, const char **name, unsigned int *value)
+{
+	if (i >= NR_BASE)
+		return -ENOENT;
+	*name = base_names[i];
+	*value = t->values[i];
+	return 0;
+}
+
+struct gfp_table *gfp_table__from_flags(const char *const *names, const unsigned int *values,
+					size_t n, int from_kernel)
+{
+	unsigned int known[NR_BASE] = {};
+
+	/* a flag this version does not know of has no name to print here */
+	for (size_t i = 0; i < n; i++) {
+		int idx = base_index(names[i]);
+
+		if (idx >= 0)
+			known[idx] = values[i];
+	}
+	return table_from_values(known, from_kernel);
 }
 
 void gfp_table__free(struct gfp_table *t)

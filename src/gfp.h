@@ -13,6 +13,15 @@ struct gfp_table *gfp_table__from_btf(const struct btf *btf);
 /* Flag values as kernels 6.3 to 6.9 define them (no BTF enum to read). */
 struct gfp_table *gfp_table__classic(void);
 void gfp_table__free(struct gfp_table *t);
+/*
+ * The single-bit flags a table was built from, by index: the name after
+ * ___GFP_ ("DIRECT_RECLAIM") and its value here (0: not in this kernel).
+ * -ENOENT past the last.  A --record file keeps them, and
+ * gfp_table__from_flags() builds the same table from them elsewhere.
+ */
+int gfp_table__flag(const struct gfp_table *t, size_t i, const char **name, unsigned int *value);
+struct gfp_table *gfp_table__from_flags(const char *const *names, const unsigned int *values,
+					size_t n, int from_kernel);
 /* Whether the values came from the kernel's BTF. */
 int gfp_table__from_kernel(const struct gfp_table *t);
 

@@ -58,15 +58,18 @@ static bool locked_down(void)
 	return strstr(buf, "[confidentiality]") != NULL;
 }
 
-const char *kmsg_source__why_not_bpf(const struct options *opts)
+const char *kmsg_source__why_not_bpf(const struct options *opts, int *exit_code)
 {
 	struct btf *btf;
 
+	*exit_code = EXIT_NO_PRIVILEGE;
 	if (!host__can_trace())
 		return "not privileged to load BPF (needs CAP_BPF and CAP_PERFMON, or "
 		       "CAP_SYS_ADMIN)";
+	*exit_code = EXIT_FAILURE_RUNTIME;
 	if (locked_down())
 		return "the kernel is locked down (lockdown=confidentiality)";
+	*exit_code = EXIT_NO_BTF;
 	if (!opts->btf)
 		return access("/sys/kernel/btf/vmlinux", R_OK) ? "no kernel BTF "
 								 "(/sys/kernel/btf/vmlinux)"

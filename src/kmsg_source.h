@@ -15,7 +15,7 @@
  * ("no kernel BTF ..."), or NULL when it may well load: no privilege, no
  * (usable) BTF, a lockdown that forbids it.
  */
-const char *kmsg_source__why_not_bpf(const struct options *opts);
+const char *kmsg_source__why_not_bpf(const struct options *opts, int *exit_code);
 /* Whether a failed tracer__new() (errno err, exit code) calls for the kernel log. */
 bool kmsg_source__should_fall_back(int err, int exit_code);
 /*

@@ -12,6 +12,7 @@
 #include "host.h"
 #include "kmsg_source.h"
 #include "options.h"
+#include "replay.h"
 #include "top.h"
 #include "tracer.h"
 
@@ -52,11 +53,28 @@ static void setup_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * --source auto without BPF.  The kernel-log source keeps no --record file
+ * and serves no metrics: no fallback rather than a silent loss of them.
+ */
+static int fall_back(const struct options *opts, const char *why, int exit_code)
+{
+	if (opts->record || opts->metrics || opts->metrics_file) {
+		fprintf(stderr,
+			"oomtrace: %s; --record, --metrics and --metrics-file need BPF, so no "
+			"fallback to the kernel log\n",
+			why);
+		return exit_code;
+	}
+	return kmsg_source__run(opts, &stop, why);
+}
+
 int main(int argc, char **argv)
 {
 	bool stdout_closed = guard_std_fds();
 	struct options opts;
 	struct tracer *t;
+	const char *why;
 	int ret;
 
 	ret = options__parse(argc, argv, &opts, stderr);
@@ -79,10 +97,12 @@ int main(int argc, char **argv)
 				"(give --output FILE)\n");
 		return EXIT_FAILURE_RUNTIME;
 	}
+	if (opts.mode == MODE_REPORT)
+		return replay__run(&opts);
 	if (opts.source == SOURCE_KMSG)
 		return kmsg_source__run(&opts, &stop, NULL);
-	if (opts.source == SOURCE_AUTO && kmsg_source__why_not_bpf(&opts))
-		return kmsg_source__run(&opts, &stop, kmsg_source__why_not_bpf(&opts));
+	if (opts.source == SOURCE_AUTO && (why = kmsg_source__why_not_bpf(&opts, &ret)))
+		return fall_back(&opts, why, ret);
 	if (!host__can_trace()) {
 		fprintf(stderr,
 			"oomtrace: needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN) to load "
@@ -91,12 +111,13 @@ int main(int argc, char **argv)
 	}
 	t = tracer__new(&opts, &ret);
 	if (!t && opts.source == SOURCE_AUTO && kmsg_source__should_fall_back(errno, ret))
-		return kmsg_source__run(&opts, &stop, "the kernel refused to load BPF");
+		return fall_back(&opts, "the kernel refused to load BPF", ret);
 	if (!t)
 		return ret;
 	fprintf(stderr, "Tracing OOM kills (%s)... Hit Ctrl-C to end.\n", tracer__hooks(t));
 	ret = tracer__run(t, &stop);
-	tracer__summary(t, stderr);
+	if (tracer__summary(t, stderr) && ret == EXIT_OK)
+		ret = EXIT_FAILURE_RUNTIME;
 	tracer__free(t);
 	return ret;
 }

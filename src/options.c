@@ -7,11 +7,13 @@
 #include "oomtrace.h"
 #include "options.h"
 
-/* long-only options: values no short option can take */
+/* long options without a short one */
 enum {
-	OPT_METRICS = 0x6d00,
+	OPT_METRICS = 0x100,
 	OPT_METRICS_FILE,
 	OPT_COLOR,
+	OPT_RECORD,
+	OPT_SUMMARY_ONLY,
 };
 
 /* clang-format off: one option a line */
@@ -31,6 +33,8 @@ static const struct option long_opts[] = {
 	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "summary-only", no_argument, NULL, OPT_SUMMARY_ONLY },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -43,6 +47,8 @@ void options__usage(FILE *f, const char *prog)
 	fprintf(f,
 		"Usage: %s [OPTIONS]\n"
 		"       %s top [--cgroup PATH]... [--json] [--interval S [--count N]] [--limit N]\n"
+		"       %s report FILE [--json] [--reclaim-stalls MS] [--cgroup PATH]...\n"
+		"                [--summary-only] [--output FILE]\n"
 		"Trace every OOM kill on this host as it happens: victim, badness points,\n"
 		"invoker, gfp mask and order, the memory cgroup that hit its limit, and the\n"
 		"kernel stack that led there.\n"
@@ -77,6 +83,9 @@ void options__usage(FILE *f, const char *prog)
 		"  -I, --input FILE    parse OOM reports from saved kernel log text (dmesg,\n"
 		"                      journalctl -k, syslog, /dev/kmsg records; - for stdin),\n"
 		"                      print their records and exit; implies --source kmsg\n"
+		"      --record FILE   also keep every record, with what it was printed with, in\n"
+		"                      FILE (appended; created 0640; the rules of --output),\n"
+		"                      for 'oomtrace report' on any machine\n"
 		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
 		"      --color WHEN    colour text output (both modes): auto (the default: on a\n"
 		"                      terminal, unless NO_COLOR is set or TERM is dumb),\n"
@@ -91,6 +100,16 @@ void options__usage(FILE *f, const char *prog)
 		"  -C, --count N       stop after N refreshes\n"
 		"  -n, --limit N       show N processes (default 20)\n"
 		"\n"
+		"oomtrace report FILE: print a --record FILE again, as the live run printed it,\n"
+		"then its summary; needs no privilege and no BPF.\n"
+		"  -j, --json          JSON Lines, as --json printed them\n"
+		"  -r, --reclaim-stalls MS\n"
+		"                      also the reclaim episodes that stalled a task >= MS ms\n"
+		"  -c, --cgroup PATH   only records of memory cgroup PATH or below it, as the\n"
+		"                      recording names them (/kubepods.slice); repeatable\n"
+		"      --summary-only  the summary alone\n"
+		"  -o, --output FILE   to FILE (appended; the rules above)\n"
+		"\n"
 		"  -h, --help          show this help\n"
 		"  -V, --version       show the version\n"
 		"\n"
@@ -101,13 +120,15 @@ void options__usage(FILE *f, const char *prog)
 		"  sudo %s -v --hooks tracepoint # force the tracepoint-only tier\n"
 		"  sudo %s --reclaim-stalls 100  # and reclaim stalls of 100 ms or more\n"
 		"  sudo %s top -i 2 -n 10        # the ten likeliest victims, every 2 s\n"
+		"  sudo %s --record oom.rec      # print, and keep it for a post-mortem\n"
+		"  %s report oom.rec --json      # print it again, anywhere\n"
 		"  %s --input /var/log/kern.log --json  # kills in a saved log\n"
 		"\n"
 		"Exit status: 0 done (Ctrl-C, SIGTERM, SIGHUP or a closed pipe), 1 failed to\n"
-		"load, attach, read /dev/kmsg or write, 2 bad command line or an --input\n"
-		"that is missing or not text, 3 not privileged (needs CAP_BPF and CAP_PERFMON,\n"
-		"or CAP_SYS_ADMIN), 4 no kernel BTF (see --btf).\n",
-		prog, prog, prog, prog, prog, prog, prog, prog, prog);
+		"load, attach, read /dev/kmsg, bind --metrics or write, 2 bad command line or\n"
+		"an --input that is missing or not text, 3 not privileged (needs CAP_BPF and\n"
+		"CAP_PERFMON, or CAP_SYS_ADMIN), 4 no kernel BTF (see --btf).\n",
+		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 /* A whole number from lo to hi; -1 if it is not one. */
@@ -163,8 +184,8 @@ static int check_mode(const struct options *o, FILE *err)
 			"are for tracing, not top\n");
 		return EXIT_USAGE;
 	}
-	if (o->mode == MODE_TOP && (o->metrics || o->metrics_file)) {
-		fprintf(err, "oomtrace: --metrics and --metrics-file are for tracing, not top\n");
+	if (o->mode != MODE_TRACE && (o->metrics || o->metrics_file)) {
+		fprintf(err, "oomtrace: --metrics and --metrics-file are for tracing\n");
 		return EXIT_USAGE;
 	}
 	if (o->mode == MODE_TRACE && (o->interval_s || o->count || o->limit != 20)) {
@@ -180,6 +201,31 @@ static int check_mode(const struct options *o, FILE *err)
 		/* the kernel log tells of kills only: no reclaim, no hooks */
 		fprintf(err, "oomtrace: --hooks, --reclaim-stalls, --btf and --ringbuf-size need "
 			     "BPF, not --source kmsg or --input\n");
+		return EXIT_USAGE;
+	}
+	if ((o->source == SOURCE_KMSG || o->input) &&
+	    (o->record || o->metrics || o->metrics_file)) {
+		/* kmsg_source.c has no recorder or exporter: refuse rather than ignore */
+		fprintf(err, "oomtrace: --record, --metrics and --metrics-file need the BPF "
+			     "source, not --source kmsg or --input\n");
+		return EXIT_USAGE;
+	}
+	if (o->record && o->mode != MODE_TRACE) {
+		fprintf(err, "oomtrace: --record is for tracing\n");
+		return EXIT_USAGE;
+	}
+	if (o->summary_only && o->mode != MODE_REPORT) {
+		fprintf(err, "oomtrace: --summary-only is for 'oomtrace report'\n");
+		return EXIT_USAGE;
+	}
+	if (o->mode == MODE_REPORT && (o->source || o->input)) {
+		fprintf(err, "oomtrace: --source and --input are for tracing, not report\n");
+		return EXIT_USAGE;
+	}
+	if (o->mode == MODE_REPORT && (o->hooks != HOOKS_AUTO || o->btf || o->ringbuf_kib != 256 ||
+				       o->interval_s || o->count || o->limit != 20)) {
+		fprintf(err, "oomtrace: --hooks, --btf, --ringbuf-size, --interval, --count and "
+			     "--limit are not for 'oomtrace report'\n");
 		return EXIT_USAGE;
 	}
 	if (o->count && !o->interval_s) {
@@ -203,6 +249,9 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 	if (argc > 1 && !strcmp(argv[1], "top")) {
 		opts->mode = MODE_TOP;
 		optind = 2;
+	} else if (argc > 1 && !strcmp(argv[1], "report")) {
+		opts->mode = MODE_REPORT;
+		optind = 2;
 	}
 	while ((c = getopt_long(argc, argv, ":c:jH:r:o:B:R:S:I:i:C:n:vhV", long_opts, NULL)) !=
 	       -1) {
@@ -212,7 +261,8 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 			opts->hooks = parse_hooks(optarg);
 			if (opts->hooks == -2) {
 				fprintf(err,
-					"oomtrace: --hooks takes fentry, kprobe or tracepoint, not "
+					"oomtrace: --hooks takes fentry, kprobe or "
+					"tracepoint, not "
 					"'%s'\n",
 					optarg);
 				return EXIT_USAGE;
@@ -283,6 +333,8 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 				return bad_value(err, "--input", "a file name or -", optarg);
 			opts->input = optarg;
 			break;
+		case OPT_RECORD: opts->record = optarg; break;
+		case OPT_SUMMARY_ONLY: opts->summary_only = true; break;
 		case 'v': opts->verbose = true; break;
 		case 'h': opts->help = true; break;
 		case 'V': opts->version = true; break;
@@ -294,6 +346,13 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 				argv[optind - 1]);
 			return EXIT_USAGE;
 		}
+	}
+	if (opts->mode == MODE_REPORT && !opts->help && !opts->version) {
+		if (optind == argc) {
+			fprintf(err, "oomtrace: report needs the FILE that --record wrote\n");
+			return EXIT_USAGE;
+		}
+		opts->report_file = argv[optind++];
 	}
 	if (optind < argc) {
 		fprintf(err, "oomtrace: unexpected argument '%s' (see --help)\n", argv[optind]);

@@ -22,8 +22,9 @@ enum hook_choice {
 };
 
 enum mode {
-	MODE_TRACE = 0, /* oomtrace [OPTIONS] */
-	MODE_TOP = 1,	/* oomtrace top [OPTIONS] */
+	MODE_TRACE = 0,	 /* oomtrace [OPTIONS] */
+	MODE_TOP = 1,	 /* oomtrace top [OPTIONS] */
+	MODE_REPORT = 2, /* oomtrace report FILE [OPTIONS] */
 };
 
 /* --source: where kill records come from */
@@ -44,6 +45,7 @@ struct options {
 	int hooks;		/* HOOKS_AUTO or the enum hook_kind to force */
 	long reclaim_stalls_ms; /* stream reclaim_stall records at least this long; -1: none */
 	const char *output;	/* --output FILE, or NULL for stdout */
+	const char *record;	/* --record FILE, or NULL */
 	const char *btf;	/* --btf FILE, or NULL for the kernel's */
 	long ringbuf_kib;	/* --ringbuf-size */
 	enum color_mode color;	/* --color, for text output */
@@ -55,6 +57,9 @@ struct options {
 	double interval_s; /* refresh every this many seconds; 0: once */
 	long count;	   /* refreshes before exiting; 0: until a signal */
 	long limit;	   /* rows */
+	/* report only */
+	const char *report_file;
+	bool summary_only;
 };
 
 /* Returns 0, or EXIT_USAGE after printing why to err. */

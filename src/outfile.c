@@ -6,30 +6,43 @@
 #include <sys/stat.h>
 #include "outfile.h"
 
-int outfile__open(const char *path, FILE **out)
+int outfile__open_fd(const char *opt, const char *path)
 {
 	struct stat st;
+	int fd, err;
+
+	/* O_NONBLOCK: a FIFO without a reader fails (ENXIO) instead of hanging here */
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0640);
+	if (fd < 0 && errno != ENXIO) {
+		err = -errno;
+		fprintf(stderr, "oomtrace: %s '%s': %s\n", opt, path,
+			err == -ELOOP ? "is a symbolic link: refused" : strerror(-err));
+		return err;
+	}
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, O_APPEND) < 0) {
+		fprintf(stderr, "oomtrace: %s '%s': not a regular file: refused\n", opt, path);
+		if (fd >= 0)
+			close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+int outfile__open(const char *path, FILE **out)
+{
 	int fd, err;
 
 	*out = stdout;
 	if (!path)
 		return 0;
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		err = -errno;
-		fprintf(stderr, "oomtrace: --output '%s': %s\n", path,
-			err == -ELOOP ? "is a symbolic link: refused" : strerror(-err));
-		return err;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "oomtrace: --output '%s': not a regular file: refused\n", path);
-		close(fd);
-		return -EINVAL;
-	}
+	fd = outfile__open_fd("--output", path);
+	if (fd < 0)
+		return fd;
 	*out = fdopen(fd, "a");
 	if (!*out) {
 		err = -errno;
 		close(fd);
+		*out = stdout;
 		return err;
 	}
 	return 0;

@@ -6,10 +6,13 @@
 #include <stdio.h>
 
 /*
- * path NULL: stdout.  Otherwise appended to, created 0640; the last
- * component must not be a symlink, and only a regular file will do (not
- * a FIFO, not a device).  0, or -errno after saying why on stderr.
+ * A file records are appended to (--output, --record): created 0640; the
+ * last component must not be a symlink, and only a regular file will do
+ * (not a FIFO, not a device).  The fd, or -errno after saying why on
+ * stderr, naming the option opt.
  */
+int outfile__open_fd(const char *opt, const char *path);
+/* --output: path NULL is stdout.  0, or -errno after saying why. */
 int outfile__open(const char *path, FILE **out);
 
 #endif

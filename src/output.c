@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include "gfp.h"
 #include "json.h"
 #include "ksyms.h"
 #include "output.h"
+#include "stats.h"
 
 #define SYM_LEN 256
 #define GFP_LEN 512
@@ -656,4 +661,57 @@ void output__reaped_report(FILE *f, const struct output_ctx *ctx, const struct r
 	json_ull(f, "reap_us", reaped && !rr->no_reap_time, reap_ns / 1000);
 	json_ull(f, "exit_us", !rr->no_exit, exit_ns / 1000);
 	fprintf(f, "},\"dropped\":%llu}\n", dropped);
+}
+
+/* ---- at the end of a run ---- */
+
+static unsigned long long dropped_total(const struct run_totals *s)
+{
+	unsigned long long n = 0;
+
+	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
+		n += s->dropped[i];
+	return n;
+}
+
+void output__summary(FILE *f, const struct run_totals *s)
+{
+	unsigned long long dropped = dropped_total(s);
+
+	fprintf(f, "oomtrace: %llu OOM kill%s traced, %llu record%s dropped\n", s->kills,
+		s->kills == 1 ? "" : "s", dropped, dropped == 1 ? "" : "s");
+	if (dropped)
+		fprintf(f, "oomtrace: dropped %llu oom_kill, %llu reclaim_stall, %llu oom_reaped\n",
+			s->dropped[RECORD_OOM_KILL], s->dropped[RECORD_RECLAIM_STALL],
+			s->dropped[RECORD_OOM_REAPED]);
+	stats__print(s->stats, f);
+	for (unsigned int i = 0; i < s->nr_nodes; i++) {
+		const struct node_totals *n = &s->nodes[i];
+
+		fprintf(f,
+			"node %u: kswapd woke %llu times, ran %.1f ms; inactive LRUs scanned "
+			"%llu, reclaimed %llu pages\n",
+			n->nid, n->wakes, n->run_ns / 1e6, n->scanned, n->reclaimed);
+	}
+}
+
+void output__summary_json(FILE *f, const struct run_totals *s)
+{
+	fprintf(f,
+		"{\"type\":\"summary\",\"kills\":%llu,\"dropped\":%llu,\"dropped_by_type\":{"
+		"\"oom_kill\":%llu,\"reclaim_stall\":%llu,\"oom_reaped\":%llu},\"memcgs\":",
+		s->kills, dropped_total(s), s->dropped[RECORD_OOM_KILL],
+		s->dropped[RECORD_RECLAIM_STALL], s->dropped[RECORD_OOM_REAPED]);
+	stats__print_json(s->stats, f);
+	fputs(",\"nodes\":[", f);
+	for (unsigned int i = 0; i < s->nr_nodes; i++) {
+		const struct node_totals *n = &s->nodes[i];
+
+		fprintf(f,
+			"%s{\"node\":%u,\"kswapd_wakes\":%llu,\"kswapd_run_us\":%llu,"
+			"\"scanned\":%llu,\"reclaimed\":%llu}",
+			i ? "," : "", n->nid, n->wakes, n->run_ns / 1000, n->scanned, n->reclaimed);
+	}
+	fputs("]}\n", f);
+	fflush(f);
 }

@@ -11,6 +11,7 @@
 
 struct ksyms;
 struct gfp_table;
+struct stats;
 
 struct output_ctx {
 	bool json;
@@ -43,6 +44,28 @@ struct reaped_report {
 /* As output__reaped(); realtime NULL: not known. */
 void output__reaped_report(FILE *f, const struct output_ctx *ctx, const struct reaped_report *rr,
 			   const struct timespec *realtime, unsigned long long dropped);
+
+#define OUTPUT_MAX_NODES 64 /* NUMA nodes, as reclaim.bpf.c sizes its maps */
+
+/* kswapd and LRU totals of one NUMA node, over the run */
+struct node_totals {
+	unsigned int nid;
+	unsigned long long wakes, run_ns, scanned, reclaimed;
+};
+
+/* What the summary at exit says: live from the BPF maps, or from a --record file. */
+struct run_totals {
+	unsigned long long kills;
+	unsigned long long dropped[OOMT_RECORD_TYPES]; /* by enum record_type */
+	struct node_totals nodes[OUTPUT_MAX_NODES];    /* the nodes that saw any */
+	unsigned int nr_nodes;
+	const struct stats *stats; /* per memcg */
+};
+
+/* The summary for people (stderr at the end of a run) and as a "summary" record. */
+void output__summary(FILE *f, const struct run_totals *s);
+void output__summary_json(FILE *f, const struct run_totals *s);
+
 /* "2026-11-21T23:51:02.123456Z" */
 int output__format_time(const struct timespec *ts, char *buf, size_t size);
 

@@ -3,11 +3,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <malloc.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -22,6 +20,7 @@
 #include "ksyms.h"
 #include "outfile.h"
 #include "output.h"
+#include "record.h"
 #include "report.h"
 #include "stats.h"
 #include "tracer.h"
@@ -41,7 +40,9 @@ struct tracer {
 	struct attach_choice choice;
 	struct cgroups *cgroups; /* NULL: no memory hierarchy found */
 	struct stats *stats;
-	long stall_ms; /* print reclaim_stall records this long; -1: none */
+	struct recorder *rec; /* --record FILE, or NULL */
+	int rec_fd;	      /* opened with the other files, before the header is known */
+	long stall_ms;	      /* print reclaim_stall records this long; -1: none */
 	unsigned long long filter_ids[OOMT_MAX_FILTERS];
 	int nr_filters;
 	char hooks[128];
@@ -94,16 +95,18 @@ static unsigned long long dropped(const struct tracer *t)
 static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 {
 	struct kill_report r;
-	struct timespec when = host__realtime_of(rec->ktime_ns);
+	struct record_ctx c = { host__realtime_of(rec->ktime_ns), dropped(t) };
+	int err;
 
 	t->kills++;
 	report__build(&r, rec, &t->host, t->gfp);
 	aftermath__read(&r, t->cgroups, &t->host);
+	err = recorder__kill(t->rec, &r, t->ksyms, &c);
 	stats__add_kill(t->stats, r.have_memcg ? r.memcg_path : "(global)");
-	output__kill(t->out, &t->fmt, &r, &when, dropped(t));
+	output__kill(t->out, &t->fmt, &r, &c.when, c.dropped);
 	exporter__kill(t->exporter, &r);
 	free(r.next);
-	return flush_records(t);
+	return err ?: flush_records(t);
 }
 
 static bool closed_lately(struct tracer *t, const struct reclaim_episode *ep, bool remember)
@@ -119,19 +122,22 @@ static bool closed_lately(struct tracer *t, const struct reclaim_episode *ep, bo
 	return false;
 }
 
-/* Every closed episode counts in the summary; long enough ones print. */
+/*
+ * Every closed episode counts in the summary, and is recorded (report
+ * --reclaim-stalls chooses later); long enough ones print.
+ */
 static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec)
 {
 	const struct reclaim_episode *ep = &rec->ep;
 	const char *memcg = cgroups__path(t->cgroups, ep->memcg_id);
-	struct timespec when;
+	struct record_ctx c = { host__realtime_of(ep->first_ns), dropped(t) };
+	int err = recorder__stall(t->rec, rec, memcg, t->ksyms, &c);
 
 	stats__add_episode(t->stats, memcg, ep->passes, ep->stall_ns, ep->scanned, ep->reclaimed);
 	exporter__episode(t->exporter, memcg, ep);
-	if (t->stall_ms < 0 || ep->stall_ns < (unsigned long long)t->stall_ms * 1000000ULL)
-		return 0;
-	when = host__realtime_of(ep->first_ns);
-	output__stall(t->out, &t->fmt, rec, memcg, &when, dropped(t));
+	if (err || t->stall_ms < 0 || ep->stall_ns < (unsigned long long)t->stall_ms * 1000000ULL)
+		return err;
+	output__stall(t->out, &t->fmt, rec, memcg, &c.when, c.dropped);
 	return flush_records(t);
 }
 
@@ -145,10 +151,11 @@ static int handle_stall(struct tracer *t, const struct reclaim_stall_record *rec
 
 static int handle_reaped(struct tracer *t, const struct oom_reaped_record *rec)
 {
-	struct timespec when = host__realtime_of(rec->exit_ns);
+	struct record_ctx c = { host__realtime_of(rec->exit_ns), dropped(t) };
+	int err = recorder__reaped(t->rec, rec, &c);
 
-	output__reaped(t->out, &t->fmt, rec, &when, dropped(t));
-	return flush_records(t);
+	output__reaped(t->out, &t->fmt, rec, &c.when, c.dropped);
+	return err ?: flush_records(t);
 }
 
 static int handle_record(void *ctx, void *data, size_t size)
@@ -219,7 +226,8 @@ static void wait_symbols(struct tracer *t, struct ksyms_loader *loader)
 static int setup_bpf(struct tracer *t, const struct options *opts)
 {
 	struct attach_config cfg = {
-		.capture_stacks = opts->reclaim_stalls_ms >= 0,
+		/* a recording keeps every episode, stack and all */
+		.capture_stacks = opts->reclaim_stalls_ms >= 0 || opts->record,
 		.btf_path = opts->btf,
 		.ringbuf_bytes = (unsigned long)opts->ringbuf_kib * 1024,
 		.filter_ids = t->filter_ids,
@@ -283,8 +291,14 @@ static int setup_ringbuf(struct tracer *t)
 	return 0;
 }
 
+/* --output FILE and --record FILE: see outfile__open_fd() for the rules. */
 static int setup_output(struct tracer *t, const struct options *opts)
 {
+	if (opts->record) {
+		t->rec_fd = outfile__open_fd("--record", opts->record);
+		if (t->rec_fd < 0)
+			return t->rec_fd;
+	}
 	return outfile__open(opts->output, &t->out);
 }
 
@@ -306,6 +320,20 @@ static int setup_filters(struct tracer *t, const struct options *opts)
 	return 0;
 }
 
+/* The --record header, now that hooks and gfp table are known. */
+static int setup_record(struct tracer *t, const struct options *opts)
+{
+	struct record_header h;
+	int fd = t->rec_fd;
+
+	if (fd < 0)
+		return 0;
+	t->rec_fd = -1; /* the recorder's now */
+	record_header__init(&h, &t->host, t->gfp, t->hooks);
+	t->rec = recorder__new(fd, opts->record, &h);
+	return t->rec ? 0 : -errno;
+}
+
 struct tracer *tracer__new(const struct options *opts, int *exit_code)
 {
 	struct tracer *t = calloc(1, sizeof(*t));
@@ -315,6 +343,7 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	*exit_code = EXIT_FAILURE_RUNTIME;
 	if (!t)
 		return NULL;
+	t->rec_fd = -1;
 	/* without it, stall records name no memcg: worth a word, not a failure */
 	t->cgroups = cgroups__open();
 	if (!t->cgroups && opts->verbose)
@@ -369,6 +398,9 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	t->fmt.ksyms = t->ksyms;
 	t->fmt.gfp = t->gfp;
 	t->fmt.page_size = t->host.page_size;
+	err = setup_record(t, opts);
+	if (err)
+		goto err_free;
 	return t;
 
 err_free:
@@ -397,6 +429,8 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 		if (err >= 0 || err == -EINTR)
 			sweep_idle_episodes(t, OOMT_EPISODE_GAP_NS);
 		exporter__tick(t->exporter, t->skel->bss->dropped);
+		if (recorder__error(t->rec))
+			return EXIT_FAILURE_RUNTIME; /* said where it failed */
 		if (t->write_err == -EPIPE)
 			return EXIT_OK; /* the reader left, as `| head` does */
 		if (t->write_err) {
@@ -418,10 +452,6 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 	return EXIT_OK;
 }
 
-struct node_totals {
-	unsigned long long wakes, run_ns, scanned, reclaimed;
-};
-
 /* kswapd and LRU totals of NUMA node nid; false if the node saw nothing */
 static bool node_totals(const struct tracer *t, __u32 nid, struct node_totals *n)
 {
@@ -434,6 +464,7 @@ static bool node_totals(const struct tracer *t, __u32 nid, struct node_totals *n
 	} lru[ncpu > 0 ? ncpu : 1];
 
 	memset(n, 0, sizeof(*n));
+	n->nid = nid;
 	/* valgrind does not see the kernel fill per-CPU values: start defined */
 	memset(lru, 0, sizeof(lru));
 	if (!bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.node_kswapd), &nid, &k)) {
@@ -449,53 +480,28 @@ static bool node_totals(const struct tracer *t, __u32 nid, struct node_totals *n
 	return n->wakes || n->scanned || n->reclaimed;
 }
 
-#define MAX_NODES 64 /* as reclaim.bpf.c sizes its maps */
-
-static void summary_json(const struct tracer *t, FILE *f)
+static void run_totals(const struct tracer *t, struct run_totals *s)
 {
-	struct node_totals n;
-	bool first = true;
-
-	fprintf(f,
-		"{\"type\":\"summary\",\"kills\":%llu,\"dropped\":%llu,\"dropped_by_type\":{"
-		"\"oom_kill\":%llu,\"reclaim_stall\":%llu,\"oom_reaped\":%llu},\"memcgs\":",
-		t->kills, dropped(t), dropped_of(t, RECORD_OOM_KILL),
-		dropped_of(t, RECORD_RECLAIM_STALL), dropped_of(t, RECORD_OOM_REAPED));
-	stats__print_json(t->stats, f);
-	fputs(",\"nodes\":[", f);
-	for (__u32 nid = 0; nid < MAX_NODES; nid++) {
-		if (!node_totals(t, nid, &n))
-			continue;
-		fprintf(f,
-			"%s{\"node\":%u,\"kswapd_wakes\":%llu,\"kswapd_run_us\":%llu,"
-			"\"scanned\":%llu,\"reclaimed\":%llu}",
-			first ? "" : ",", nid, n.wakes, n.run_ns / 1000, n.scanned, n.reclaimed);
-		first = false;
-	}
-	fputs("]}\n", f);
-	fflush(f);
+	memset(s, 0, sizeof(*s));
+	s->kills = t->kills;
+	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
+		s->dropped[i] = dropped_of(t, i);
+	for (__u32 nid = 0; nid < OUTPUT_MAX_NODES; nid++)
+		if (node_totals(t, nid, &s->nodes[s->nr_nodes]))
+			s->nr_nodes++;
+	s->stats = t->stats;
 }
 
-void tracer__summary(const struct tracer *t, FILE *f)
+int tracer__summary(const struct tracer *t, FILE *f)
 {
-	struct node_totals n;
+	struct run_totals s;
 
-	fprintf(f, "oomtrace: %llu OOM kill%s traced, %llu record%s dropped\n", t->kills,
-		t->kills == 1 ? "" : "s", dropped(t), dropped(t) == 1 ? "" : "s");
-	if (dropped(t))
-		fprintf(f, "oomtrace: dropped %llu oom_kill, %llu reclaim_stall, %llu oom_reaped\n",
-			dropped_of(t, RECORD_OOM_KILL), dropped_of(t, RECORD_RECLAIM_STALL),
-			dropped_of(t, RECORD_OOM_REAPED));
-	stats__print(t->stats, f);
-	for (__u32 nid = 0; nid < MAX_NODES; nid++)
-		if (node_totals(t, nid, &n))
-			fprintf(
-			    f,
-			    "node %u: kswapd woke %llu times, ran %.1f ms; inactive LRUs scanned "
-			    "%llu, reclaimed %llu pages\n",
-			    nid, n.wakes, n.run_ns / 1e6, n.scanned, n.reclaimed);
+	run_totals(t, &s);
+	output__summary(f, &s);
 	if (t->fmt.json && !t->write_err)
-		summary_json(t, t->out);
+		output__summary_json(t->out, &s);
+	/* a recording that ends without it was cut short */
+	return recorder__summary(t->rec, &s) ? EXIT_FAILURE_RUNTIME : EXIT_OK;
 }
 
 void tracer__free(struct tracer *t)
@@ -507,6 +513,9 @@ void tracer__free(struct tracer *t)
 	cgroups__free(t->cgroups);
 	stats__free(t->stats);
 	exporter__free(t->exporter);
+	recorder__free(t->rec);
+	if (t->rec_fd >= 0)
+		close(t->rec_fd);
 	if (t->out && t->out != stdout)
 		fclose(t->out);
 	gfp_table__free(t->gfp);

@@ -18,8 +18,12 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code);
 const char *tracer__hooks(const struct tracer *t);
 /* Poll until *stop is set or stdout goes away; returns an enum exit_code. */
 int tracer__run(struct tracer *t, volatile sig_atomic_t *stop);
-/* Totals on stderr: kills seen, records dropped. */
-void tracer__summary(const struct tracer *t, FILE *f);
+/*
+ * Totals on f: kills seen, records dropped; with --json a summary record
+ * too, and with --record a summary frame.  EXIT_FAILURE_RUNTIME if that
+ * frame could not be written.
+ */
+int tracer__summary(const struct tracer *t, FILE *f);
 void tracer__free(struct tracer *t);
 
 #endif

@@ -44,11 +44,16 @@ WORKDIR=$WORK/files
 mkdir -p "$WORKDIR/sub" && touch "$WORKDIR/btf.vmlinux" "$WORKDIR/out.jsonl"
 
 suite() { # suite LABEL: the checks, in the shell as it is set up now
-	local l=$1 trace top
-	has "$l: the mode word top, first" "$(comp oomtrace '')" top
+	local l=$1 trace top report
+	has "$l: the mode words top and report, first" "$(comp oomtrace '')" top report
 	is "$l: no mode word after an option" "$(comp oomtrace --json '')" ""
 	trace=$(comp oomtrace --)
 	top=$(comp oomtrace top --)
+	report=$(comp oomtrace report --)
+	has "$l: report's options" "$report" --json --reclaim-stalls --cgroup --summary-only --output
+	! grep -qx -- '--summary-only' <<<"$trace"
+	ok $? "$l: tracing does not offer report's --summary-only"
+	has "$l: --source values" "$(comp oomtrace --source '')" auto bpf kmsg
 	has "$l: tracing options" "$trace" --cgroup --json --hooks --reclaim-stalls --output --btf \
 		--ringbuf-size --verbose --color --help --version
 	! grep -qx -- '--interval' <<<"$trace"
@@ -57,8 +62,8 @@ suite() { # suite LABEL: the checks, in the shell as it is set up now
 	! grep -qx -- '--hooks' <<<"$top"
 	ok $? "$l: top does not offer --hooks"
 	is "$l: between them, every long option --help names" \
-		"$(printf '%s\n' "$trace" "$top" | sort -u)" "$HELP_OPTS"
-	is "$l: --re offers --reclaim-stalls" "$(comp oomtrace --re)" --reclaim-stalls
+		"$(printf '%s\n' "$trace" "$top" "$report" | sort -u)" "$HELP_OPTS"
+	is "$l: --recl offers --reclaim-stalls" "$(comp oomtrace --recl)" --reclaim-stalls
 	is "$l: --hooks values" "$(comp oomtrace --hooks '')" "$(lines fentry kprobe tracepoint)"
 	is "$l: -H k" "$(comp oomtrace -H k)" kprobe
 	is "$l: --color values" "$(comp oomtrace --color '')" "$(lines always auto never)"

@@ -34,7 +34,9 @@ expect "--metrics with an unresolvable address is a usage error" 2 \
 expect "--metrics-file in a missing directory is a usage error" 2 \
 	"'$WORK/none/x.prom'.*No such file" --metrics-file "$WORK/none/x.prom"
 expect "--metrics-file naming a directory is a usage error" 2 "not a directory" --metrics-file "$WORK"
-expect "oomtrace top refuses --metrics" 2 "not top" top --metrics 9100
+expect "oomtrace top refuses --metrics" 2 "are for tracing" top --metrics 9100
+expect "oomtrace report refuses --metrics" 2 "are for tracing" report /dev/null --metrics 9100
+expect "--metrics with --source kmsg is refused, not ignored" 2 "need the BPF source" --source kmsg --metrics 9100
 
 LIMIT_MIB=64
 CG_NAME=oomtrace-metrics-$$

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The frames of a --record file through the output code that printed them
+ * live (output.c), with the recording machine's facts from its header:
+ * page size, RAM and swap, gfp flag values, the symbols of every stack.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "outfile.h"
+#include "output.h"
+#include "record.h"
+#include "replay.h"
+#include "report.h"
+#include "stats.h"
+
+struct replay {
+	const struct options *opts;
+	const char *name;
+	FILE *out;
+	struct record_reader *rd;
+	struct record_frame *fr;
+	struct output_ctx fmt;
+	struct stats *stats;
+	struct run_totals totals;
+	int sessions;
+	bool session_ended; /* the session's summary frame was read */
+	unsigned long long last_dropped;
+	int write_err;		    /* errno of the first failed write to out */
+	unsigned long long *events; /* event ids of the kills --cgroup kept */
+	size_t nr_events, cap_events;
+};
+
+/* Is path memory cgroup prefix or below it: "/a" holds "/a" and "/a/b", not "/ab". */
+static bool path_under(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	while (n && prefix[n - 1] == '/')
+		n--; /* "/a/" is "/a", and "/" holds every path */
+	return !strncmp(path, prefix, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static bool wanted(const struct replay *rp, const char *path)
+{
+	if (!rp->opts->nr_cgroups)
+		return true;
+	if (!path || !*path)
+		return false;
+	for (int i = 0; i < rp->opts->nr_cgroups; i++)
+		if (path_under(path, rp->opts->cgroups[i]))
+			return true;
+	return false;
+}
+
+/* A victim's exit has no memcg of its own: it goes with its kill. */
+static int keep_event(struct replay *rp, unsigned long long id)
+{
+	if (rp->nr_events == rp->cap_events) {
+		size_t cap = rp->cap_events ? rp->cap_events * 2 : 64;
+		unsigned long long *p = realloc(rp->events, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		rp->events = p;
+		rp->cap_events = cap;
+	}
+	rp->events[rp->nr_events++] = id;
+	return 0;
+}
+
+static bool event_kept(const struct replay *rp, unsigned long long id)
+{
+	if (!rp->opts->nr_cgroups)
+		return true;
+	for (size_t i = rp->nr_events; i-- > 0;)
+		if (rp->events[i] == id)
+			return true;
+	return false;
+}
+
+static bool printing(const struct replay *rp)
+{
+	return !rp->opts->summary_only;
+}
+
+static void end_session(struct replay *rp)
+{
+	if (rp->sessions && !rp->session_ended)
+		fprintf(stderr,
+			"oomtrace: report '%s': session %d has no summary frame: the run did not "
+			"end cleanly (%llu records dropped by its last record)\n",
+			rp->name, rp->sessions, rp->last_dropped);
+}
+
+static void start_session(struct replay *rp)
+{
+	const struct record_header *h = record_reader__header(rp->rd);
+	char when[64];
+
+	end_session(rp);
+	rp->sessions++;
+	rp->session_ended = false;
+	rp->last_dropped = 0;
+	rp->fmt.gfp = h->gfp;
+	rp->fmt.page_size = h->host.page_size;
+	output__format_time(&h->started, when, sizeof(when));
+	fprintf(stderr,
+		"oomtrace: report '%s': recorded on %s (Linux %s) by oomtrace %s from %s; "
+		"hooks: %s\n",
+		rp->name, h->hostname, h->kernel, h->version, when, h->hooks);
+	if (strcmp(h->version, OOMTRACE_VERSION))
+		fprintf(stderr,
+			"oomtrace: report '%s': printed by oomtrace %s: fields may differ from "
+			"what it printed\n",
+			rp->name, OOMTRACE_VERSION);
+}
+
+static int replay_kill(struct replay *rp, const struct record_frame *fr)
+{
+	const struct record_header *h = record_reader__header(rp->rd);
+	struct kill_report r;
+
+	if (!wanted(rp, fr->cgroup_path[0] ? fr->cgroup_path : fr->memcg_path))
+		return 0;
+	if (rp->opts->nr_cgroups && keep_event(rp, fr->kill.event_id))
+		return -ENOMEM;
+	report__build(&r, &fr->kill, &h->host, h->gfp);
+	/* what the tracer read at the kill, as read_aftermath() left it */
+	r.have_state = fr->have_state;
+	r.state = fr->state;
+	r.next = (struct proc_info *)fr->next;
+	r.nr_next = fr->nr_next;
+	rp->totals.kills++;
+	stats__add_kill(rp->stats, r.have_memcg ? r.memcg_path : "(global)");
+	if (printing(rp))
+		output__kill(rp->out, &rp->fmt, &r, &fr->ctx.when, fr->ctx.dropped);
+	return 0;
+}
+
+static void replay_stall(struct replay *rp, const struct record_frame *fr)
+{
+	const struct reclaim_episode *ep = &fr->stall.ep;
+	const char *memcg = fr->have_memcg ? fr->memcg : NULL;
+	long ms = rp->opts->reclaim_stalls_ms;
+
+	if (!wanted(rp, memcg))
+		return;
+	stats__add_episode(rp->stats, memcg, ep->passes, ep->stall_ns, ep->scanned, ep->reclaimed);
+	if (printing(rp) && ms >= 0 && ep->stall_ns >= (unsigned long long)ms * 1000000ULL)
+		output__stall(rp->out, &rp->fmt, &fr->stall, memcg, &fr->ctx.when, fr->ctx.dropped);
+}
+
+/* Sessions appended to one file add up; so do the NUMA nodes' totals. */
+static void add_totals(struct replay *rp, const struct run_totals *s)
+{
+	struct run_totals *t = &rp->totals;
+
+	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
+		t->dropped[i] += s->dropped[i];
+	for (unsigned int i = 0; i < s->nr_nodes; i++) {
+		const struct node_totals *n = &s->nodes[i];
+		unsigned int j;
+
+		for (j = 0; j < t->nr_nodes && t->nodes[j].nid != n->nid; j++)
+			;
+		if (j == t->nr_nodes) {
+			if (t->nr_nodes == OUTPUT_MAX_NODES)
+				continue;
+			t->nodes[t->nr_nodes++] = (struct node_totals){ .nid = n->nid };
+		}
+		t->nodes[j].wakes += n->wakes;
+		t->nodes[j].run_ns += n->run_ns;
+		t->nodes[j].scanned += n->scanned;
+		t->nodes[j].reclaimed += n->reclaimed;
+	}
+	rp->session_ended = true;
+}
+
+static int replay_frame(struct replay *rp, const struct record_frame *fr)
+{
+	if (fr->type != FRAME_HEADER && fr->type != FRAME_SUMMARY)
+		rp->last_dropped = fr->ctx.dropped;
+	rp->fmt.ksyms = record_reader__ksyms(rp->rd);
+	switch (fr->type) {
+	case FRAME_HEADER: start_session(rp); break;
+	case FRAME_KILL: return replay_kill(rp, fr);
+	case FRAME_STALL: replay_stall(rp, fr); break;
+	case FRAME_REAPED:
+		if (event_kept(rp, fr->reaped.event_id) && printing(rp))
+			output__reaped(rp->out, &rp->fmt, &fr->reaped, &fr->ctx.when,
+				       fr->ctx.dropped);
+		break;
+	case FRAME_SUMMARY: add_totals(rp, &fr->totals); break;
+	default: break;
+	}
+	return 0;
+}
+
+static int replay_frames(struct replay *rp)
+{
+	int err;
+
+	while ((err = record_reader__next(rp->rd, rp->fr)) > 0) {
+		err = replay_frame(rp, rp->fr);
+		if (err)
+			return err;
+		/* a reader that went away: nothing more to print */
+		if (ferror(rp->out)) {
+			rp->write_err = errno ?: EIO;
+			return 0;
+		}
+	}
+	return err;
+}
+
+static int finish(struct replay *rp, int err)
+{
+	int ret = err ? EXIT_FAILURE_RUNTIME : EXIT_OK;
+
+	if (!err)
+		end_session(rp);
+	/* what was read before any damage still adds up to a summary */
+	if (rp->sessions && !ferror(rp->out)) {
+		rp->totals.stats = rp->stats;
+		if (rp->fmt.json)
+			output__summary_json(rp->out, &rp->totals);
+		else
+			output__summary(rp->out, &rp->totals);
+	}
+	if ((fflush(rp->out) == EOF || ferror(rp->out)) && !rp->write_err)
+		rp->write_err = errno ?: EIO;
+	if (err == -ENOMEM)
+		fprintf(stderr, "oomtrace: report '%s': out of memory\n", rp->name);
+	else if (err)
+		fprintf(stderr, "oomtrace: report %s\n", record_reader__error(rp->rd));
+	if (rp->write_err == EPIPE)
+		return ret; /* the reader left, as `| head` does */
+	if (rp->write_err) {
+		fprintf(stderr, "oomtrace: report '%s': failed to write: %s\n", rp->name,
+			strerror(rp->write_err));
+		return EXIT_FAILURE_RUNTIME;
+	}
+	return ret;
+}
+
+int replay__stream(FILE *f, const char *name, const struct options *opts, FILE *out)
+{
+	struct replay rp = {
+		.opts = opts,
+		.name = name,
+		.out = out,
+		.fmt = { .json = opts->json },
+	};
+	int ret = EXIT_FAILURE_RUNTIME;
+
+	rp.rd = record_reader__new(f, name);
+	rp.fr = malloc(sizeof(*rp.fr));
+	rp.stats = stats__new();
+	if (rp.rd && rp.fr && rp.stats)
+		ret = finish(&rp, replay_frames(&rp));
+	else
+		fprintf(stderr, "oomtrace: report '%s': out of memory\n", name);
+	record_reader__free(rp.rd);
+	stats__free(rp.stats);
+	free(rp.fr);
+	free(rp.events);
+	return ret;
+}
+
+/* --cgroup here names paths in the recording, which this machine may not have. */
+static int check_cgroups(const struct options *opts)
+{
+	for (int i = 0; i < opts->nr_cgroups; i++) {
+		if (opts->cgroups[i][0] != '/') {
+			fprintf(stderr,
+				"oomtrace: report --cgroup '%s': give the path as the recording "
+				"names it, from the hierarchy's root (/kubepods.slice)\n",
+				opts->cgroups[i]);
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+int replay__run(const struct options *opts)
+{
+	const char *path = opts->report_file;
+	bool stdin_ = !strcmp(path, "-");
+	FILE *in, *out = stdout;
+	int ret = check_cgroups(opts), fd;
+
+	if (ret)
+		return ret;
+	in = stdin_ ? stdin : fopen(path, "re");
+	if (!in) {
+		fprintf(stderr, "oomtrace: report '%s': %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (opts->output) {
+		fd = outfile__open_fd("--output", opts->output);
+		out = fd >= 0 ? fdopen(fd, "a") : NULL;
+		if (!out) {
+			if (fd >= 0)
+				close(fd);
+			if (!stdin_)
+				fclose(in);
+			return EXIT_USAGE;
+		}
+	}
+	ret = replay__stream(in, stdin_ ? "(stdin)" : path, opts, out);
+	if (out != stdout)
+		fclose(out);
+	if (!stdin_)
+		fclose(in);
+	return ret;
+}

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The --record format: what is written reads back the same, and damage is named. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "gfp.h"
+#include "ksyms.h"
+#include "options.h"
+#include "output.h"
+#include "record.h"
+#include "replay.h"
+#include "stats.h"
+
+static const struct host_info host = {
+	.page_size = 4096,
+	.totalram_pages = 6000000,
+	.total_swap_pages = 0,
+	.single_node = 1,
+};
+
+static const char kallsyms[] = "ffffffff81000000 T _stext\n"
+			       "ffffffff81100000 T out_of_memory\n"
+			       "ffffffff81100800 t oom_kill_process\n"
+			       "ffffffff81200000 T handle_mm_fault\n"
+			       "ffffffffc0100000 t xfs_alloc\t[xfs]\n";
+
+struct fixture {
+	char path[64];
+	struct gfp_table *gfp;
+	struct ksyms *ks;
+	struct oom_kill_record kill;
+	struct kill_report r;
+	struct proc_info next[2];
+	struct reclaim_stall_record stall;
+	struct oom_reaped_record reaped;
+	struct run_totals totals;
+	unsigned char *bytes; /* the file written */
+	size_t size;
+};
+
+static void make_kill(struct fixture *fx)
+{
+	struct oom_kill_record *k = &fx->kill;
+
+	memset(k, 0, sizeof(*k));
+	k->type = RECORD_OOM_KILL;
+	k->hook = HOOK_TRACEPOINT;
+	k->ktime_ns = 7920909214199ULL;
+	k->event_id = 1;
+	k->constraint = OOMT_CONSTRAINT_MEMCG;
+	k->flags = KILL_HAVE_VICTIM | KILL_HAVE_MEMCG | KILL_HAVE_GFP;
+	k->gfp_mask = 0xcc0;
+	k->victim_pid = k->victim_tid = k->invoker_pid = k->invoker_tid = 4242;
+	strcpy(k->victim_comm, "oom-trigger");
+	strcpy(k->invoker_comm, "oom-trigger");
+	k->anon_pages = 16320;
+	k->memcg_usage_pages = k->memcg_max_pages = 16384;
+	k->memcg_is_v1 = 1;
+	k->cg_depth = 3;
+	strcpy(k->cg_names[0], "oomt");
+	strcpy(k->cg_names[1], "process_api");
+	strcpy(k->cg_names[2], "/");
+	k->kstack[0] = 0xffffffff81100810; /* oom_kill_process+0x10 */
+	k->kstack[1] = 0xffffffff81100020; /* out_of_memory+0x20 */
+	k->kstack[2] = 0xffffffff81200040; /* handle_mm_fault+0x40 */
+	k->kstack[3] = 0xffffffffc0100004; /* xfs_alloc+0x4 [xfs] */
+	k->kstack[4] = 0x1234;		   /* below every symbol: an address */
+	k->kstack_len = 5 * sizeof(__u64);
+	report__build(&fx->r, k, &host, fx->gfp);
+	memset(&fx->r.state, 0xff, sizeof(fx->r.state));
+	fx->r.have_state = true;
+	fx->r.state.usage = 64 << 20;
+	fx->r.state.ev_oom_kill = 1;
+	fx->next[0] = (struct proc_info){ .pid = 17, .comm = "sleep", .points = 459 };
+	fx->next[1] = (struct proc_info){ .pid = 18, .comm = "b\xffsh", .points = -3 };
+	fx->r.next = fx->next;
+	fx->r.nr_next = 2;
+}
+
+static void make_others(struct fixture *fx)
+{
+	memset(&fx->stall, 0, sizeof(fx->stall));
+	fx->stall.type = RECORD_RECLAIM_STALL;
+	fx->stall.end = EPISODE_OOM_KILL;
+	fx->stall.ep.tid = fx->stall.ep.pid = 4242;
+	fx->stall.ep.stall_ns = 5000000;
+	fx->stall.ep.passes = 19;
+	fx->stall.ep.kstack[0] = 0xffffffff81200010;
+	fx->stall.ep.kstack_len = sizeof(__u64);
+	memset(&fx->reaped, 0, sizeof(fx->reaped));
+	fx->reaped.type = RECORD_OOM_REAPED;
+	fx->reaped.event_id = 1;
+	fx->reaped.victim_pid = 4242;
+	memset(&fx->totals, 0, sizeof(fx->totals));
+	fx->totals.kills = 1;
+	fx->totals.dropped[RECORD_RECLAIM_STALL] = 3;
+	fx->totals.nr_nodes = 1;
+	fx->totals.nodes[0] = (struct node_totals){ .nid = 0, .wakes = 2, .scanned = 99 };
+}
+
+static const struct record_ctx ctx1 = { { 1763778623, 725669000 }, 0 };
+static const struct record_ctx ctx2 = { { 1763778624, 1000 }, 7 };
+
+/* A session: header, kill, stall (memcg known), stall (not), reaped, summary. */
+static void write_session(struct fixture *fx, int fd)
+{
+	struct record_header h;
+	struct recorder *w;
+
+	record_header__init(&h, &host, fx->gfp, "oom_kill_process: fentry, mark_victim: tp_btf");
+	w = recorder__new(fd, fx->path, &h);
+	assert_non_null(w);
+	assert_int_equal(recorder__kill(w, &fx->r, fx->ks, &ctx1), 0);
+	assert_int_equal(recorder__stall(w, &fx->stall, "/a/b", fx->ks, &ctx2), 0);
+	assert_int_equal(recorder__stall(w, &fx->stall, NULL, fx->ks, &ctx2), 0);
+	assert_int_equal(recorder__reaped(w, &fx->reaped, &ctx2), 0);
+	assert_int_equal(recorder__summary(w, &fx->totals), 0);
+	recorder__free(w);
+}
+
+static void slurp(struct fixture *fx)
+{
+	FILE *f = fopen(fx->path, "r");
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	fx->size = ftell(f);
+	rewind(f);
+	fx->bytes = malloc(fx->size);
+	assert_int_equal(fread(fx->bytes, 1, fx->size, f), fx->size);
+	fclose(f);
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	FILE *f = fmemopen((void *)kallsyms, strlen(kallsyms), "r");
+	int fd;
+
+	strcpy(fx->path, "/tmp/test_record.XXXXXX");
+	fd = mkstemp(fx->path);
+	fx->gfp = gfp_table__classic();
+	fx->ks = ksyms__load_file(f);
+	fclose(f);
+	make_kill(fx);
+	make_others(fx);
+	write_session(fx, fd);
+	slurp(fx);
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	unlink(fx->path);
+	gfp_table__free(fx->gfp);
+	ksyms__free(fx->ks);
+	free(fx->bytes);
+	free(fx);
+	return 0;
+}
+
+/* A reader over len bytes of buf (a copy: fmemopen() wants a writable size > 0). */
+static FILE *open_bytes(const void *buf, size_t len)
+{
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	rewind(f);
+	return f;
+}
+
+static void reads_back_what_was_written(void **state)
+{
+	struct fixture *fx = *state;
+	FILE *f = open_bytes(fx->bytes, fx->size);
+	struct record_reader *rd = record_reader__new(f, "t.rec");
+	struct record_frame *fr = malloc(sizeof(*fr));
+	const struct record_header *h;
+	char a[256], b[256];
+
+	assert_int_equal(record_reader__next(rd, fr), 1);
+	assert_int_equal(fr->type, FRAME_HEADER);
+	h = record_reader__header(rd);
+	assert_string_equal(h->version, OOMTRACE_VERSION);
+	assert_string_equal(h->hooks, "oom_kill_process: fentry, mark_victim: tp_btf");
+	assert_memory_equal(&h->host, &host, sizeof(host));
+	assert_true(h->started.tv_sec > 0);
+
+	assert_int_equal(record_reader__next(rd, fr), 1);
+	assert_int_equal(fr->type, FRAME_KILL);
+	assert_memory_equal(&fr->kill, &fx->kill, sizeof(fx->kill));
+	assert_memory_equal(&fr->ctx, &ctx1, sizeof(ctx1));
+	assert_string_equal(fr->memcg_path, "/process_api/oomt");
+	assert_string_equal(fr->cgroup_path, "/process_api/oomt");
+	assert_true(fr->have_state);
+	assert_memory_equal(&fr->state, &fx->r.state, sizeof(fr->state));
+	assert_int_equal(fr->nr_next, 2);
+	assert_memory_equal(&fr->next[1], &fx->next[1], sizeof(fx->next[1]));
+	/* every stack address resolves as the live table resolved it */
+	for (int i = 0; i < 5; i++) {
+		ksyms__format(fx->ks, fx->kill.kstack[i], a, sizeof(a));
+		ksyms__format(record_reader__ksyms(rd), fr->kill.kstack[i], b, sizeof(b));
+		assert_string_equal(a, b);
+	}
+	assert_string_equal(b, "0x1234");
+	/* the gfp flag values came along */
+	gfp_table__format(fx->gfp, 0x100cca, a, sizeof(a));
+	gfp_table__format(h->gfp, 0x100cca, b, sizeof(b));
+	assert_string_equal(a, b);
+
+	assert_int_equal(record_reader__next(rd, fr), 1);
+	assert_int_equal(fr->type, FRAME_STALL);
+	assert_memory_equal(&fr->stall, &fx->stall, sizeof(fx->stall));
+	assert_true(fr->have_memcg);
+	assert_string_equal(fr->memcg, "/a/b");
+	assert_memory_equal(&fr->ctx, &ctx2, sizeof(ctx2));
+	assert_int_equal(record_reader__next(rd, fr), 1);
+	assert_false(fr->have_memcg);
+
+	assert_int_equal(record_reader__next(rd, fr), 1);
+	assert_int_equal(fr->type, FRAME_REAPED);
+	assert_memory_equal(&fr->reaped, &fx->reaped, sizeof(fx->reaped));
+
+	assert_int_equal(record_reader__next(rd, fr), 1);
+	assert_int_equal(fr->type, FRAME_SUMMARY);
+	assert_int_equal(fr->totals.kills, 1);
+	assert_int_equal(fr->totals.dropped[RECORD_RECLAIM_STALL], 3);
+	assert_int_equal(fr->totals.nr_nodes, 1);
+	assert_int_equal(fr->totals.nodes[0].scanned, 99);
+	assert_int_equal(record_reader__next(rd, fr), 0);
+	record_reader__free(rd);
+	free(fr);
+	fclose(f);
+}
+
+/* Frame ends in the file, from the header's on: where a cut leaves a clean (if short) file. */
+static bool at_boundary(const struct fixture *fx, size_t len)
+{
+	size_t off = 16; /* the preamble */
+
+	while (off + 8 <= fx->size) {
+		uint32_t n;
+
+		memcpy(&n, fx->bytes + off + 4, 4);
+		off += 8 + n;
+		if (off == len)
+			return true;
+	}
+	return false;
+}
+
+static void every_cut_is_clean_or_named(void **state)
+{
+	struct fixture *fx = *state;
+	struct record_frame *fr = malloc(sizeof(*fr));
+
+	for (size_t len = 0; len < fx->size; len++) {
+		FILE *f = open_bytes(fx->bytes, len);
+		struct record_reader *rd = record_reader__new(f, "cut.rec");
+		int ret;
+
+		while ((ret = record_reader__next(rd, fr)) > 0)
+			;
+		if (at_boundary(fx, len)) {
+			assert_int_equal(ret, 0);
+		} else {
+			assert_true(ret < 0);
+			if (len == 0)
+				assert_non_null(strstr(record_reader__error(rd), "empty"));
+			else if (!strstr(record_reader__error(rd), "truncated at byte"))
+				fail_msg("cut at %zu: %s", len, record_reader__error(rd));
+		}
+		record_reader__free(rd);
+		fclose(f);
+	}
+	free(fr);
+}
+
+/* Read bytes (patched by the caller) to the end or the first error. */
+static const char *read_error(const void *buf, size_t len, char *err, size_t size)
+{
+	FILE *f = open_bytes(buf, len);
+	struct record_reader *rd = record_reader__new(f, "bad.rec");
+	struct record_frame *fr = malloc(sizeof(*fr));
+	int ret;
+
+	while ((ret = record_reader__next(rd, fr)) > 0)
+		;
+	snprintf(err, size, "%s", ret < 0 ? record_reader__error(rd) : "");
+	record_reader__free(rd);
+	free(fr);
+	fclose(f);
+	return err;
+}
+
+static void damage_is_named(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char *b = malloc(fx->size + 64);
+	char err[512];
+	uint32_t v;
+
+	memcpy(b, fx->bytes, fx->size);
+	memcpy(b, "NOTOOMT", 8);
+	assert_non_null(strstr(read_error(b, fx->size, err, sizeof(err)), "not an oomtrace"));
+	assert_non_null(strstr(err, "'bad.rec'"));
+
+	memcpy(b, fx->bytes, fx->size);
+	v = 99;
+	memcpy(b + 8, &v, 4);
+	assert_non_null(strstr(read_error(b, fx->size, err, sizeof(err)), "format version 99"));
+
+	memcpy(b, fx->bytes, fx->size);
+	v = 0x04030201;
+	memcpy(b + 12, &v, 4);
+	assert_non_null(strstr(read_error(b, fx->size, err, sizeof(err)), "other byte order"));
+
+	/* the header frame's length, absurd */
+	memcpy(b, fx->bytes, fx->size);
+	v = 0xffffffff;
+	memcpy(b + 20, &v, 4);
+	assert_non_null(strstr(read_error(b, fx->size, err, sizeof(err)), "claims 4294967295"));
+
+	/* a frame that is not the header first */
+	memcpy(b, fx->bytes, fx->size);
+	v = FRAME_KILL;
+	memcpy(b + 16, &v, 4);
+	assert_non_null(strstr(read_error(b, fx->size, err, sizeof(err)), "no header frame"));
+	free(b);
+}
+
+/* A kill frame whose record says what no kernel could: refused, not printed. */
+static void impossible_values_are_refused(void **state)
+{
+	struct fixture *fx = *state;
+	char path[] = "/tmp/test_record_bad.XXXXXX", err[512];
+	int fd = mkstemp(path);
+	struct record_header h;
+	struct recorder *w;
+	FILE *f;
+	char buf[65536];
+	size_t n;
+
+	record_header__init(&h, &host, fx->gfp, "x");
+	w = recorder__new(fd, path, &h);
+	fx->kill.oom_score_adj = 5000;
+	assert_int_equal(recorder__kill(w, &fx->r, NULL, &ctx1), 0);
+	fx->kill.oom_score_adj = 0;
+	recorder__free(w);
+	f = fopen(path, "r");
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(read_error(buf, n, err, sizeof(err)), "damaged frame at byte"));
+}
+
+/* Frames of a later version are skipped; appended sessions both read. */
+static void unknown_frames_and_sessions(void **state)
+{
+	struct fixture *fx = *state;
+	size_t hdr_end, len = fx->size * 2 + 12;
+	unsigned char *b = malloc(len);
+	struct record_frame *fr = malloc(sizeof(*fr));
+	uint32_t n, type = 99, flen = 4;
+	int headers = 0, kills = 0, ret;
+	FILE *f;
+	struct record_reader *rd;
+
+	memcpy(&n, fx->bytes + 20, 4);
+	hdr_end = 16 + 8 + n;
+	/* session 1, with an unknown frame after its header; session 2 */
+	memcpy(b, fx->bytes, hdr_end);
+	memcpy(b + hdr_end, &type, 4);
+	memcpy(b + hdr_end + 4, &flen, 4);
+	memcpy(b + hdr_end + 8, "abcd", 4);
+	memcpy(b + hdr_end + 12, fx->bytes + hdr_end, fx->size - hdr_end);
+	memcpy(b + fx->size + 12, fx->bytes, fx->size);
+	f = open_bytes(b, len);
+	rd = record_reader__new(f, "two.rec");
+	while ((ret = record_reader__next(rd, fr)) > 0) {
+		headers += fr->type == FRAME_HEADER;
+		kills += fr->type == FRAME_KILL;
+	}
+	assert_int_equal(ret, 0);
+	assert_int_equal(headers, 2);
+	assert_int_equal(kills, 2);
+	record_reader__free(rd);
+	fclose(f);
+	free(fr);
+	free(b);
+}
+
+/* report prints the kill with output.c as the live run did: the same bytes. */
+static void replay_prints_what_live_printed(void **state)
+{
+	struct fixture *fx = *state;
+	struct output_ctx fmt = {
+		.json = true, .ksyms = fx->ks, .gfp = fx->gfp, .page_size = 4096
+	};
+	struct options opts = { .json = true, .reclaim_stalls_ms = 0 };
+	char *live = NULL, *replayed = NULL;
+	size_t live_len = 0, rep_len = 0;
+	FILE *lf = open_memstream(&live, &live_len), *rf = open_memstream(&replayed, &rep_len);
+	FILE *in = open_bytes(fx->bytes, fx->size);
+	struct stats *st = stats__new();
+
+	output__kill(lf, &fmt, &fx->r, &ctx1.when, ctx1.dropped);
+	output__stall(lf, &fmt, &fx->stall, "/a/b", &ctx2.when, ctx2.dropped);
+	output__stall(lf, &fmt, &fx->stall, NULL, &ctx2.when, ctx2.dropped);
+	output__reaped(lf, &fmt, &fx->reaped, &ctx2.when, ctx2.dropped);
+	stats__add_kill(st, "/process_api/oomt");
+	stats__add_episode(st, "/a/b", 19, 5000000, 0, 0);
+	stats__add_episode(st, NULL, 19, 5000000, 0, 0);
+	fx->totals.stats = st;
+	output__summary_json(lf, &fx->totals);
+	fclose(lf);
+	assert_int_equal(replay__stream(in, "t.rec", &opts, rf), EXIT_OK);
+	fclose(rf);
+	assert_string_equal(replayed, live);
+	assert_non_null(strstr(live, "\"kstack\":[\"oom_kill_process+0x10\""));
+	fclose(in);
+	stats__free(st);
+	free(live);
+	free(replayed);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(reads_back_what_was_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_cut_is_clean_or_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(damage_is_named, setup, teardown),
+		cmocka_unit_test_setup_teardown(impossible_values_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(unknown_frames_and_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(replay_prints_what_live_printed, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
