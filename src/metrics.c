@@ -200,8 +200,9 @@ static void table_free(struct table *t)
 
 /*
  * The series for pairs; once the table has its cap of series, a new label
- * set counts under memcg (pairs[1]) "(other)", its other labels as given.
- * NULL only without memory.
+ * set counts under memcg (pairs[1]) "(other)" with only its constraint
+ * kept: container and pod ids are as unbounded as memcgs.  NULL only
+ * without memory.
  */
 static struct series *series_of(struct metrics *m, struct table *t, const char **pairs, int nr)
 {
@@ -216,6 +217,9 @@ static struct series *series_of(struct metrics *m, struct table *t, const char *
 		return table_get(t, labels, false);
 	free(labels);
 	pairs[1] = METRICS_OTHER;
+	for (int i = 1; i < nr; i++)
+		if (strcmp(pairs[2 * i], "constraint"))
+			pairs[2 * i + 1] = "";
 	labels = labels_new(pairs, nr);
 	if (!labels)
 		return NULL;
