@@ -10,7 +10,7 @@
 # Long options of a mode, as `oomtrace --help` lists them.  The usage has a
 # block of tracing options ("Options:"), one for top ("oomtrace top:"), one
 # for report ("oomtrace report FILE:"), then -h and -V for all; an option
-# of the first block marked "(both modes)" belongs to top as well.
+# of the first block marked "(every mode)" belongs to the others as well.
 _oomtrace_options()
 {
 	local prog=$1 mode=$2
@@ -20,7 +20,7 @@ _oomtrace_options()
 		/^oomtrace report/ { block = "report"; next }
 		/^Examples:/ { exit }
 		/^  *-/ {
-			want = block == mode || block == "" || (mode == "top" && /\(both modes\)/)
+			want = block == mode || block == "" || /\(every mode\)/
 			if (!want)
 				next
 			for (i = 1; i <= NF; i++)

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "color.h"
 
 int color__parse(const char *arg)
@@ -24,6 +26,11 @@ bool color__enabled(enum color_mode mode, bool json, bool is_tty, const char *no
 	if (no_color && *no_color)
 		return false;
 	return is_tty && term && *term && strcmp(term, "dumb");
+}
+
+bool color__for(enum color_mode mode, bool json, FILE *f)
+{
+	return color__enabled(mode, json, isatty(fileno(f)), getenv("NO_COLOR"), getenv("TERM"));
 }
 
 const char *color__seq(bool on, enum color_role role)

@@ -4,6 +4,7 @@
 #define __OOMTRACE_COLOR_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 enum color_mode {
 	COLOR_AUTO = 0, /* the default */
@@ -33,5 +34,7 @@ bool color__enabled(enum color_mode mode, bool json, bool is_tty, const char *no
 
 /* The escape sequence of a role when on, else "". */
 const char *color__seq(bool on, enum color_role role);
+/* color__enabled() for output to f, with this process's environment */
+bool color__for(enum color_mode mode, bool json, FILE *f);
 
 #endif

@@ -6,10 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <bpf/btf.h>
 #include "aftermath.h"
 #include "badness.h"
 #include "cgroups.h"
+#include "color.h"
 #include "host.h"
 #include "kmsg.h"
 #include "kmsg_source.h"
@@ -41,50 +41,6 @@ struct kmsg_source {
 	int write_err;
 	bool started; /* the input was opened: a summary is owed */
 };
-
-/* ---- whether to fall back ---- */
-
-/* lockdown=confidentiality keeps BPF from reading kernel memory */
-static bool locked_down(void)
-{
-	char buf[128] = "";
-	FILE *f = fopen("/sys/kernel/security/lockdown", "re");
-
-	if (!f)
-		return false;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return strstr(buf, "[confidentiality]") != NULL;
-}
-
-const char *kmsg_source__why_not_bpf(const struct options *opts, int *exit_code)
-{
-	struct btf *btf;
-
-	*exit_code = EXIT_NO_PRIVILEGE;
-	if (!host__can_trace())
-		return "not privileged to load BPF (needs CAP_BPF and CAP_PERFMON, or "
-		       "CAP_SYS_ADMIN)";
-	*exit_code = EXIT_FAILURE_RUNTIME;
-	if (locked_down())
-		return "the kernel is locked down (lockdown=confidentiality)";
-	*exit_code = EXIT_NO_BTF;
-	if (!opts->btf)
-		return access("/sys/kernel/btf/vmlinux", R_OK) ? "no kernel BTF "
-								 "(/sys/kernel/btf/vmlinux)"
-							       : NULL;
-	btf = btf__parse(opts->btf, NULL);
-	if (!btf)
-		return "--btf FILE is not a usable BTF file";
-	btf__free(btf);
-	return NULL;
-}
-
-bool kmsg_source__should_fall_back(int err, int exit_code)
-{
-	return exit_code == EXIT_NO_BTF || err == EPERM || err == EACCES;
-}
 
 /* ---- records ---- */
 
@@ -538,6 +494,7 @@ static int setup(struct kmsg_source *s, const struct options *opts)
 	if (!s->parser || !s->stats)
 		return EXIT_FAILURE_RUNTIME;
 	s->fmt.json = opts->json;
+	s->fmt.color = color__for(opts->color, opts->json, s->out);
 	s->fmt.page_size = s->host.page_size;
 	return EXIT_OK;
 }
@@ -563,10 +520,18 @@ int kmsg_source__run(const struct options *opts, volatile sig_atomic_t *stop, co
 			"which tell of kills only: no reclaim story%s, no stacks of paths that did "
 			"not kill, fewer victim figures\n",
 			why, KMSG_PATH,
-			opts->reclaim_stalls_ms >= 0 ? " (--reclaim-stalls is ignored)" : "");
-	if (ret == EXIT_OK && s.live)
-		ret = follow_kmsg(&s, stop) ? EXIT_FAILURE_RUNTIME : EXIT_OK;
-	else if (ret == EXIT_OK)
+			opts->reclaim_stalls_ms >= 0 || opts->hooks != HOOKS_AUTO ||
+				opts->ringbuf_kib != 256
+			    ? " (--reclaim-stalls, --hooks and --ringbuf-size are ignored)"
+			    : "");
+	if (ret == EXIT_OK && s.live) {
+		int err = follow_kmsg(&s, stop);
+
+		/* unprivileged for BPF and for the log alike: exit as not privileged */
+		ret = err == -EPERM || err == -EACCES ? EXIT_NO_PRIVILEGE
+		      : err			      ? EXIT_FAILURE_RUNTIME
+						      : EXIT_OK;
+	} else if (ret == EXIT_OK)
 		ret = parse_input(&s, stop);
 	if (ret != EXIT_USAGE && s.parser) {
 		/* a report still open when the input ended or the signal came */

@@ -11,14 +11,6 @@
 #include "options.h"
 
 /*
- * Why BPF cannot be loaded here, as a phrase for the fallback warning
- * ("no kernel BTF ..."), or NULL when it may well load: no privilege, no
- * (usable) BTF, a lockdown that forbids it.
- */
-const char *kmsg_source__why_not_bpf(const struct options *opts, int *exit_code);
-/* Whether a failed tracer__new() (errno err, exit code) calls for the kernel log. */
-bool kmsg_source__should_fall_back(int err, int exit_code);
-/*
  * Follow /dev/kmsg from its end, or parse opts->input, until *stop, the
  * end of the input or a closed reader.  why: the fallback's reason,
  * warned once; NULL when the kernel log was asked for.  Returns an enum

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "host.h"
+#include "fallback.h"
 #include "kmsg_source.h"
 #include "options.h"
 #include "replay.h"
@@ -101,7 +102,7 @@ int main(int argc, char **argv)
 		return replay__run(&opts);
 	if (opts.source == SOURCE_KMSG)
 		return kmsg_source__run(&opts, &stop, NULL);
-	if (opts.source == SOURCE_AUTO && (why = kmsg_source__why_not_bpf(&opts, &ret)))
+	if (opts.source == SOURCE_AUTO && (why = fallback__why_not_bpf(&opts, &ret)))
 		return fall_back(&opts, why, ret);
 	if (!host__can_trace()) {
 		fprintf(stderr,
@@ -110,7 +111,7 @@ int main(int argc, char **argv)
 		return EXIT_NO_PRIVILEGE;
 	}
 	t = tracer__new(&opts, &ret);
-	if (!t && opts.source == SOURCE_AUTO && kmsg_source__should_fall_back(errno, ret))
+	if (!t && opts.source == SOURCE_AUTO && fallback__after_failure(&opts, ret))
 		return fall_back(&opts, "the kernel refused to load BPF", ret);
 	if (!t)
 		return ret;

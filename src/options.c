@@ -87,7 +87,7 @@ void options__usage(FILE *f, const char *prog)
 		"                      FILE (appended; created 0640; the rules of --output),\n"
 		"                      for 'oomtrace report' on any machine\n"
 		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
-		"      --color WHEN    colour text output (both modes): auto (the default: on a\n"
+		"      --color WHEN    colour text output (every mode): auto (the default: on a\n"
 		"                      terminal, unless NO_COLOR is set or TERM is dumb),\n"
 		"                      always or never; JSON is never coloured\n"
 		"\n"
@@ -127,7 +127,8 @@ void options__usage(FILE *f, const char *prog)
 		"Exit status: 0 done (Ctrl-C, SIGTERM, SIGHUP or a closed pipe), 1 failed to\n"
 		"load, attach, read /dev/kmsg, bind --metrics or write, 2 bad command line or\n"
 		"an --input that is missing or not text, 3 not privileged (needs CAP_BPF and\n"
-		"CAP_PERFMON, or CAP_SYS_ADMIN), 4 no kernel BTF (see --btf).\n",
+		"CAP_PERFMON, or CAP_SYS_ADMIN; the kernel log, CAP_SYSLOG), 4 no kernel BTF\n"
+		"(see --btf).\n",
 		prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 

@@ -28,6 +28,17 @@ int outfile__open_fd(const char *opt, const char *path)
 	return fd;
 }
 
+int outfile__check_apart(int fd_a, const char *a, int fd_b, const char *b)
+{
+	struct stat sa, sb;
+
+	if (fstat(fd_a, &sa) || fstat(fd_b, &sb) || !S_ISREG(sa.st_mode) ||
+	    sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino)
+		return 0;
+	fprintf(stderr, "oomtrace: %s and %s are the same file: refused\n", a, b);
+	return -EINVAL;
+}
+
 int outfile__open(const char *path, FILE **out)
 {
 	int fd, err;

@@ -14,5 +14,11 @@
 int outfile__open_fd(const char *opt, const char *path);
 /* --output: path NULL is stdout.  0, or -errno after saying why. */
 int outfile__open(const char *path, FILE **out);
+/*
+ * Two of our files that are one file (--record and --output, a report's
+ * input and its --output) would corrupt each other: -EINVAL after saying
+ * so, naming options a and b; 0 otherwise.
+ */
+int outfile__check_apart(int fd_a, const char *a, int fd_b, const char *b);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "color.h"
 #include "outfile.h"
 #include "output.h"
 #include "record.h"
@@ -251,7 +252,7 @@ int replay__stream(FILE *f, const char *name, const struct options *opts, FILE *
 		.opts = opts,
 		.name = name,
 		.out = out,
-		.fmt = { .json = opts->json },
+		.fmt = { .json = opts->json, .color = color__for(opts->color, opts->json, out) },
 	};
 	int ret = EXIT_FAILURE_RUNTIME;
 
@@ -289,7 +290,7 @@ int replay__run(const struct options *opts)
 	const char *path = opts->report_file;
 	bool stdin_ = !strcmp(path, "-");
 	FILE *in, *out = stdout;
-	int ret = check_cgroups(opts), fd;
+	int ret = check_cgroups(opts);
 
 	if (ret)
 		return ret;
@@ -298,16 +299,13 @@ int replay__run(const struct options *opts)
 		fprintf(stderr, "oomtrace: report '%s': %s\n", path, strerror(errno));
 		return EXIT_USAGE;
 	}
-	if (opts->output) {
-		fd = outfile__open_fd("--output", opts->output);
-		out = fd >= 0 ? fdopen(fd, "a") : NULL;
-		if (!out) {
-			if (fd >= 0)
-				close(fd);
-			if (!stdin_)
-				fclose(in);
-			return EXIT_USAGE;
-		}
+	if (outfile__open(opts->output, &out) ||
+	    outfile__check_apart(fileno(in), "the report's FILE", fileno(out), "--output")) {
+		if (out != stdout)
+			fclose(out);
+		if (!stdin_)
+			fclose(in);
+		return EXIT_USAGE;
 	}
 	ret = replay__stream(in, stdin_ ? "(stdin)" : path, opts, out);
 	if (out != stdout)

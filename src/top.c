@@ -183,8 +183,7 @@ static int show_once(struct top *t)
 static int setup(struct top *t, const struct options *opts)
 {
 	t->opts = opts;
-	t->color = color__enabled(opts->color, opts->json, isatty(STDOUT_FILENO),
-				  getenv("NO_COLOR"), getenv("TERM"));
+	t->color = color__for(opts->color, opts->json, stdout);
 	if (host__read(&t->host))
 		return EXIT_FAILURE_RUNTIME;
 	t->cgroups = cgroups__open();

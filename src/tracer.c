@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,12 +295,34 @@ static int setup_ringbuf(struct tracer *t)
 /* --output FILE and --record FILE: see outfile__open_fd() for the rules. */
 static int setup_output(struct tracer *t, const struct options *opts)
 {
+	int err;
+
 	if (opts->record) {
 		t->rec_fd = outfile__open_fd("--record", opts->record);
 		if (t->rec_fd < 0)
 			return t->rec_fd;
 	}
-	return outfile__open(opts->output, &t->out);
+	err = outfile__open(opts->output, &t->out);
+	if (!err && t->rec_fd >= 0)
+		err = outfile__check_apart(t->rec_fd, "--record", fileno(t->out), "--output");
+	return err;
+}
+
+/* --metrics-file renamed over --output or --record would cut them off */
+static int check_metrics_file(struct tracer *t, const char *path)
+{
+	int fd, err;
+
+	if (!path)
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return 0; /* not there: not one of ours either */
+	err = outfile__check_apart(fd, "--metrics-file", fileno(t->out), "--output");
+	if (!err && t->rec_fd >= 0)
+		err = outfile__check_apart(fd, "--metrics-file", t->rec_fd, "--record");
+	close(fd);
+	return err;
 }
 
 /* --cgroup paths to memcg ids, before anything is loaded: bad input stops here. */
@@ -352,6 +375,8 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	err = setup_filters(t, opts);
 	if (!err)
 		err = setup_output(t, opts);
+	if (!err)
+		err = check_metrics_file(t, opts->metrics_file);
 	if (err) {
 		*exit_code = EXIT_USAGE;
 		goto err_free;
@@ -379,6 +404,8 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	if (err) {
 		if (t->no_btf)
 			*exit_code = EXIT_NO_BTF;
+		else if (err == -EPERM || err == -EACCES)
+			*exit_code = EXIT_NO_PRIVILEGE; /* the kernel refused the programs */
 		goto err_free;
 	}
 	t->stats = stats__new();
@@ -393,8 +420,7 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	malloc_trim(0);
 	t->stall_ms = opts->reclaim_stalls_ms;
 	t->fmt.json = opts->json;
-	t->fmt.color = color__enabled(opts->color, opts->json, isatty(fileno(t->out)),
-				      getenv("NO_COLOR"), getenv("TERM"));
+	t->fmt.color = color__for(opts->color, opts->json, t->out);
 	t->fmt.ksyms = t->ksyms;
 	t->fmt.gfp = t->gfp;
 	t->fmt.page_size = t->host.page_size;

@@ -113,4 +113,18 @@ grep -q "OOM kill" "$WORK/ttyno.out" && no_esc "$WORK/ttyno.out"
 ok $? "on a terminal with NO_COLOR=1: no escapes"
 [ "$T_FAILED" -eq 0 ] || for f in always tty ttyno; do cat -v "$WORK/$f.out" | head -5 | diag; done
 
+# the other sources of text blocks honour it too: the kernel log and a replay
+FIX=$TOP/tests/fixtures/kmsg/host-6.18-memcg-v1.dmesg
+"$OOMTRACE" --input "$FIX" --color always 2>/dev/null | grep -F "${ESC}1m" | grep -q "OOM kill"
+ok $? "--input --color=always: the header is coloured"
+"$OOMTRACE" --input "$FIX" --color never 2>/dev/null >"$WORK/kmsg-never.out"
+grep -q "OOM kill" "$WORK/kmsg-never.out" && no_esc "$WORK/kmsg-never.out"
+ok $? "--input --color=never: no escapes"
+REC=$TOP/tests/fuzz/corpus/fuzz_record/memcg-kill
+"$OOMTRACE" report "$REC" --color always 2>/dev/null | grep -F "${ESC}1m" | grep -q "OOM kill"
+ok $? "report --color=always: the header is coloured"
+"$OOMTRACE" report "$REC" --color never 2>/dev/null >"$WORK/report-never.out"
+grep -q "OOM kill" "$WORK/report-never.out" && no_esc "$WORK/report-never.out"
+ok $? "report --color=never: no escapes"
+
 done_testing

@@ -67,7 +67,8 @@ if command -v setpriv >/dev/null &&
 	OOMTRACE=$WORK/as-nobody
 	check "auto as nobody+CAP_SYSLOG starts on the kernel log" start_oomtrace auto --json
 	OOMTRACE=$OOMTRACE_REAL
-	expect_cmd "--source kmsg without CAP_SYSLOG: /dev/kmsg unreadable, rc 1" 1 "cannot read the kernel log" \
+	expect_cmd "--source kmsg without CAP_SYSLOG: /dev/kmsg unreadable, not privileged, rc 3" 3 \
+		"cannot read the kernel log" \
 		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$OOMTRACE" --source kmsg
 fi
 
@@ -109,5 +110,21 @@ grep -q "OOM kill.* from the kernel log" "$WORK/live.err"
 ok $? "the summary on stderr counts kills ($(grep 'from the kernel log' "$WORK/live.err"))"
 jq -e -s 'map(select(.type == "summary"))[0].kills >= 1' "$WORK/live.out" >/dev/null
 ok $? "a JSON summary record at the end"
+
+# a refused --output (EPERM on an immutable file) is the user's to fix:
+# one message, exit 2, and no "the kernel refused to load BPF" fallback
+IMM=$WORK/immutable.out
+touch "$IMM"
+if chattr +i "$IMM" 2>/dev/null; then
+	"$OOMTRACE" --output "$IMM" >/dev/null 2>"$WORK/imm.err"
+	rc=$?
+	chattr -i "$IMM"
+	ok $((rc != 2 || $(grep -c . "$WORK/imm.err") != 1)) \
+		"a refused --output: exit 2 with one message, no fallback (rc $rc)"
+	grep -q "falling back" "$WORK/imm.err"
+	ok $((! $?)) "... and no word of falling back"
+else
+	ok 0 "a refused --output does not fall back # SKIP chattr +i does not work in $WORK"
+fi
 
 done_testing

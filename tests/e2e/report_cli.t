@@ -52,4 +52,21 @@ ok $? "--reclaim-stalls 0 brings out the recorded episodes"
 ok "${PIPESTATUS[0]}" "| head -1 ends it with exit 0"
 expect "a recording without a summary frame prints, and says so" 0 "has no summary frame: the run did not end cleanly" report "$HDR"
 
+# one file for two of our outputs would corrupt both: refused before anything
+cp "$REC" "$WORK/same.rec"
+expect "report's --output onto its own FILE is refused" 2 "are the same file" report "$WORK/same.rec" --output "$WORK/same.rec"
+cmp -s "$REC" "$WORK/same.rec"
+ok $? "... and the recording is untouched"
+ln -f "$WORK/same.rec" "$WORK/hardlink.rec"
+expect "... also through a hard link" 2 "are the same file" report "$WORK/same.rec" --output "$WORK/hardlink.rec"
+if [ "$(id -u)" -eq 0 ]; then
+	expect "--record and --output as one file are refused" 2 "--record and --output are the same file" \
+		--json --record "$WORK/both.out" --output "$WORK/both.out"
+	expect "--metrics-file onto --output is refused" 2 "--metrics-file and --output are the same file" \
+		--output "$WORK/m.out" --metrics-file "$WORK/m.out"
+else
+	ok 0 "--record and --output as one file # SKIP needs root (tracing)"
+	ok 0 "--metrics-file onto --output # SKIP needs root (tracing)"
+fi
+
 done_testing

@@ -10,8 +10,16 @@ make_memcg oomtrace-e2e-rb-$$ 64 || skip_all "cannot create a child memory cgrou
 CG=$MEMCG_DIR
 
 if command -v setpriv >/dev/null; then
-	expect_cmd "without privileges: says what is missing, exit 3" 3 "needs CAP_BPF and CAP_PERFMON" \
-		setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$OOMTRACE"
+	expect_cmd "without privileges (--source bpf): says what is missing, exit 3" 3 \
+		"needs CAP_BPF and CAP_PERFMON" \
+		setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$OOMTRACE" --source bpf
+	if [ "$(cat /proc/sys/kernel/dmesg_restrict 2>/dev/null)" = 1 ]; then
+		expect_cmd "without privileges for BPF or the kernel log (auto): exit 3" 3 \
+			"needs CAP_SYSLOG" \
+			setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all "$OOMTRACE"
+	else
+		ok 0 "without privileges for the kernel log # SKIP kernel.dmesg_restrict is 0 here"
+	fi
 else
 	ok 0 "without privileges # SKIP setpriv is not installed"
 fi
