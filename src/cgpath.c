@@ -40,3 +40,12 @@ int cgpath__join(const char (*names)[OOMT_CG_NAME_LEN], unsigned int depth, unsi
 		err = put(buf, size, &len, "/", 1);
 	return err ?: (int)len;
 }
+
+bool cgpath__under(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	while (n && root[n - 1] == '/')
+		n--; /* "/a/" is "/a", and "/" holds every path */
+	return !strncmp(path, root, n) && (path[n] == '\0' || path[n] == '/');
+}

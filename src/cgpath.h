@@ -3,6 +3,7 @@
 #ifndef __OOMTRACE_CGPATH_H
 #define __OOMTRACE_CGPATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "oomtrace.h"
 
@@ -15,5 +16,11 @@
  */
 int cgpath__join(const char (*names)[OOMT_CG_NAME_LEN], unsigned int depth, unsigned int level,
 		 int truncated, char *buf, size_t size);
+
+/*
+ * Whether path (as the kernel prints it) is root or below it: "/a/b" is
+ * under "/a" and "/a/", not under "/ab"; everything is under "/".
+ */
+bool cgpath__under(const char *path, const char *root);
 
 #endif

@@ -40,11 +40,12 @@ int exporter__new(const struct options *opts, struct exporter **out)
 	if (!opts->metrics && !opts->metrics_file)
 		return 0;
 	e = calloc(1, sizeof(*e));
-	if (!e)
-		return EXIT_FAILURE_RUNTIME;
-	e->metrics = metrics__new(METRICS_MAX_SERIES, now_ns(CLOCK_REALTIME) / 1e9);
-	if (!e->metrics)
+	if (e)
+		e->metrics = metrics__new(METRICS_MAX_SERIES, now_ns(CLOCK_REALTIME) / 1e9);
+	if (!e || !e->metrics) {
+		fprintf(stderr, "oomtrace: metrics: out of memory\n");
 		goto err_free;
+	}
 	if (opts->metrics_file) {
 		code = EXIT_USAGE;
 		e->file = metrics_file__open(opts->metrics_file, stderr);
@@ -89,8 +90,10 @@ int exporter__start(struct exporter *e, const char *hooks)
 	if (!e)
 		return 0;
 	err = metrics__set_info(e->metrics, OOMTRACE_VERSION, hooks);
-	if (err)
+	if (err) {
+		fprintf(stderr, "oomtrace: metrics: %s\n", strerror(-err));
 		return err;
+	}
 	if (e->http) {
 		err = metrics_http__start(e->http, e->metrics);
 		if (err) {
@@ -108,14 +111,10 @@ int exporter__start(struct exporter *e, const char *hooks)
 
 void exporter__kill(struct exporter *e, const struct kill_report *r)
 {
-	const char *memcg = r->memcg_path;
-
 	if (!e)
 		return;
-	/* no OOM memcg: the whole machine, unless the kernel said MEMCG */
-	if (!r->have_memcg)
-		memcg = r->constraint && strcmp(r->constraint, "MEMCG") ? "(global)" : "(unknown)";
-	metrics__add_kill(e->metrics, memcg, r->have_container ? r->container.id : "",
+	metrics__add_kill(e->metrics, report__memcg_label(r),
+			  r->have_container ? r->container.id : "",
 			  r->have_container ? r->container.pod_uid : "", r->constraint);
 }
 

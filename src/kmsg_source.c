@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include "aftermath.h"
 #include "badness.h"
+#include "cgpath.h"
 #include "cgroups.h"
 #include "color.h"
 #include "host.h"
@@ -44,23 +45,14 @@ struct kmsg_source {
 
 /* ---- records ---- */
 
-static bool under(const char *path, const char *root)
-{
-	size_t n = strlen(root);
-
-	if (!strcmp(root, "/"))
-		return true;
-	return !strncmp(path, root, n) && (path[n] == '\0' || path[n] == '/');
-}
-
 /* --cgroup keeps a report whose memcg or victim's memcg is in a subtree */
 static bool wanted(const struct kmsg_source *s, const struct kmsg_kill *k)
 {
 	if (!s->nr_filters)
 		return true;
 	for (int i = 0; i < s->nr_filters; i++)
-		if ((k->memcg[0] && under(k->memcg, s->filters[i])) ||
-		    (k->task_memcg[0] && under(k->task_memcg, s->filters[i])))
+		if ((k->memcg[0] && cgpath__under(k->memcg, s->filters[i])) ||
+		    (k->task_memcg[0] && cgpath__under(k->task_memcg, s->filters[i])))
 			return true;
 	return false;
 }
@@ -249,10 +241,7 @@ static int handle_kill(struct kmsg_source *s, const struct kmsg_kill *k)
 	build_report(s, k, &rec, &r, frames);
 	if (s->live)
 		aftermath__read(&r, s->cgroups, &s->host);
-	stats__add_kill(s->stats,
-			r.have_memcg
-			    ? r.memcg_path
-			    : (r.constraint && !strcmp(r.constraint, "NONE") ? "(global)" : NULL));
+	stats__add_kill(s->stats, report__memcg_label(&r));
 	if (timed)
 		when = host__realtime_of(rec.ktime_ns);
 	output__kill(s->out, &s->fmt, &r, timed ? &when : NULL, lost(s));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cgpath.h"
 #include "color.h"
 #include "outfile.h"
 #include "output.h"
@@ -34,15 +35,6 @@ struct replay {
 };
 
 /* Is path memory cgroup prefix or below it: "/a" holds "/a" and "/a/b", not "/ab". */
-static bool path_under(const char *path, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	while (n && prefix[n - 1] == '/')
-		n--; /* "/a/" is "/a", and "/" holds every path */
-	return !strncmp(path, prefix, n) && (path[n] == '\0' || path[n] == '/');
-}
-
 static bool wanted(const struct replay *rp, const char *path)
 {
 	if (!rp->opts->nr_cgroups)
@@ -50,7 +42,7 @@ static bool wanted(const struct replay *rp, const char *path)
 	if (!path || !*path)
 		return false;
 	for (int i = 0; i < rp->opts->nr_cgroups; i++)
-		if (path_under(path, rp->opts->cgroups[i]))
+		if (cgpath__under(path, rp->opts->cgroups[i]))
 			return true;
 	return false;
 }
@@ -134,7 +126,7 @@ static int replay_kill(struct replay *rp, const struct record_frame *fr)
 	r.next = (struct proc_info *)fr->next;
 	r.nr_next = fr->nr_next;
 	rp->totals.kills++;
-	stats__add_kill(rp->stats, r.have_memcg ? r.memcg_path : "(global)");
+	stats__add_kill(rp->stats, report__memcg_label(&r));
 	if (printing(rp))
 		output__kill(rp->out, &rp->fmt, &r, &fr->ctx.when, fr->ctx.dropped);
 	return 0;

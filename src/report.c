@@ -144,3 +144,10 @@ void report__build(struct kill_report *r, const struct oom_kill_record *rec,
 	derive_totalpages(r, host);
 	derive_points(r, host);
 }
+
+const char *report__memcg_label(const struct kill_report *r)
+{
+	if (r->have_memcg)
+		return r->memcg_path;
+	return r->constraint && strcmp(r->constraint, "MEMCG") ? "(global)" : "(unknown)";
+}

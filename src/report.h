@@ -82,5 +82,11 @@ const char *report__episode_end_name(unsigned int end);
 const char *report__reaper_name(unsigned int state);
 const char *report__hook_name(unsigned int hook);
 const char *report__constraint_name(unsigned int constraint);
+/*
+ * What a kill counts under, in the summary and the metrics alike: the OOM
+ * memcg's path; "(global)" for a kill no memcg's limit caused;
+ * "(unknown)" when a memcg caused it (or may have) but cannot be named.
+ */
+const char *report__memcg_label(const struct kill_report *r);
 
 #endif

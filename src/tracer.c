@@ -103,7 +103,7 @@ static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 	report__build(&r, rec, &t->host, t->gfp);
 	aftermath__read(&r, t->cgroups, &t->host);
 	err = recorder__kill(t->rec, &r, t->ksyms, &c);
-	stats__add_kill(t->stats, r.have_memcg ? r.memcg_path : "(global)");
+	stats__add_kill(t->stats, report__memcg_label(&r));
 	output__kill(t->out, &t->fmt, &r, &c.when, c.dropped);
 	exporter__kill(t->exporter, &r);
 	free(r.next);
@@ -440,6 +440,22 @@ const char *tracer__hooks(const struct tracer *t)
 	return t->hooks;
 }
 
+static bool write_failed(const struct tracer *t)
+{
+	return recorder__error(t->rec) || t->write_err;
+}
+
+/* The exit status for a failed write, said once. */
+static int write_status(const struct tracer *t)
+{
+	if (recorder__error(t->rec))
+		return EXIT_FAILURE_RUNTIME; /* the recorder said where it failed */
+	if (t->write_err == -EPIPE)
+		return EXIT_OK; /* the reader left, as `| head` does */
+	fprintf(stderr, "oomtrace: failed to write records: %s\n", strerror(-t->write_err));
+	return EXIT_FAILURE_RUNTIME;
+}
+
 int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 {
 	while (!*stop) {
@@ -455,15 +471,8 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 		if (err >= 0 || err == -EINTR)
 			sweep_idle_episodes(t, OOMT_EPISODE_GAP_NS);
 		exporter__tick(t->exporter, t->skel->bss->dropped);
-		if (recorder__error(t->rec))
-			return EXIT_FAILURE_RUNTIME; /* said where it failed */
-		if (t->write_err == -EPIPE)
-			return EXIT_OK; /* the reader left, as `| head` does */
-		if (t->write_err) {
-			fprintf(stderr, "oomtrace: failed to write records: %s\n",
-				strerror(-t->write_err));
-			return EXIT_FAILURE_RUNTIME;
-		}
+		if (write_failed(t))
+			return write_status(t);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "oomtrace: failed to poll ring buffer: %s\n",
 				strerror(-err));
@@ -475,7 +484,7 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 	ring_buffer__consume(t->rb);
 	sweep_idle_episodes(t, 0);
 	exporter__tick(t->exporter, t->skel->bss->dropped);
-	return EXIT_OK;
+	return write_failed(t) ? write_status(t) : EXIT_OK;
 }
 
 /* kswapd and LRU totals of NUMA node nid; false if the node saw nothing */

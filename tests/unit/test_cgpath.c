@@ -72,6 +72,17 @@ static void unterminated_name_is_bounded(void **state)
 	    OOMT_CG_NAME_LEN + 1);
 }
 
+static void under_a_subtree(void **state)
+{
+	assert_true(cgpath__under("/kubepods.slice/pod1", "/kubepods.slice"));
+	assert_true(cgpath__under("/kubepods.slice/pod1", "/kubepods.slice/"));
+	assert_true(cgpath__under("/kubepods.slice", "/kubepods.slice"));
+	assert_true(cgpath__under("/anything", "/"));
+	assert_false(cgpath__under("/kubepods.slicex", "/kubepods.slice"));
+	assert_false(cgpath__under("/kube", "/kubepods.slice"));
+	assert_false(cgpath__under("/system.slice", "/kubepods.slice/"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -79,6 +90,7 @@ int main(void)
 		cmocka_unit_test(truncated_walk_is_marked),
 		cmocka_unit_test(bad_level_and_short_buffer),
 		cmocka_unit_test(unterminated_name_is_bounded),
+		cmocka_unit_test(under_a_subtree),
 	};
 
 	return cmocka_run_group_tests_name("cgpath", tests, NULL, NULL);

@@ -177,7 +177,7 @@ static void cardinality_is_capped(void **state)
 	char path[32], *s, *got;
 
 	for (int i = 0; i < 10; i++) {
-		char id[16];
+		char id[sizeof(path)];
 
 		snprintf(path, sizeof(path), "/c%d", i);
 		/* past the cap, each new container would be a new series: folded too */
