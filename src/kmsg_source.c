@@ -67,11 +67,9 @@ static bool kept(const struct kmsg_source *s, unsigned long long event)
 
 static int flush_records(struct kmsg_source *s)
 {
-	if (fflush(s->out) == EOF || ferror(s->out)) {
-		s->write_err = -errno ?: -EIO;
-		return s->write_err;
-	}
-	return 0;
+	if (!s->write_err) /* the first failure is the one to tell */
+		s->write_err = outfile__flush(s->out);
+	return s->write_err;
 }
 
 static unsigned int unknown_of(const struct kmsg_source *s, const struct kmsg_kill *k)
@@ -453,13 +451,13 @@ static void summary(const struct kmsg_source *s, FILE *f)
 	stats__print(s->stats, f);
 	if (!s->fmt.json || s->write_err)
 		return;
-	fprintf(s->out,
-		"{\"type\":\"summary\",\"source\":\"kmsg\",\"kills\":%llu,\"dropped\":%llu,"
-		"\"dropped_by_type\":null,\"incomplete\":%llu,\"memcgs\":",
-		s->kills, lost, incomplete);
-	stats__print_json(s->stats, s->out);
-	fputs(",\"nodes\":[]}\n", s->out);
-	fflush(s->out);
+	output__summary_json(s->out, &(struct run_totals){
+					 .source = "kmsg",
+					 .kills = s->kills,
+					 .log_lost = lost,
+					 .incomplete = incomplete,
+					 .stats = s->stats,
+				     });
 }
 
 static int setup(struct kmsg_source *s, const struct options *opts)
@@ -484,6 +482,7 @@ static int setup(struct kmsg_source *s, const struct options *opts)
 		return EXIT_FAILURE_RUNTIME;
 	s->fmt.json = opts->json;
 	s->fmt.color = color__for(opts->color, opts->json, s->out);
+	s->fmt.lost_to = "the kernel log's overwrites";
 	s->fmt.page_size = s->host.page_size;
 	return EXIT_OK;
 }

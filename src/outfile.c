@@ -39,6 +39,13 @@ int outfile__check_apart(int fd_a, const char *a, int fd_b, const char *b)
 	return -EINVAL;
 }
 
+int outfile__flush(FILE *f)
+{
+	if (fflush(f) == EOF || ferror(f))
+		return -errno ?: -EIO;
+	return 0;
+}
+
 int outfile__open(const char *path, FILE **out)
 {
 	int fd, err;

@@ -14,6 +14,8 @@
 int outfile__open_fd(const char *opt, const char *path);
 /* --output: path NULL is stdout.  0, or -errno after saying why. */
 int outfile__open(const char *path, FILE **out);
+/* Push records out now: 0, or -errno (-EIO if the stream set none). */
+int outfile__flush(FILE *f);
 /*
  * Two of our files that are one file (--record and --output, a report's
  * input and its --output) would corrupt each other: -EINVAL after saying

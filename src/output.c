@@ -332,8 +332,8 @@ static void text_stack(FILE *f, const struct output_ctx *ctx, struct stack st)
 static void text_dropped(FILE *f, const struct output_ctx *ctx, unsigned long long dropped)
 {
 	if (dropped)
-		fprintf(f, "  %sdropped  %llu records lost to a full ring buffer so far%s\n",
-			C(ctx, COLOR_WARNING), dropped, C(ctx, COLOR_RESET));
+		fprintf(f, "  %sdropped  %llu records lost to %s so far%s\n", C(ctx, COLOR_WARNING),
+			dropped, ctx->lost_to ?: "a full ring buffer", C(ctx, COLOR_RESET));
 }
 
 static void text_state(FILE *f, const struct kill_report *r)
@@ -697,11 +697,17 @@ void output__summary(FILE *f, const struct run_totals *s)
 
 void output__summary_json(FILE *f, const struct run_totals *s)
 {
-	fprintf(f,
-		"{\"type\":\"summary\",\"kills\":%llu,\"dropped\":%llu,\"dropped_by_type\":{"
-		"\"oom_kill\":%llu,\"reclaim_stall\":%llu,\"oom_reaped\":%llu},\"memcgs\":",
-		s->kills, dropped_total(s), s->dropped[RECORD_OOM_KILL],
-		s->dropped[RECORD_RECLAIM_STALL], s->dropped[RECORD_OOM_REAPED]);
+	fprintf(f, "{\"type\":\"summary\",\"source\":\"%s\",\"kills\":%llu,\"dropped\":%llu,",
+		s->source ?: "bpf", s->kills, s->source ? s->log_lost : dropped_total(s));
+	if (s->source) /* the kernel log's losses have no record type */
+		fprintf(f, "\"dropped_by_type\":null,\"incomplete\":%llu", s->incomplete);
+	else
+		fprintf(f,
+			"\"dropped_by_type\":{\"oom_kill\":%llu,\"reclaim_stall\":%llu,"
+			"\"oom_reaped\":%llu}",
+			s->dropped[RECORD_OOM_KILL], s->dropped[RECORD_RECLAIM_STALL],
+			s->dropped[RECORD_OOM_REAPED]);
+	fputs(",\"memcgs\":", f);
 	stats__print_json(s->stats, f);
 	fputs(",\"nodes\":[", f);
 	for (unsigned int i = 0; i < s->nr_nodes; i++) {

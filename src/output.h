@@ -19,6 +19,7 @@ struct output_ctx {
 	const struct ksyms *ksyms; /* NULL: stacks print as addresses */
 	const struct gfp_table *gfp;
 	unsigned long page_size;
+	const char *lost_to; /* what dropped records were lost to; NULL: a full ring buffer */
 };
 
 /* Write one kill record; realtime is the wall-clock time of the kill, NULL if not known. */
@@ -55,9 +56,12 @@ struct node_totals {
 
 /* What the summary at exit says: live from the BPF maps, or from a --record file. */
 struct run_totals {
+	const char *source; /* "kmsg", or NULL for BPF */
 	unsigned long long kills;
-	unsigned long long dropped[OOMT_RECORD_TYPES]; /* by enum record_type */
-	struct node_totals nodes[OUTPUT_MAX_NODES];    /* the nodes that saw any */
+	unsigned long long dropped[OOMT_RECORD_TYPES]; /* BPF: by enum record_type */
+	/* kmsg: log records overwritten unread, reports cut off before a victim */
+	unsigned long long log_lost, incomplete;
+	struct node_totals nodes[OUTPUT_MAX_NODES]; /* the nodes that saw any */
 	unsigned int nr_nodes;
 	const struct stats *stats; /* per memcg */
 };

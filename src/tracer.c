@@ -71,11 +71,9 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 /* After each record: a reader that went away stops the run. */
 static int flush_records(struct tracer *t)
 {
-	if (fflush(t->out) == EOF || ferror(t->out)) {
-		t->write_err = -errno ?: -EIO;
-		return t->write_err; /* stops ring_buffer__poll() */
-	}
-	return 0;
+	if (!t->write_err) /* the first failure is the one to tell */
+		t->write_err = outfile__flush(t->out);
+	return t->write_err; /* non-zero stops ring_buffer__poll() */
 }
 
 static unsigned long long dropped_of(const struct tracer *t, enum record_type type)
