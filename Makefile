@@ -35,9 +35,9 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 LIBS := -lbpf -lelf -lz -lm
 # Debian's static libelf needs zstd
 STATIC_LIBS := $(LIBS) -lzstd
-# --metrics: not in the static build, whose libmicrohttpd.a would need a
-# static p11-kit that Debian does not ship (docs/metrics.md)
-HTTP_LIBS := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+# --metrics opens libmicrohttpd at run time (src/metrics_http.c): nothing
+# to link.  The static build has no HTTP server at all: its
+# libmicrohttpd.a would need a static p11-kit that Debian does not ship.
 
 ifeq ($(V),1)
 Q =
@@ -60,7 +60,7 @@ all: $(OOMTRACE_BIN) tools
 
 $(OOMTRACE_BIN): $(OUTPUT)/main.o $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) $(HTTP_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LIBS) -o $@
 
 static: oomtrace-static
 
@@ -100,7 +100,7 @@ $(OUTPUT)/oom-trigger: tools/oom-trigger.c | $(OUTPUT)
 
 $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ $(LIBS) $(HTTP_LIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $^ $(LIBS) -lcmocka -o $@
 
 unit-tests: $(UNIT_TESTS)
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <dlfcn.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdlib.h>
@@ -15,6 +16,48 @@
 	"<html><head><title>oomtrace</title></head><body>"                                         \
 	"<a href=\"/metrics\">/metrics</a></body></html>\n"
 
+/*
+ * libmicrohttpd is opened only for --metrics: linked in, it brought
+ * GnuTLS, p11-kit, nettle and gmp into every run, 2 MB of RSS and their
+ * constructors, for a server most runs never start.
+ */
+#define MHD_SONAME "libmicrohttpd.so.12"
+
+static struct {
+	__typeof__(&MHD_start_daemon) start_daemon;
+	__typeof__(&MHD_stop_daemon) stop_daemon;
+	__typeof__(&MHD_create_response_from_buffer) create_response_from_buffer;
+	__typeof__(&MHD_add_response_header) add_response_header;
+	__typeof__(&MHD_queue_response) queue_response;
+	__typeof__(&MHD_destroy_response) destroy_response;
+} mhd;
+
+/* 0, or -ENOENT after saying why */
+static int load_mhd(FILE *err)
+{
+	void *lib = mhd.start_daemon ? NULL : dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+	if (mhd.start_daemon)
+		return 0;
+	if (lib) {
+		mhd.start_daemon = dlsym(lib, "MHD_start_daemon");
+		mhd.stop_daemon = dlsym(lib, "MHD_stop_daemon");
+		mhd.create_response_from_buffer = dlsym(lib, "MHD_create_response_from_buffer");
+		mhd.add_response_header = dlsym(lib, "MHD_add_response_header");
+		mhd.queue_response = dlsym(lib, "MHD_queue_response");
+		mhd.destroy_response = dlsym(lib, "MHD_destroy_response");
+	}
+	if (lib && mhd.start_daemon && mhd.stop_daemon && mhd.create_response_from_buffer &&
+	    mhd.add_response_header && mhd.queue_response && mhd.destroy_response)
+		return 0;
+	fprintf(err, "oomtrace: --metrics needs %s (Debian: apt-get install libmicrohttpd12): %s\n",
+		MHD_SONAME, dlerror() ?: "a function is missing");
+	mhd.start_daemon = NULL;
+	if (lib)
+		dlclose(lib);
+	return -ENOENT;
+}
+
 struct metrics_http {
 	int fd; /* the listening socket, until the daemon owns it */
 	int family;
@@ -25,7 +68,7 @@ struct metrics_http {
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *type,
 			     char *body, size_t len, enum MHD_ResponseMemoryMode mode)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, mode);
+	struct MHD_Response *resp = mhd.create_response_from_buffer(len, body, mode);
 	enum MHD_Result ret;
 
 	if (!resp) {
@@ -33,11 +76,11 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, cons
 			free(body);
 		return MHD_NO; /* MHD closes the connection */
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, status, resp);
-	MHD_destroy_response(resp);
+		mhd.add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = mhd.queue_response(c, status, resp);
+	mhd.destroy_response(resp);
 	return ret;
 }
 
@@ -121,6 +164,10 @@ struct metrics_http *metrics_http__listen(const char *spec, FILE *err, int *exit
 		return NULL;
 	}
 	*exit_code = EXIT_FAILURE_RUNTIME;
+	if (load_mhd(err)) {
+		freeaddrinfo(ai);
+		return NULL;
+	}
 	h = calloc(1, sizeof(*h));
 	if (!h) {
 		freeaddrinfo(ai);
@@ -146,7 +193,7 @@ int metrics_http__start(struct metrics_http *h, struct metrics *m)
 	h->metrics = m;
 	/* a scraper or two: few connections, and none held open for long */
 	h->daemon =
-	    MHD_start_daemon(flags, 0, NULL, NULL, answer, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
+	    mhd.start_daemon(flags, 0, NULL, NULL, answer, h, MHD_OPTION_LISTEN_SOCKET, h->fd,
 			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)32,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10, MHD_OPTION_END);
 	if (!h->daemon)
@@ -160,7 +207,7 @@ void metrics_http__free(struct metrics_http *h)
 		return;
 	/* the daemon closes the socket it was given */
 	if (h->daemon)
-		MHD_stop_daemon(h->daemon);
+		mhd.stop_daemon(h->daemon);
 	else
 		close(h->fd);
 	free(h);
