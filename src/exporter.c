@@ -125,6 +125,16 @@ void exporter__episode(struct exporter *e, const char *memcg, const struct recla
 				     ep->reclaimed);
 }
 
+static void tick(struct exporter *e, const unsigned long long dropped[METRICS_DROPPED_TYPES])
+{
+	if (!e)
+		return;
+	metrics__set_dropped(e->metrics, dropped);
+	if (e->file && metrics__generation(e->metrics) != e->written_gen &&
+	    now_ns(CLOCK_MONOTONIC) - e->written_ns >= FILE_INTERVAL_NS)
+		write_file(e);
+}
+
 void exporter__tick(struct exporter *e, const __u64 dropped[OOMT_RECORD_TYPES])
 {
 	unsigned long long d[METRICS_DROPPED_TYPES] = {
@@ -133,12 +143,14 @@ void exporter__tick(struct exporter *e, const __u64 dropped[OOMT_RECORD_TYPES])
 		[METRICS_DROPPED_OOM_REAPED] = dropped[RECORD_OOM_REAPED],
 	};
 
-	if (!e)
-		return;
-	metrics__set_dropped(e->metrics, d);
-	if (e->file && metrics__generation(e->metrics) != e->written_gen &&
-	    now_ns(CLOCK_MONOTONIC) - e->written_ns >= FILE_INTERVAL_NS)
-		write_file(e);
+	tick(e, d);
+}
+
+void exporter__tick_kmsg(struct exporter *e, unsigned long long log_lost)
+{
+	unsigned long long d[METRICS_DROPPED_TYPES] = { [METRICS_DROPPED_KERNEL_LOG] = log_lost };
+
+	tick(e, d);
 }
 
 void exporter__free(struct exporter *e)

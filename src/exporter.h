@@ -30,6 +30,8 @@ void exporter__episode(struct exporter *e, const char *memcg, const struct recla
  * second at most.
  */
 void exporter__tick(struct exporter *e, const __u64 dropped[OOMT_RECORD_TYPES]);
+/* The same for the kernel-log source: its records overwritten unread. */
+void exporter__tick_kmsg(struct exporter *e, unsigned long long log_lost);
 /* Stops serving; the file written a last time, with oomtrace_up 0. */
 void exporter__free(struct exporter *e);
 

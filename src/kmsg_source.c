@@ -11,6 +11,7 @@
 #include "cgpath.h"
 #include "cgroups.h"
 #include "color.h"
+#include "exporter.h"
 #include "host.h"
 #include "kmsg.h"
 #include "kmsg_source.h"
@@ -33,6 +34,7 @@ struct kmsg_source {
 	struct output_ctx fmt;
 	struct cgroups *cgroups; /* live only: the memcg state and next victims */
 	struct stats *stats;
+	struct exporter *exporter; /* --metrics, --metrics-file; live only */
 	bool live;
 	char (*filters)[FILTER_PATH]; /* --cgroup paths, as the kernel prints them */
 	int nr_filters;
@@ -243,6 +245,7 @@ static int handle_kill(struct kmsg_source *s, const struct kmsg_kill *k)
 	if (timed)
 		when = host__realtime_of(rec.ktime_ns);
 	output__kill(s->out, &s->fmt, &r, timed ? &when : NULL, lost(s));
+	exporter__kill(s->exporter, &r);
 	free(r.next);
 	return flush_records(s);
 }
@@ -319,6 +322,10 @@ static int follow_kmsg(struct kmsg_source *s, volatile sig_atomic_t *stop)
 	s->started = true;
 	/* only kills from now on: older records are history, not this run's */
 	lseek(fd, 0, SEEK_END);
+	if (exporter__start(s->exporter, "kmsg")) {
+		close(fd);
+		return -EIO; /* said why */
+	}
 	pfd.fd = fd;
 	fprintf(stderr,
 		"Tracing OOM kills (source: kmsg, the kernel's OOM reports in %s)... Hit Ctrl-C "
@@ -336,6 +343,7 @@ static int follow_kmsg(struct kmsg_source *s, volatile sig_atomic_t *stop)
 		if (n < 0 && errno == EPIPE)
 			continue; /* overwritten: the sequence numbers count the loss */
 		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			exporter__tick_kmsg(s->exporter, kmsg_parser__lost(s->parser));
 			poll(&pfd, 1, 100);
 			continue;
 		}
@@ -476,6 +484,11 @@ static int setup(struct kmsg_source *s, const struct options *opts)
 		s->cgroups = cgroups__open();
 	if (setup_filters(s) || outfile__open(opts->output, &s->out))
 		return EXIT_USAGE;
+	if (s->live) { /* metrics of a saved log would only say what it says */
+		err = exporter__new(opts, &s->exporter);
+		if (err)
+			return err;
+	}
 	s->parser = kmsg_parser__new();
 	s->stats = stats__new();
 	if (!s->parser || !s->stats)
@@ -489,6 +502,8 @@ static int setup(struct kmsg_source *s, const struct options *opts)
 
 static void teardown(struct kmsg_source *s)
 {
+	exporter__tick_kmsg(s->exporter, s->parser ? kmsg_parser__lost(s->parser) : 0);
+	exporter__free(s->exporter);
 	kmsg_parser__free(s->parser);
 	stats__free(s->stats);
 	cgroups__free(s->cgroups);

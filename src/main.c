@@ -55,15 +55,14 @@ static void setup_signals(void)
 }
 
 /*
- * --source auto without BPF.  The kernel-log source keeps no --record file
- * and serves no metrics: no fallback rather than a silent loss of them.
+ * --source auto without BPF.  The kernel-log source keeps no --record file:
+ * no fallback rather than a silent loss of it.
  */
 static int fall_back(const struct options *opts, const char *why, int exit_code)
 {
-	if (opts->record || opts->metrics || opts->metrics_file) {
+	if (opts->record) {
 		fprintf(stderr,
-			"oomtrace: %s; --record, --metrics and --metrics-file need BPF, so no "
-			"fallback to the kernel log\n",
+			"oomtrace: %s; --record needs BPF, so no fallback to the kernel log\n",
 			why);
 		return exit_code;
 	}

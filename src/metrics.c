@@ -46,6 +46,7 @@ static const char *const dropped_names[METRICS_DROPPED_TYPES] = {
 	[METRICS_DROPPED_OOM_KILL] = "oom_kill",
 	[METRICS_DROPPED_RECLAIM_STALL] = "reclaim_stall",
 	[METRICS_DROPPED_OOM_REAPED] = "oom_reaped",
+	[METRICS_DROPPED_KERNEL_LOG] = "kernel_log",
 };
 
 /*
@@ -400,7 +401,8 @@ static void render_locked(const struct metrics *m, FILE *f)
 		       "Pages reclaimed in closed reclaim episodes, by memcg.", RECLAIM_RECLAIMED);
 
 	family(f, "oomtrace_dropped_records_total", "counter",
-	       "Records the BPF side could not hand over (ring buffer full), by record type.");
+	       "Records lost before oomtrace read them, by type: the BPF side's (ring buffer "
+	       "full) or the kernel log's (overwritten, --source kmsg).");
 	for (int i = 0; i < METRICS_DROPPED_TYPES; i++)
 		fprintf(f, "oomtrace_dropped_records_total{type=\"%s\"} %llu\n", dropped_names[i],
 			m->dropped[i]);

@@ -17,6 +17,7 @@ enum metrics_dropped {
 	METRICS_DROPPED_OOM_KILL,
 	METRICS_DROPPED_RECLAIM_STALL,
 	METRICS_DROPPED_OOM_REAPED,
+	METRICS_DROPPED_KERNEL_LOG, /* --source kmsg: log records overwritten unread */
 	METRICS_DROPPED_TYPES,
 };
 

@@ -204,11 +204,15 @@ static int check_mode(const struct options *o, FILE *err)
 			     "BPF, not --source kmsg or --input\n");
 		return EXIT_USAGE;
 	}
-	if ((o->source == SOURCE_KMSG || o->input) &&
-	    (o->record || o->metrics || o->metrics_file)) {
-		/* kmsg_source.c has no recorder or exporter: refuse rather than ignore */
-		fprintf(err, "oomtrace: --record, --metrics and --metrics-file need the BPF "
-			     "source, not --source kmsg or --input\n");
+	if ((o->source == SOURCE_KMSG || o->input) && o->record) {
+		/* a recording holds BPF records: refuse rather than ignore */
+		fprintf(err, "oomtrace: --record needs the BPF source, not --source kmsg or "
+			     "--input\n");
+		return EXIT_USAGE;
+	}
+	if (o->input && (o->metrics || o->metrics_file)) {
+		fprintf(err, "oomtrace: --metrics and --metrics-file follow a live source, not "
+			     "--input\n");
 		return EXIT_USAGE;
 	}
 	if (o->record && o->mode != MODE_TRACE) {

@@ -36,7 +36,7 @@ expect "--metrics-file in a missing directory is a usage error" 2 \
 expect "--metrics-file naming a directory is a usage error" 2 "not a directory" --metrics-file "$WORK"
 expect "oomtrace top refuses --metrics" 2 "are for tracing" top --metrics 9100
 expect "oomtrace report refuses --metrics" 2 "are for tracing" report /dev/null --metrics 9100
-expect "--metrics with --source kmsg is refused, not ignored" 2 "need the BPF source" --source kmsg --metrics 9100
+expect "--metrics with --input is refused, not ignored" 2 "follow a live source" --input /dev/null --metrics 9100
 
 LIMIT_MIB=64
 CG_NAME=oomtrace-metrics-$$
@@ -49,11 +49,33 @@ check "oomtrace --metrics 127.0.0.1:$PORT --metrics-file starts" \
 expect "a second --metrics on the same port is a bind failure" 1 \
 	"127.0.0.1 port $PORT: Address already in use" --metrics "127.0.0.1:$PORT"
 check "the file is written once the hooks are attached" grep -q '^oomtrace_up 1$' "$PROM"
+# the kernel-log source counts the same kill, where BPF could not load
+KPROM=$WORK/kmsg.prom
+check "oomtrace --source kmsg --metrics-file starts" \
+	start_oomtrace k --json --source kmsg --metrics-file "$KPROM"
 
 run_trigger "$CG"
 ok $((TRIGGER_RC != 137)) "trigger (pid $TRIGGER_PID) was SIGKILLed (rc $TRIGGER_RC)"
 check "its kill record arrives" wait_for "$WORK/m.out" \
 	".type == \"oom_kill\" and .victim.pid == $TRIGGER_PID"
+check "... and from the kernel log too" wait_for "$WORK/k.out" \
+	".type == \"oom_kill\" and .victim.pid == $TRIGGER_PID"
+# the file is rewritten at most once a second
+for _ in $(seq 30); do
+	grep -qF "oomtrace_oom_kills_total{memcg=\"$MEMCG\"," "$KPROM" && break
+	sleep 0.1
+done
+grep -F "oomtrace_oom_kills_total{memcg=\"$MEMCG\"," "$KPROM" | grep -q 'constraint="MEMCG"} 1$'
+ok $? "--source kmsg: the kill counted under its memcg, constraint MEMCG"
+grep -q '^oomtrace_build_info{version="[^"]*",hooks="kmsg"} 1$' "$KPROM" &&
+	grep -q '^oomtrace_dropped_records_total{type="kernel_log"} 0$' "$KPROM"
+ok $? "--source kmsg: hooks=\"kmsg\", and kernel_log losses counted (0)"
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$KPROM" >"$WORK/kpromtool.out" 2>&1
+	ok $? "--source kmsg: promtool check metrics passes on its file"
+else
+	ok 0 "--source kmsg: promtool # SKIP promtool is not installed"
+fi
 
 # the kill's series, and one reclaim counter, for the test memcg, in text
 kills_of() { grep -F "oomtrace_oom_kills_total{memcg=\"$MEMCG\"," "$1"; }

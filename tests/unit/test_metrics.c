@@ -117,12 +117,13 @@ static const char exact[] =
     "# TYPE oomtrace_reclaim_reclaimed_pages_total counter\n"
     "oomtrace_reclaim_reclaimed_pages_total{memcg=\"(unknown)\"} 0\n"
     "oomtrace_reclaim_reclaimed_pages_total{memcg=\"/pods/a\"} 30\n"
-    "# HELP oomtrace_dropped_records_total Records the BPF side could not hand over (ring "
-    "buffer full), by record type.\n"
+    "# HELP oomtrace_dropped_records_total Records lost before oomtrace read them, by type: "
+    "the BPF side's (ring buffer full) or the kernel log's (overwritten, --source kmsg).\n"
     "# TYPE oomtrace_dropped_records_total counter\n"
     "oomtrace_dropped_records_total{type=\"oom_kill\"} 0\n"
     "oomtrace_dropped_records_total{type=\"reclaim_stall\"} 5\n"
     "oomtrace_dropped_records_total{type=\"oom_reaped\"} 1\n"
+    "oomtrace_dropped_records_total{type=\"kernel_log\"} 2\n"
     "# HELP oomtrace_folded_updates_total Updates counted under memcg=\"(other)\" because the "
     "family already had its maximum number of memcg series, by family.\n"
     "# TYPE oomtrace_folded_updates_total counter\n"
@@ -132,7 +133,7 @@ static const char exact[] =
 static void renders_exactly(void **state)
 {
 	struct metrics *m = metrics__new(METRICS_MAX_SERIES, 1700000000.25);
-	unsigned long long dropped[METRICS_DROPPED_TYPES] = { 0, 5, 1 };
+	unsigned long long dropped[METRICS_DROPPED_TYPES] = { 0, 5, 1, 2 };
 	char *s;
 
 	assert_int_equal(metrics__set_info(m, "1.2.3", "mark_victim: \"tp\""), 0);
