@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include "metrics.h"
 #include "metrics_file.h"
+#include "outfile.h"
 
 struct metrics_file {
 	char *path;
@@ -97,21 +98,6 @@ const char *metrics_file__path(const struct metrics_file *mf)
 	return mf->path;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* A crash after rename must not leave an empty file: fsync the data, then the name. */
 static void sync_dir(const char *dir)
 {
@@ -137,7 +123,7 @@ int metrics_file__write(struct metrics_file *mf, struct metrics *m)
 		free(buf);
 		return err;
 	}
-	err = write_all(fd, buf, len);
+	err = outfile__write_all(fd, buf, len);
 	free(buf);
 	if (!err && fsync(fd))
 		err = -errno;

@@ -39,6 +39,23 @@ int outfile__check_apart(int fd_a, const char *a, int fd_b, const char *b)
 	return -EINVAL;
 }
 
+int outfile__write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int outfile__flush(FILE *f)
 {
 	if (fflush(f) == EOF || ferror(f))

@@ -14,6 +14,8 @@
 int outfile__open_fd(const char *opt, const char *path);
 /* --output: path NULL is stdout.  0, or -errno after saying why. */
 int outfile__open(const char *path, FILE **out);
+/* All of buf to fd, through short writes and EINTR: 0, or -errno (-EIO for none). */
+int outfile__write_all(int fd, const void *buf, size_t len);
 /* Push records out now: 0, or -errno (-EIO if the stream set none). */
 int outfile__flush(FILE *f);
 /*

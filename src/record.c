@@ -9,6 +9,7 @@
 #include <sys/utsname.h>
 #include "gfp.h"
 #include "ksyms.h"
+#include "outfile.h"
 #include "record.h"
 
 #define BYTE_ORDER_MARK 0x01020304U
@@ -125,22 +126,9 @@ struct recorder {
 
 static int write_all(struct recorder *w)
 {
-	size_t off = 0;
-
 	if (w->err)
 		return w->err;
-	if (w->b.failed)
-		w->err = -ENOMEM;
-	while (!w->err && off < w->b.len) {
-		ssize_t n = write(w->fd, w->b.data + off, w->b.len - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			w->err = n < 0 ? -errno : -EIO;
-		else
-			off += n;
-	}
+	w->err = w->b.failed ? -ENOMEM : outfile__write_all(w->fd, w->b.data, w->b.len);
 	w->b.len = 0;
 	w->b.failed = false;
 	if (w->err)
