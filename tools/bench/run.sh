@@ -68,17 +68,23 @@ row "---" "---" "---"
 
 # 1. per-invocation cost of each program under the reclaim and kill
 # workloads; beside it, in the same run, the floor (a program that does
-# nothing, on the same tracepoint) and bpftrace's programs
-prog_cost() { # prog_cost OUT [TRACER READY]
+# nothing, on the same tracepoint), the floor of the one thing a program
+# there cannot do without (a clock read at a pass's start; a kill's stack
+# and its wakeup), each alone, and bpftrace's programs
+prog_cost() { # prog_cost OUT [TRACER READY [ROUNDS KILLS]]
 	local out=$1
-	shift
-	TRACER=${1:-} READY=${2:-} OOMTRACE=$oomtrace \
-		"$top/tools/bench/prog-cost.sh" "$file_mib" 32 "$rounds" "$cost_kills" >"$out" 2>&1 ||
+	TRACER=${2:-} READY=${3:-} OOMTRACE=$oomtrace \
+		"$top/tools/bench/prog-cost.sh" "$file_mib" 32 "${4:-$rounds}" "${5:-$cost_kills}" >"$out" 2>&1 ||
 		{ echo "bench: prog-cost failed: $(tail -1 "$out")" >&2; : >"$out"; }
 }
 mean_of() { awk -v n="$1" '$1 == n && $2 > 0 {print $4}' "$2"; }
 prog_cost "$work/progs"
 prog_cost "$work/floor" "$helper floor mm_vmscan_memcg_reclaim_begin mm_vmscan_memcg_reclaim_end mm_vmscan_lru_shrink_inactive mark_victim" ready
+# one at a time, alone on their tracepoint: a stack taken at reclaim too
+# would find the unwinder's tables warm at the kill (4 us here, not 15-28)
+prog_cost "$work/floor_clock" "$helper floor --clock mm_vmscan_memcg_reclaim_begin" ready "$rounds" 0
+prog_cost "$work/floor_stack" "$helper floor --stack mark_victim" ready 0 "$cost_kills"
+prog_cost "$work/floor_wakeup" "$helper floor --wakeup mark_victim" ready 0 "$cost_kills"
 : >"$work/bt"
 command -v bpftrace >/dev/null && prog_cost "$work/bt" "bpftrace -B line $top/tools/bench/oom-reclaim.bt" Attaching
 # the names the floor and bpftrace give their programs: the tracepoint, cut to 15
@@ -104,6 +110,13 @@ while read -r name cnt _ mean; do
 	bt=$([ -n "$peer" ] && [ "$name" != memcg_reclaim_end ] && mean_of "$peer" "$work/bt")
 	note=$target
 	[ -n "$floor" ] && note="$note; empty prog ${floor} ns"
+	case $name in
+	memcg_reclaim_begin) alone=$(mean_of mm_vmscan_memcg "$work/floor_clock") &&
+		[ -n "$alone" ] && note="$note; clock read alone ${alone} ns" ;;
+	*mark_victim)
+		alone=$(mean_of mark_victim "$work/floor_stack") && [ -n "$alone" ] && note="$note; stack alone ${alone} ns"
+		alone=$(mean_of mark_victim "$work/floor_wakeup") && [ -n "$alone" ] && note="$note; wakeup alone ${alone} ns" ;;
+	esac
 	[ -n "$bt" ] && note="$note; bpftrace ${bt} ns (x$(awk -v a="$mean" -v b="$bt" 'BEGIN {printf "%.2f", a / b}'))"
 	row "cost: $name (${cnt} runs)" "${mean} ns" "${note#; }"
 done <"$work/progs"

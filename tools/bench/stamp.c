@@ -5,10 +5,18 @@
  *   ready TEXT CMD...   run CMD, print ms from exec to its first output line
  *                       (stdout or stderr) that contains TEXT, then SIGINT
  *                       it; "timeout" after 30 s
- *   floor TP...         attach a do-nothing raw_tp program to each tracepoint
- *                       TP, print "ready", hold them until SIGINT: the cost
- *                       of any program at all on that tracepoint
+ *   floor [--clock|--stack|--wakeup] TP...
+ *                       attach a raw_tp program to each tracepoint TP, print
+ *                       "ready", hold them until SIGINT.  Bare, it does
+ *                       nothing: the cost of any program at all on that
+ *                       tracepoint.  With an option it does only that one
+ *                       thing our programs cannot do without: read the
+ *                       clock (a reclaim pass's start), take a 48-frame
+ *                       kernel stack (a kill's), or submit an 8-byte record
+ *                       with a wakeup to a reader waiting in epoll (a
+ *                       kill's record arriving at once).
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +25,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 static long long now_ns(void)
 {
@@ -98,15 +107,75 @@ static int ready(const char *pattern, char **cmd)
 	return 0;
 }
 
-static int floor_progs(char **tps, int n)
-{
-	const struct bpf_insn ret0[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	sigset_t set;
-	int sig;
+/* raw instructions: the helper needs no BPF object of its own */
+#define INSN(c, d, s, o, i)                                                                        \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define MOV_IMM(d, i)	 INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
+#define MOV_REG(d, s)	 INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
+#define ADD_IMM(d, i)	 INSN(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
+#define CALL(f)		 INSN(BPF_JMP | BPF_CALL, 0, 0, 0, f)
+#define JEQ_IMM(d, i, o) INSN(BPF_JMP | BPF_JEQ | BPF_K, d, 0, o, i)
+#define EXIT()		 INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
+#define FLOOR_STACK_BYTES (48 * 8) /* oomtrace's OOMT_MAX_STACK frames */
+
+static int floor_insns(const char *kind, int rb_fd, struct bpf_insn *p)
+{
+	struct bpf_insn *start = p;
+
+	if (!strcmp(kind, "--clock")) {
+		*p++ = CALL(BPF_FUNC_ktime_get_ns);
+	} else if (!strcmp(kind, "--stack")) {
+		/* r1 is the context already */
+		*p++ = MOV_REG(BPF_REG_2, BPF_REG_10);
+		*p++ = ADD_IMM(BPF_REG_2, -FLOOR_STACK_BYTES);
+		*p++ = MOV_IMM(BPF_REG_3, FLOOR_STACK_BYTES);
+		*p++ = MOV_IMM(BPF_REG_4, 0);
+		*p++ = CALL(BPF_FUNC_get_stack);
+	} else if (!strcmp(kind, "--wakeup")) {
+		*p++ = INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, BPF_PSEUDO_MAP_FD, 0, rb_fd);
+		*p++ = INSN(0, 0, 0, 0, 0);
+		*p++ = MOV_IMM(BPF_REG_2, 8);
+		*p++ = MOV_IMM(BPF_REG_3, 0);
+		*p++ = CALL(BPF_FUNC_ringbuf_reserve);
+		*p++ = JEQ_IMM(BPF_REG_0, 0, 3);
+		*p++ = MOV_REG(BPF_REG_1, BPF_REG_0);
+		*p++ = MOV_IMM(BPF_REG_2, BPF_RB_FORCE_WAKEUP);
+		*p++ = CALL(BPF_FUNC_ringbuf_submit);
+	} else if (kind[0]) {
+		return -1;
+	}
+	*p++ = MOV_IMM(BPF_REG_0, 0);
+	*p++ = EXIT();
+	return p - start;
+}
+
+static int discard(void *ctx, void *data, size_t size)
+{
+	return 0;
+}
+
+static int floor_progs(const char *kind, char **tps, int n)
+{
+	struct ring_buffer *rb = NULL;
+	struct bpf_insn insns[16];
+	struct timespec now = { 0 };
+	int nr_insns, rb_fd = -1;
+	sigset_t set;
+
+	if (!strcmp(kind, "--wakeup")) {
+		rb_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "floor_rb", 0, 0, 64 * 1024, NULL);
+		rb = rb_fd < 0 ? NULL : ring_buffer__new(rb_fd, discard, NULL, NULL);
+		if (!rb) {
+			perror("ring buffer");
+			return 1;
+		}
+	}
+	nr_insns = floor_insns(kind, rb_fd, insns);
+	if (nr_insns < 0) {
+		fprintf(stderr, "floor: unknown option %s\n", kind);
+		return 2;
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
@@ -117,7 +186,8 @@ static int floor_progs(char **tps, int n)
 
 		/* named as bpftrace names its programs: the tracepoint, cut to 15 */
 		snprintf(name, sizeof(name), "%s", tps[i]);
-		prog = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, name, "GPL", ret0, 2, NULL);
+		prog =
+		    bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, name, "GPL", insns, nr_insns, NULL);
 		if (prog < 0 || bpf_raw_tracepoint_open(tps[i], prog) < 0) {
 			perror(tps[i]);
 			return 1;
@@ -125,7 +195,18 @@ static int floor_progs(char **tps, int n)
 	}
 	printf("ready\n");
 	fflush(stdout);
-	sigwait(&set, &sig);
+	if (!rb) {
+		sigwaitinfo(&set, NULL);
+		return 0;
+	}
+	/* the reader waits in epoll, as oomtrace's does, until a signal */
+	while (sigtimedwait(&set, NULL, &now) < 0) {
+		int err = ring_buffer__poll(rb, 100);
+
+		if (err < 0 && err != -EINTR)
+			break;
+	}
+	ring_buffer__free(rb);
 	return 0;
 }
 
@@ -135,8 +216,13 @@ int main(int argc, char **argv)
 		return stamp();
 	if (argc >= 4 && !strcmp(argv[1], "ready"))
 		return ready(argv[2], argv + 3);
+	if (argc >= 4 && !strcmp(argv[1], "floor") && argv[2][0] == '-')
+		return floor_progs(argv[2], argv + 3, argc - 3);
 	if (argc >= 3 && !strcmp(argv[1], "floor"))
-		return floor_progs(argv + 2, argc - 2);
-	fprintf(stderr, "usage: %s stamp | ready PATTERN CMD... | floor TRACEPOINT...\n", argv[0]);
+		return floor_progs("", argv + 2, argc - 2);
+	fprintf(stderr,
+		"usage: %s stamp | ready PATTERN CMD... | floor [--clock|--stack|--wakeup] "
+		"TRACEPOINT...\n",
+		argv[0]);
 	return 2;
 }
