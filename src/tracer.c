@@ -35,6 +35,7 @@ struct tracer {
 	struct oomtrace_bpf *skel;
 	struct ring_buffer *rb;
 	struct ksyms *ksyms;
+	struct ksyms_loader *ksyms_loading; /* joined before the first record is read */
 	struct gfp_table *gfp;
 	struct host_info host;
 	struct output_ctx fmt;
@@ -211,9 +212,13 @@ static int sweep_idle_episodes(struct tracer *t, __u64 gap_ns)
 	return err;
 }
 
-static void wait_symbols(struct tracer *t, struct ksyms_loader *loader)
+static void wait_symbols(struct tracer *t)
 {
-	t->ksyms = ksyms__load_wait(loader);
+	if (!t->ksyms_loading)
+		return;
+	t->ksyms = ksyms__load_wait(t->ksyms_loading);
+	t->ksyms_loading = NULL;
+	t->fmt.ksyms = t->ksyms;
 	if (!t->ksyms) {
 		/* stacks still print, as addresses */
 		fprintf(stderr,
@@ -358,7 +363,6 @@ static int setup_record(struct tracer *t, const struct options *opts)
 struct tracer *tracer__new(const struct options *opts, int *exit_code)
 {
 	struct tracer *t = calloc(1, sizeof(*t));
-	struct ksyms_loader *loader;
 	int err;
 
 	*exit_code = EXIT_FAILURE_RUNTIME;
@@ -402,10 +406,13 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 			strerror(-err));
 		goto err_free;
 	}
-	/* symbols load on a thread while the programs load here */
-	loader = ksyms__load_start("/proc/kallsyms");
+	/*
+	 * Symbols load on a thread while the programs load here, and are
+	 * waited for in tracer__run(): the programs record from the moment
+	 * they attach, so the caller can say we are tracing before then.
+	 */
+	t->ksyms_loading = ksyms__load_start("/proc/kallsyms");
 	err = setup_bpf(t, opts);
-	wait_symbols(t, loader);
 	if (!err)
 		err = setup_ringbuf(t);
 	if (err) {
@@ -428,7 +435,6 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	t->stall_ms = opts->reclaim_stalls_ms;
 	t->fmt.json = opts->json;
 	t->fmt.color = color__for(opts->color, opts->json, t->out);
-	t->fmt.ksyms = t->ksyms;
 	t->fmt.gfp = t->gfp;
 	t->fmt.page_size = t->host.page_size;
 	err = setup_record(t, opts);
@@ -465,6 +471,7 @@ static int write_status(const struct tracer *t)
 
 int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 {
+	wait_symbols(t);
 	while (!*stop) {
 		int err = ring_buffer__poll(t->rb, 100);
 
@@ -550,6 +557,8 @@ void tracer__free(struct tracer *t)
 {
 	if (!t)
 		return;
+	if (t->ksyms_loading) /* its thread must end before we do */
+		t->ksyms = ksyms__load_wait(t->ksyms_loading);
 	ring_buffer__free(t->rb);
 	oomtrace_bpf__destroy(t->skel);
 	cgroups__free(t->cgroups);
