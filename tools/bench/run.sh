@@ -71,10 +71,10 @@ row "---" "---" "---"
 # nothing, on the same tracepoint), the floor of the one thing a program
 # there cannot do without (a clock read at a pass's start; a kill's stack
 # and its wakeup), each alone, and bpftrace's programs
-prog_cost() { # prog_cost OUT [TRACER READY [ROUNDS KILLS]]
+prog_cost() { # prog_cost OUT [TRACER READY [ROUNDS KILLS FILE_MIB]]
 	local out=$1
 	TRACER=${2:-} READY=${3:-} OOMTRACE=$oomtrace \
-		"$top/tools/bench/prog-cost.sh" "$file_mib" 32 "${4:-$rounds}" "${5:-$cost_kills}" >"$out" 2>&1 ||
+		"$top/tools/bench/prog-cost.sh" "${6:-$file_mib}" 32 "${4:-$rounds}" "${5:-$cost_kills}" >"$out" 2>&1 ||
 		{ echo "bench: prog-cost failed: $(tail -1 "$out")" >&2; : >"$out"; }
 }
 mean_of() { awk -v n="$1" '$1 == n && $2 > 0 {print $4}' "$2"; }
@@ -83,8 +83,8 @@ prog_cost "$work/floor" "$helper floor mm_vmscan_memcg_reclaim_begin mm_vmscan_m
 # one at a time, alone on their tracepoint: a stack taken at reclaim too
 # would find the unwinder's tables warm at the kill (4 us here, not 15-28)
 prog_cost "$work/floor_clock" "$helper floor --clock mm_vmscan_memcg_reclaim_begin" ready "$rounds" 0
-prog_cost "$work/floor_stack" "$helper floor --stack mark_victim" ready 0 "$cost_kills"
-prog_cost "$work/floor_wakeup" "$helper floor --wakeup mark_victim" ready 0 "$cost_kills"
+prog_cost "$work/floor_stack" "$helper floor --stack mark_victim" ready 0 "$cost_kills" 16
+prog_cost "$work/floor_wakeup" "$helper floor --wakeup mark_victim" ready 0 "$cost_kills" 16
 : >"$work/bt"
 command -v bpftrace >/dev/null && prog_cost "$work/bt" "bpftrace -B line $top/tools/bench/oom-reclaim.bt" Attaching
 # the names the floor and bpftrace give their programs: the tracepoint, cut to 15
@@ -161,6 +161,8 @@ fi
 "$oomtrace" --json 2>"$work/lat.err" | chrt -f 10 "$helper" stamp >"$work/lat.out" &
 for _ in $(seq 300); do grep -q '^Tracing' "$work/lat.err" && break; sleep 0.05; done
 opid=$(pgrep -n -f "^$oomtrace --json$")
+# the ready line comes before the symbol table is built: let it settle
+sleep 1
 steady=$(awk '/^VmRSS/ {print $2}' /proc/"$opid"/status)
 echo 16M >"$cg/$limit"
 for _ in $(seq "$kills"); do

@@ -196,15 +196,19 @@ static int floor_progs(const char *kind, char **tps, int n)
 	printf("ready\n");
 	fflush(stdout);
 	if (!rb) {
-		sigwaitinfo(&set, NULL);
+		while (sigwaitinfo(&set, NULL) < 0 && errno == EINTR)
+			; /* stopped and continued: keep holding the programs */
 		return 0;
 	}
 	/* the reader waits in epoll, as oomtrace's does, until a signal */
 	while (sigtimedwait(&set, NULL, &now) < 0) {
 		int err = ring_buffer__poll(rb, 100);
 
-		if (err < 0 && err != -EINTR)
-			break;
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "floor: ring buffer poll: %s\n", strerror(-err));
+			ring_buffer__free(rb);
+			return 1;
+		}
 	}
 	ring_buffer__free(rb);
 	return 0;
@@ -218,7 +222,7 @@ int main(int argc, char **argv)
 		return ready(argv[2], argv + 3);
 	if (argc >= 4 && !strcmp(argv[1], "floor") && argv[2][0] == '-')
 		return floor_progs(argv[2], argv + 3, argc - 3);
-	if (argc >= 3 && !strcmp(argv[1], "floor"))
+	if (argc >= 3 && !strcmp(argv[1], "floor") && argv[2][0] != '-')
 		return floor_progs("", argv + 2, argc - 2);
 	fprintf(stderr,
 		"usage: %s stamp | ready PATTERN CMD... | floor [--clock|--stack|--wakeup] "
