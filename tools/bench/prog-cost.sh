@@ -20,6 +20,7 @@ trigger=$top/.output/oom-trigger
 [ "$(id -u)" -eq 0 ] || { echo "prog-cost: needs root" >&2; exit 1; }
 [ -x "$trigger" ] || { echo "prog-cost: build $trigger first (make tools)" >&2; exit 1; }
 . "$top/tools/memcg.sh"
+. "$top/tools/bench/attached.sh"
 memcg_locate || { echo "prog-cost: no memory cgroup to work under" >&2; exit 1; }
 cg=$CG_BASE/oomtrace-bench-$$ limit_file=$CG_LIMIT
 data=/var/tmp/oomtrace-bench-$$.dat
@@ -44,6 +45,7 @@ $tracer >"$outf" 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q "$ready" "$outf" && break; sleep 0.1; done
 grep -q "$ready" "$outf" || { echo "prog-cost: tracer not ready: $(head -3 "$outf")" >&2; exit 1; }
+wait_attached "$pid" || { echo "prog-cost: tracer holds no BPF programs: $(head -3 "$outf")" >&2; exit 1; }
 ids=$(cat /proc/$pid/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" {print $2}' | sort -u)
 
 for _ in $(seq "$rounds"); do

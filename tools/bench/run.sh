@@ -20,6 +20,7 @@ else
 fi
 work=$(mktemp -d /tmp/oomtrace-bench.XXXXXX)
 . "$top/tools/memcg.sh"
+. "$top/tools/bench/attached.sh"
 memcg_locate || { echo "bench: no memory cgroup to work under" >&2; exit 1; }
 limit=$CG_LIMIT
 cg=$CG_BASE/oomtrace-bench-$$
@@ -57,6 +58,7 @@ start_tracer() { # start_tracer READY-PATTERN CMD...
 		sleep 1 # perf record says nothing when it is ready
 	else
 		for _ in $(seq 300); do grep -q "$pat" "$out" 2>/dev/null && break; sleep 0.05; done
+		wait_attached "$p" || echo "bench: $1 holds no BPF programs" >&2
 	fi
 	echo "$p"
 }
@@ -118,6 +120,11 @@ while read -r name cnt _ mean; do
 		alone=$(mean_of mark_victim "$work/floor_wakeup") && [ -n "$alone" ] && note="$note; wakeup alone ${alone} ns" ;;
 	esac
 	[ -n "$bt" ] && note="$note; bpftrace ${bt} ns (x$(awk -v a="$mean" -v b="$bt" 'BEGIN {printf "%.2f", a / b}'))"
+	# a peer that failed is said in the table, not left out of it
+	case $name in
+	memcg_reclaim_begin | *mark_victim)
+		[ -n "$bt" ] || ! command -v bpftrace >/dev/null || note="$note; bpftrace: no figure, see stderr" ;;
+	esac
 	row "cost: $name (${cnt} runs)" "${mean} ns" "${note#; }"
 done <"$work/progs"
 
