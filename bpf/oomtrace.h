@@ -50,6 +50,14 @@ enum kill_flags {
 	KILL_CG_TRUNCATED = 1 << 4,	/* deeper than OOMT_CG_DEPTH levels */
 	KILL_GFP_FROM_RECLAIM = 1 << 5, /* gfp/order from the last reclaim */
 	KILL_GFP_FROM_MEMCG = 1 << 6,	/* ... and that was memcg reclaim */
+	/*
+	 * The kernel marked a victim that was already exiting (task_will_free_mem()
+	 * in oom_kill_process() or out_of_memory()): no SIGKILL, no "Killed
+	 * process" line, not counted in /proc/vmstat oom_kill.  Not a kill.
+	 */
+	KILL_ALREADY_EXITING = 1 << 7,
+	/* chosen_points is this victim's own: it is oom_control's chosen task */
+	KILL_POINTS_FROM_OC = 1 << 8,
 };
 
 enum reclaim_kind {
