@@ -495,13 +495,8 @@ static void summary(const struct kmsg_source *s, FILE *f)
 		.stats = s->stats,
 	};
 
-	t.have_kernel_kills = reconcile__host_kills(s->rc, &t.kernel_kills);
-	if (!s->live)
-		t.kernel_why = "a saved log has no count to compare with";
-	else if (s->nr_filters)
-		t.kernel_why = "--cgroup sees part of the host's kills (compared per memcg only)";
-	else if (!t.have_kernel_kills)
-		t.kernel_why = "/proc/vmstat has no oom_kill count here";
+	t.have_kernel_kills =
+	    reconcile__summary(s->rc, s->nr_filters, &t.kernel_kills, &t.kernel_why);
 
 	fprintf(f, "oomtrace: %llu OOM kill%s from the kernel log, %llu log record%s lost",
 		s->kills, s->kills == 1 ? "" : "s", lost, lost == 1 ? "" : "s");

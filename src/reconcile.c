@@ -183,6 +183,21 @@ bool reconcile__host_kills(const struct reconcile *rc, unsigned long long *kerne
 	return true;
 }
 
+bool reconcile__summary(const struct reconcile *rc, bool filtered, unsigned long long *kernel,
+			const char **why)
+{
+	*why = NULL;
+	if (reconcile__host_kills(rc, kernel))
+		return true;
+	if (!rc)
+		*why = "a saved log has no count to compare with";
+	else if (filtered)
+		*why = "--cgroup sees part of the host's kills (compared per memcg only)";
+	else if (!rc->have_host)
+		*why = "/proc/vmstat has no oom_kill count here";
+	return false;
+}
+
 bool reconcile__host_diff(const struct reconcile *rc, long long *diff)
 {
 	unsigned long long k;

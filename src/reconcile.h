@@ -78,6 +78,12 @@ int reconcile__check(struct reconcile *rc, unsigned long long now_ns,
 		     unsigned long long dropped_kills, bool at_end, reconcile_fn fn, void *ctx);
 /* The host's kills since the start, as of the last comparison; false if not compared. */
 bool reconcile__host_kills(const struct reconcile *rc, unsigned long long *kernel);
+/*
+ * The same for a summary; without it, *why says why not, for people (NULL:
+ * nothing to say).  rc NULL: the source has no live counts (a saved log).
+ */
+bool reconcile__summary(const struct reconcile *rc, bool filtered, unsigned long long *kernel,
+			const char **why);
 /* The host's difference, and the sum of the memcgs'; false where nothing is compared. */
 bool reconcile__host_diff(const struct reconcile *rc, long long *diff);
 bool reconcile__memcg_diff(const struct reconcile *rc, long long *diff);

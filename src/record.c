@@ -781,7 +781,7 @@ static void decode_summary(struct cursor *c, struct record_frame *fr)
 	s->already_exiting = get_u64(c);
 	s->have_kernel_kills = get_u32(c);
 	s->kernel_kills = get_u64(c);
-	/* the reason is the reader's to give: it only tells the text apart */
+	/* why the live run did not compare, as its text summary said it */
 	get_str(c, fr->memcg, sizeof(fr->memcg));
 	s->kernel_why = fr->memcg[0] ? fr->memcg : NULL;
 }

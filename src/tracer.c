@@ -601,11 +601,8 @@ static void run_totals(const struct tracer *t, struct run_totals *s)
 	memset(s, 0, sizeof(*s));
 	s->kills = t->kills;
 	s->already_exiting = t->already_exiting;
-	s->have_kernel_kills = reconcile__host_kills(t->rc, &s->kernel_kills);
-	if (t->nr_filters)
-		s->kernel_why = "--cgroup sees part of the host's kills (compared per memcg only)";
-	else if (!s->have_kernel_kills)
-		s->kernel_why = "/proc/vmstat has no oom_kill count here";
+	s->have_kernel_kills =
+	    reconcile__summary(t->rc, t->nr_filters, &s->kernel_kills, &s->kernel_why);
 	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
 		s->dropped[i] = dropped_of(t, i);
 	for (__u32 nid = 0; nid < OUTPUT_MAX_NODES; nid++)

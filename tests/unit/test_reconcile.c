@@ -82,6 +82,7 @@ static void agreeing_counts_tell_nothing(void **state)
 	struct fake f = { .host = 100, .memcg = { { "/a", 7 } } };
 	struct reconcile *rc = open_fake(&f, true);
 	unsigned long long k;
+	const char *why;
 	long long d;
 
 	f.host = 103;
@@ -98,6 +99,10 @@ static void agreeing_counts_tell_nothing(void **state)
 	assert_int_equal(d, 0);
 	assert_true(reconcile__memcg_diff(rc, &d));
 	assert_int_equal(d, 0);
+	k = 0;
+	assert_true(reconcile__summary(rc, false, &k, &why));
+	assert_int_equal(k, 3);
+	assert_null(why);
 	reconcile__free(rc);
 }
 
@@ -207,6 +212,7 @@ static void filtered_runs_compare_memcgs_only(void **state)
 	struct fake f = { .host = 9, .memcg = { { "/k/pod", 0 } } };
 	struct reconcile *rc = open_fake(&f, false);
 	unsigned long long k;
+	const char *why;
 	long long d;
 
 	f.host = 20; /* kills elsewhere on the host: none of ours */
@@ -223,7 +229,12 @@ static void filtered_runs_compare_memcgs_only(void **state)
 	assert_int_equal(f.nr_told, 0);
 	assert_true(reconcile__memcg_diff(rc, &d));
 	assert_int_equal(d, 0);
+	assert_false(reconcile__summary(rc, true, &k, &why));
+	assert_non_null(strstr(why, "--cgroup"));
 	reconcile__free(rc);
+	/* no live counts at all: a saved log */
+	assert_false(reconcile__summary(NULL, false, &k, &why));
+	assert_non_null(strstr(why, "saved log"));
 }
 
 /* No oom_kill in /proc/vmstat (before 4.13): the host is never compared. */
@@ -232,11 +243,14 @@ static void no_host_counter(void **state)
 	struct fake f = { .host_err = -ENOENT };
 	struct reconcile *rc = open_fake(&f, true);
 	unsigned long long k;
+	const char *why;
 
 	reconcile__record(rc, NULL, true, 1 * S);
 	reconcile__check(rc, 3 * S, 0, true, told, &f);
 	assert_false(reconcile__host_kills(rc, &k));
 	assert_int_equal(f.nr_told, 0);
+	assert_false(reconcile__summary(rc, false, &k, &why));
+	assert_non_null(strstr(why, "/proc/vmstat"));
 	reconcile__free(rc);
 }
 
