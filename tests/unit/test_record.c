@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The --record format: what is written reads back the same, and damage is named. */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -488,6 +489,57 @@ static void older_frames_read(void **state)
 	free(b);
 }
 
+/* What report prints of the n bytes of a recording, with opts. */
+static char *replay_to_string(const void *bytes, size_t n, const struct options *opts)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *in = open_bytes(bytes, n), *f = open_memstream(&out, &len);
+
+	assert_int_equal(replay__stream(in, "t.rec", opts, f), EXIT_OK);
+	fclose(f);
+	fclose(in);
+	return out;
+}
+
+/* A victim marked while already exiting prints, says so, and is no kill. */
+static void already_exiting_is_no_kill(void **state)
+{
+	struct fixture *fx = *state;
+	struct options json = { .json = true, .reclaim_stalls_ms = -1 };
+	struct options text = { .reclaim_stalls_ms = -1 };
+	char *out;
+	int fd;
+
+	fx->kill.flags |= KILL_ALREADY_EXITING;
+	fd = open(fx->path, O_WRONLY | O_TRUNC);
+	write_session(fx, fd);
+	free(fx->bytes);
+	slurp(fx);
+	out = replay_to_string(fx->bytes, fx->size, &json);
+	assert_non_null(strstr(out, "{\"type\":\"oom_kill\""));
+	assert_non_null(strstr(out, "\"kind\":\"already_exiting\""));
+	assert_null(strstr(out, "\"kind\":\"kill\""));
+	/* counted apart: no kill, in no memcg */
+	assert_non_null(strstr(out, "\"kills\":0,\"already_exiting\":1,"));
+	assert_non_null(strstr(out, "\"memcgs\":{\"/a/b\""));
+	assert_null(strstr(out, "\"/process_api/oomt\":{"));
+	free(out);
+	out = replay_to_string(fx->bytes, fx->size, &text);
+	assert_non_null(strstr(out, " OOM victim already exiting  constraint MEMCG"));
+	assert_non_null(strstr(out, "  kind     already exiting: the kernel marked it"));
+	assert_non_null(strstr(out, "oomtrace: 0 OOM kills traced"));
+	assert_non_null(strstr(out, "oomtrace: 1 victim was already exiting"));
+	/* the summary frame's kernel count, as the live run's text said it */
+	assert_non_null(strstr(out, "oomtrace: the kernel counted 2 OOM kills (/proc/vmstat "
+				    "oom_kill): +2 against those reported, unreconciled\n"));
+	/* the next victims were read from a scan cut at its limit: a word under them */
+	assert_non_null(strstr(out, "\n           scan truncated: the domain has more processes "
+				    "than one scan reads\n"));
+	free(out);
+	fx->kill.flags &= ~KILL_ALREADY_EXITING;
+}
+
 /* report prints the kill with output.c as the live run did: the same bytes. */
 static void replay_prints_what_live_printed(void **state)
 {
@@ -537,6 +589,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(reads_back_what_was_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(older_frames_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(already_exiting_is_no_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_cut_is_clean_or_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(damage_is_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(impossible_values_are_refused, setup, teardown),
