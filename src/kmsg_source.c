@@ -229,14 +229,6 @@ static unsigned long long lost(struct kmsg_source *s)
 	return n;
 }
 
-static unsigned long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static int handle_kill(struct kmsg_source *s, const struct kmsg_kill *k)
 {
 	struct oom_kill_record rec;
@@ -255,7 +247,7 @@ static int handle_kill(struct kmsg_source *s, const struct kmsg_kill *k)
 		aftermath__read(&r, s->cgroups, &s->host, NULL, &am);
 	stats__add_kill(s->stats, report__memcg_label(&r));
 	/* the log prints "Killed process" for kills only: each one the kernel counted */
-	reconcile__record(s->rc, k->task_memcg, true, mono_ns());
+	reconcile__record(s->rc, k->task_memcg, true, host__monotonic_ns());
 	if (timed)
 		when = host__realtime_of(rec.ktime_ns);
 	output__kill(s->out, &s->fmt, &r, &am, timed ? &when : NULL, lost(s));
@@ -310,8 +302,8 @@ static int say_unreconciled(void *ctx, const struct reconcile_diff *d)
 /* Read dry: the kills against the kernel's counts, when the moment is quiet. */
 static void reconcile_kills(struct kmsg_source *s, bool at_end)
 {
-	reconcile__check(s->rc, mono_ns(), kmsg_parser__lost(s->parser), at_end, say_unreconciled,
-			 s);
+	reconcile__check(s->rc, host__monotonic_ns(), kmsg_parser__lost(s->parser), at_end,
+			 say_unreconciled, s);
 	exporter__reconcile(s->exporter, s->rc);
 }
 

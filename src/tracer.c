@@ -97,14 +97,6 @@ static unsigned long long dropped(const struct tracer *t)
 	return n;
 }
 
-static __u64 ktime_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* The threads the kernel has marked and that have not exited (the victims map). */
 static void marked_victims(const struct tracer *t, struct marked_tids *m)
 {
@@ -139,7 +131,7 @@ static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 		t->already_exiting++;
 	}
 	/* the kernel counts a kill in the victim's memcg */
-	reconcile__record(t->rc, r.cgroup_path, kill, ktime_now());
+	reconcile__record(t->rc, r.cgroup_path, kill, host__monotonic_ns());
 	output__kill(t->out, &t->fmt, &r, &am, &c.when, c.dropped);
 	exporter__kill(t->exporter, &r);
 	free(r.next);
@@ -168,7 +160,7 @@ static void reconcile_kills(struct tracer *t, bool at_end)
 {
 	if (ring_buffer__consume(t->rb) < 0)
 		return;
-	reconcile__check(t->rc, ktime_now(), dropped_of(t, RECORD_OOM_KILL), at_end,
+	reconcile__check(t->rc, host__monotonic_ns(), dropped_of(t, RECORD_OOM_KILL), at_end,
 			 say_unreconciled, t);
 	exporter__reconcile(t->exporter, t->rc);
 }
@@ -247,7 +239,7 @@ static int sweep_idle_episodes(struct tracer *t, __u64 gap_ns)
 	struct reclaim_stall_record rec = { .type = RECORD_RECLAIM_STALL, .end = EPISODE_IDLE };
 	__u32 *prev = NULL;
 	size_t n = 0, i;
-	__u64 now = ktime_now();
+	__u64 now = host__monotonic_ns();
 	int err = 0;
 
 	while (n < sizeof(keys) / sizeof(keys[0]) && !bpf_map_get_next_key(fd, prev, &keys[n]))
