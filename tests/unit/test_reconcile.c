@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
+#include "cgroups.h"
 #include "reconcile.h"
 
 #define S 1000000000ULL /* a second, in ns */
@@ -287,6 +289,86 @@ static void parses_oom_kill_lines(void **state)
 	assert_int_equal(reconcile__parse_oom_kill("", &v), -ENOENT);
 }
 
+static void put_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * The live reader over a cgroupfs made of files: v2 prefers the local
+ * count (memory.events is the subtree's), falls back to memory.events; v1
+ * reads memory.oom_control.
+ */
+static void reads_the_memcg_files(void **state)
+{
+	char root[] = "/tmp/test_reconcile.XXXXXX", dir[256];
+	const char *const names[] = { "local", "events", "v1" };
+	struct cgroups *v2, *v1;
+	struct reconcile *rc;
+	struct fake f = { 0 };
+
+	assert_non_null(mkdtemp(root));
+	for (int i = 0; i < 3; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", root, names[i]);
+		assert_int_equal(mkdir(dir, 0755), 0);
+	}
+	snprintf(dir, sizeof(dir), "%s/local", root);
+	put_file(dir, "memory.events.local", "low 0\nhigh 0\nmax 9\noom 2\noom_kill 1\n");
+	put_file(dir, "memory.events", "low 0\nhigh 0\nmax 9\noom 2\noom_kill 7\n");
+	snprintf(dir, sizeof(dir), "%s/events", root);
+	put_file(dir, "memory.events", "oom 1\noom_kill 1\n");
+	snprintf(dir, sizeof(dir), "%s/v1", root);
+	put_file(dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+	v2 = cgroups__open_at(root, 2, NULL);
+	v1 = cgroups__open_at(root, 1, NULL);
+	assert_non_null(v2);
+	assert_non_null(v1);
+
+	rc = reconcile__open(v2, false);
+	reconcile__record(rc, "/local", true, 1 * S);
+	reconcile__record(rc, "/events", true, 1 * S);
+	reconcile__check(rc, 3 * S, 0, false, told, &f);
+	assert_int_equal(f.nr_told, 0);
+	/* one more kill in each, none reported */
+	snprintf(dir, sizeof(dir), "%s/local", root);
+	put_file(dir, "memory.events.local", "oom_kill 2\n");
+	put_file(dir, "memory.events", "oom_kill 100\n"); /* the subtree's: not read */
+	snprintf(dir, sizeof(dir), "%s/events", root);
+	put_file(dir, "memory.events", "oom_kill 2\n");
+	reconcile__check(rc, 5 * S, 0, false, told, &f);
+	assert_int_equal(f.nr_told, 2);
+	assert_string_equal(f.told[0].memcg, "/local");
+	assert_int_equal(f.told[0].kernel, 2);
+	assert_int_equal(f.told[0].diff, 1);
+	assert_string_equal(f.told[1].memcg, "/events");
+	assert_int_equal(f.told[1].diff, 1);
+	reconcile__free(rc);
+
+	f.nr_told = 0;
+	rc = reconcile__open(v1, false);
+	reconcile__record(rc, "/v1", true, 1 * S);
+	reconcile__check(rc, 3 * S, 0, false, told, &f);
+	snprintf(dir, sizeof(dir), "%s/v1", root);
+	put_file(dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
+	reconcile__check(rc, 5 * S, 0, false, told, &f);
+	assert_int_equal(f.nr_told, 1);
+	assert_int_equal(f.told[0].kernel, 3);
+	assert_int_equal(f.told[0].diff, 2);
+	reconcile__free(rc);
+
+	cgroups__free(v2);
+	cgroups__free(v1);
+	snprintf(dir, sizeof(dir), "rm -rf '%s'", root);
+	assert_int_equal(system(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +380,7 @@ int main(void)
 		cmocka_unit_test(no_host_counter),
 		cmocka_unit_test(memcgs_are_bounded),
 		cmocka_unit_test(parses_oom_kill_lines),
+		cmocka_unit_test(reads_the_memcg_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
