@@ -24,8 +24,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&p, 0, sizeof(p));
 	procs__parse_status(text, &p);
 	procs__parse_cgroup(text, memcg, sizeof(memcg));
-	procs__parse_exiting(text);
-	procs__parse_tgid(text);
 	memcg_state__parse_stat(text, 1, &st);
 	memcg_state__parse_stat(text, 2, &st);
 	f = fmemopen((void *)data, size ? size : 1, "r");
