@@ -142,10 +142,10 @@ static void json_victim(FILE *f, const struct output_ctx *ctx, const struct kill
 	else
 		fputs(",\"oom_score_adj\":null", f);
 	if (r->have_points)
-		fprintf(f, ",\"points\":%ld", r->points);
+		fprintf(f, ",\"points\":%ld,\"points_source\":\"%s\"", r->points,
+			r->points_from_kernel ? "oom_control" : "computed");
 	else
-		fputs(",\"points\":null", f);
-	fprintf(f, ",\"points_source\":\"%s\"", r->points_from_kernel ? "oom_control" : "computed");
+		fputs(",\"points\":null,\"points_source\":null", f); /* no points, no source */
 	json_ull(f, "total_vm_kb", known(r, REPORT_NO_VM), kb(ctx, rec->total_vm_pages));
 	json_ull(f, "anon_rss_kb", known(r, REPORT_NO_ANON), kb(ctx, rec->anon_pages));
 	json_ull(f, "file_rss_kb", known(r, REPORT_NO_FILE), kb(ctx, rec->file_pages));
