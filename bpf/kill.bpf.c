@@ -459,6 +459,9 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	rec->invoker_pid = id >> 32;
 	rec->invoker_tid = tid;
 	bpf_get_current_comm(&rec->invoker_comm, sizeof(rec->invoker_comm));
+	/* the kernel prints it in the report's first line */
+	rec->invoker_oom_score_adj = BPF_CORE_READ(current, signal, oom_score_adj);
+	rec->flags |= KILL_HAVE_INVOKER_ADJ;
 	if (!killed)
 		rec->flags |= KILL_ALREADY_EXITING;
 

@@ -168,6 +168,10 @@ static void fill_record(const struct kmsg_source *s, const struct kmsg_kill *k,
 	rec->event_id = k->event;
 	rec->invoker_pid = rec->invoker_tid = k->invoker_pid;
 	memcpy(rec->invoker_comm, k->invoker_comm, sizeof(rec->invoker_comm));
+	if (k->have & KMSG_HAVE_INVOKER_ADJ) {
+		rec->invoker_oom_score_adj = k->invoker_adj;
+		rec->flags |= KILL_HAVE_INVOKER_ADJ;
+	}
 	rec->gfp_mask = k->gfp_mask;
 	rec->order = k->order;
 	rec->victim_pid = rec->victim_tid = k->victim_pid;

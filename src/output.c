@@ -299,7 +299,10 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 		fputs(",\"invoker\":{\"pid\":null,\"tid\":null", f);
 	json_key_str(f, "comm", known(r, REPORT_NO_INVOKER) ? rec->invoker_comm : NULL,
 		     sizeof(rec->invoker_comm));
-	fputc('}', f);
+	if (rec->flags & KILL_HAVE_INVOKER_ADJ)
+		fprintf(f, ",\"oom_score_adj\":%d}", rec->invoker_oom_score_adj);
+	else
+		fputs(",\"oom_score_adj\":null}", f);
 	json_victim(f, ctx, r);
 	if (r->have_totalpages)
 		fprintf(f, ",\"totalpages\":%lu", r->totalpages);
@@ -467,10 +470,13 @@ static void text_invoker(FILE *f, const struct output_ctx *ctx, const struct kil
 	if (r->have_gfp && !gfp)
 		snprintf(buf, sizeof(buf), "%#x", r->gfp_mask), gfp = buf;
 	if (r->have_gfp)
-		fprintf(f, " gfp %s order %d%s\n", gfp, rec->order,
+		fprintf(f, " gfp %s order %d%s", gfp, rec->order,
 			rec->flags & KILL_GFP_FROM_RECLAIM ? " (of its last reclaim)" : "");
 	else
-		fputs(" gfp unknown\n", f);
+		fputs(" gfp unknown", f);
+	if (rec->flags & KILL_HAVE_INVOKER_ADJ)
+		fprintf(f, " adj %d", rec->invoker_oom_score_adj);
+	fputc('\n', f);
 }
 
 static void text_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
