@@ -100,6 +100,36 @@ struct {
 	__type(value, struct sigkill);
 } sigkill_target SEC(".maps");
 
+/*
+ * Kills the kernel counts that no record stands for.  A memory.oom.group
+ * kill passes over every member of the group, the task it chose first
+ * included: __oom_kill_process() kills that one again, counting it again
+ * in /proc/vmstat oom_kill and its memcg's oom_kill and printing "Killed
+ * process" twice, but mark_oom_victim() returns before its tracepoint.
+ * The second SIGKILL to a victim still marked is that kill.  By the
+ * victim's memcg id; the host's total in oom_rekills.
+ */
+__u64 oom_rekills = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u64);
+} rekills SEC(".maps");
+
+static __always_inline void count_rekill(struct task_struct *task)
+{
+	__u64 id = memcg_id(task_memcg(task)), one = 1, *n;
+
+	oom_rekills += 1; /* under oom_lock, as every kill */
+	n = bpf_map_lookup_elem(&rekills, &id);
+	if (n)
+		*n += 1;
+	else
+		bpf_map_update_elem(&rekills, &id, &one, BPF_NOEXIST);
+}
+
 /* a SIGKILL this long before a mark is not the kill path's (TCG guests are slow) */
 #define SIGKILL_TO_MARK_NS 100000000ULL
 
@@ -178,6 +208,11 @@ int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info, struct task_
 	/* the OOM killer's are SEND_SIG_PRIV; a kill(2) before an allocation is not one */
 	if (sig != SIGKILL || info != SEND_SIG_PRIV)
 		return 0;
+	tid = BPF_CORE_READ(task, pid);
+	if (bpf_map_lookup_elem(&victims, &tid)) {
+		count_rekill(task);
+		return 0;
+	}
 	tid = current_tid();
 	k.ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&sigkill_target, &tid, &k, BPF_ANY);

@@ -250,8 +250,15 @@ static int handle_kill(struct kmsg_source *s, const struct kmsg_kill *k)
 	if (s->live)
 		aftermath__read(&r, s->cgroups, &s->host, NULL, &am);
 	stats__add_kill(s->stats, report__memcg_label(&r));
-	/* the log prints "Killed process" for kills only: each one the kernel counted */
-	reconcile__record(s->rc, k->task_memcg, true, host__monotonic_ns());
+	/*
+	 * The log prints "Killed process" for kills only: each one the kernel
+	 * counted.  A memory.oom.group kill's further victims have no memcg
+	 * line: somewhere under the OOM memcg.
+	 */
+	if (!k->task_memcg[0] && k->memcg[0])
+		reconcile__record_within(s->rc, k->memcg, host__monotonic_ns());
+	else
+		reconcile__record(s->rc, k->task_memcg, true, host__monotonic_ns());
 	if (timed)
 		when = host__realtime_of(rec.ktime_ns);
 	output__kill(s->out, &s->fmt, &r, &am, timed ? &when : NULL, lost(s));

@@ -6,12 +6,15 @@
 #include "cgroups.h"
 #include "reconcile.h"
 
+#define RECONCILE_MAX_BLIND 16
+
 struct memcg_count {
 	char *path;
 	unsigned long long reported; /* kills reported in it */
 	unsigned long long baseline; /* the kernel's count less what it had of ours */
 	unsigned long long kernel;   /* since the baseline, at the last comparison */
 	long long said;		     /* the difference last told */
+	long long seen;		     /* the difference the last comparison found */
 	bool seeded;
 	bool gone; /* its count could not be read: no longer compared */
 };
@@ -20,11 +23,16 @@ struct reconcile {
 	struct reconcile_counters c;
 	bool host, have_host;
 	unsigned long long host_base, host_kernel, reported;
-	long long host_said;
+	long long host_said, host_seen;
+	reconcile_unrecorded_fn unrecorded;
+	void *unrecorded_ctx;
 	unsigned long long last_record_ns, last_check_ns;
 	bool recorded, checked;
 	struct memcg_count *m;
 	size_t nr, cap;
+	char *blind[RECONCILE_MAX_BLIND]; /* subtrees holding kills we cannot place */
+	size_t nr_blind;
+	bool all_blind; /* more such subtrees than kept: no memcg is compared */
 };
 
 int reconcile__parse_oom_kill(const char *text, unsigned long long *count)
@@ -53,14 +61,54 @@ struct reconcile *reconcile__new(const struct reconcile_counters *c, bool host)
 	return rc;
 }
 
+void reconcile__set_unrecorded(struct reconcile *rc, reconcile_unrecorded_fn fn, void *ctx)
+{
+	if (!rc)
+		return;
+	rc->unrecorded = fn;
+	rc->unrecorded_ctx = ctx;
+}
+
+/* Kills the source saw with no record of their own; path NULL: the host's. */
+static unsigned long long unrecorded(const struct reconcile *rc, const char *path)
+{
+	unsigned long long n = 0;
+
+	if (rc->unrecorded && rc->unrecorded(rc->unrecorded_ctx, path, &n))
+		n = 0;
+	return n;
+}
+
 void reconcile__free(struct reconcile *rc)
 {
 	if (!rc)
 		return;
 	for (size_t i = 0; i < rc->nr; i++)
 		free(rc->m[i].path);
+	for (size_t i = 0; i < rc->nr_blind; i++)
+		free(rc->blind[i]);
 	free(rc->m);
 	free(rc);
+}
+
+/* path is subtree or lies below it */
+static bool within(const char *path, const char *subtree)
+{
+	size_t n = strlen(subtree);
+
+	if (n == 1 && subtree[0] == '/')
+		return true;
+	return !strncmp(path, subtree, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+static bool blind_to(const struct reconcile *rc, const char *path)
+{
+	if (rc->all_blind)
+		return true;
+	for (size_t i = 0; i < rc->nr_blind; i++)
+		if (within(path, rc->blind[i]))
+			return true;
+	return false;
 }
 
 static struct memcg_count *memcg_of(struct reconcile *rc, const char *path)
@@ -86,6 +134,7 @@ static struct memcg_count *memcg_of(struct reconcile *rc, const char *path)
 	m->path = strdup(path);
 	if (!m->path)
 		return NULL;
+	m->gone = blind_to(rc, path);
 	rc->nr++;
 	return m;
 }
@@ -106,16 +155,39 @@ void reconcile__record(struct reconcile *rc, const char *memcg, bool counted,
 		m->reported++;
 }
 
-static int tell(long long *said, struct reconcile_diff *d, reconcile_fn fn, void *ctx)
+void reconcile__record_within(struct reconcile *rc, const char *subtree,
+			      unsigned long long now_ns)
 {
+	if (!rc)
+		return;
+	reconcile__record(rc, NULL, true, now_ns);
+	if (!subtree || !*subtree || blind_to(rc, subtree))
+		return;
+	if (rc->nr_blind == RECONCILE_MAX_BLIND || !(rc->blind[rc->nr_blind] = strdup(subtree)))
+		rc->all_blind = true;
+	else
+		rc->nr_blind++;
+	for (size_t i = 0; i < rc->nr; i++)
+		if (blind_to(rc, rc->m[i].path))
+			rc->m[i].gone = true;
+}
+
+static int tell(long long *said, long long *seen, bool at_end, struct reconcile_diff *d,
+		reconcile_fn fn, void *ctx)
+{
+	bool twice;
+
 	d->diff = (long long)(d->kernel - d->reported);
-	if (d->diff == *said)
+	twice = d->diff == *seen;
+	*seen = d->diff;
+	if (d->diff == *said || (!twice && !at_end))
 		return 0;
 	*said = d->diff;
 	return fn ? fn(ctx, d) : 0;
 }
 
-static int check_host(struct reconcile *rc, unsigned long long dropped, reconcile_fn fn, void *ctx)
+static int check_host(struct reconcile *rc, unsigned long long dropped, bool at_end,
+		      reconcile_fn fn, void *ctx)
 {
 	struct reconcile_diff d = { .scope = RECONCILE_HOST, .dropped_kills = dropped };
 	unsigned long long now;
@@ -125,12 +197,12 @@ static int check_host(struct reconcile *rc, unsigned long long dropped, reconcil
 	/* a counter that went back is not the one the baseline came from */
 	rc->host_kernel = now >= rc->host_base ? now - rc->host_base : 0;
 	d.kernel = rc->host_kernel;
-	d.reported = rc->reported;
-	return tell(&rc->host_said, &d, fn, ctx);
+	d.reported = rc->reported + unrecorded(rc, NULL);
+	return tell(&rc->host_said, &rc->host_seen, at_end, &d, fn, ctx);
 }
 
 static int check_memcg(struct reconcile *rc, struct memcg_count *m, unsigned long long dropped,
-		       reconcile_fn fn, void *ctx)
+		       bool at_end, reconcile_fn fn, void *ctx)
 {
 	struct reconcile_diff d = { .scope = RECONCILE_MEMCG,
 				    .memcg = m->path,
@@ -144,14 +216,23 @@ static int check_memcg(struct reconcile *rc, struct memcg_count *m, unsigned lon
 		m->gone = true;
 		return 0;
 	}
+	d.reported = m->reported + unrecorded(rc, m->path);
+	/*
+	 * A count below the kills we saw there, or below what it was, is
+	 * another memcg's under the same path (removed and made again, as
+	 * systemd does with a unit it restarts): no longer compared.
+	 */
+	if ((!m->seeded && now < d.reported) || (m->seeded && now < m->baseline + m->kernel)) {
+		m->gone = true;
+		return 0;
+	}
 	if (!m->seeded) {
-		m->baseline = now >= m->reported ? now - m->reported : 0;
+		m->baseline = now - d.reported;
 		m->seeded = true;
 	}
-	m->kernel = now >= m->baseline ? now - m->baseline : 0;
+	m->kernel = now - m->baseline;
 	d.kernel = m->kernel;
-	d.reported = m->reported;
-	return tell(&m->said, &d, fn, ctx);
+	return tell(&m->said, &m->seen, at_end, &d, fn, ctx);
 }
 
 int reconcile__check(struct reconcile *rc, unsigned long long now_ns,
@@ -169,9 +250,9 @@ int reconcile__check(struct reconcile *rc, unsigned long long now_ns,
 	}
 	rc->checked = true;
 	rc->last_check_ns = now_ns;
-	err = check_host(rc, dropped_kills, fn, ctx);
+	err = check_host(rc, dropped_kills, at_end, fn, ctx);
 	for (size_t i = 0; i < rc->nr && !err; i++)
-		err = check_memcg(rc, &rc->m[i], dropped_kills, fn, ctx);
+		err = check_memcg(rc, &rc->m[i], dropped_kills, at_end, fn, ctx);
 	return err;
 }
 
@@ -204,7 +285,7 @@ bool reconcile__host_diff(const struct reconcile *rc, long long *diff)
 
 	if (!reconcile__host_kills(rc, &k))
 		return false;
-	*diff = (long long)(k - rc->reported);
+	*diff = rc->host_said; /* what was told: seen twice, or at the end */
 	return true;
 }
 
@@ -213,10 +294,11 @@ bool reconcile__memcg_diff(const struct reconcile *rc, long long *diff)
 	bool any = false;
 
 	*diff = 0;
+	/* by size: one memcg's kill too many does not hide another's too few */
 	for (size_t i = 0; rc && i < rc->nr; i++) {
-		if (!rc->m[i].seeded)
+		if (!rc->m[i].seeded || rc->m[i].gone)
 			continue;
-		*diff += rc->m[i].said;
+		*diff += rc->m[i].said < 0 ? -rc->m[i].said : rc->m[i].said;
 		any = true;
 	}
 	return any;

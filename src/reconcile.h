@@ -34,6 +34,14 @@ struct reconcile_counters {
 	void *ctx;
 };
 
+/*
+ * Kills the source saw that the kernel counts but no record stands for
+ * (a memory.oom.group kill counts its chosen task twice, and marks it
+ * once), since the start: path NULL for the host's, else that memcg's.
+ * 0, or -errno (then taken as none).
+ */
+typedef int (*reconcile_unrecorded_fn)(void *ctx, const char *path, unsigned long long *count);
+
 enum reconcile_scope {
 	RECONCILE_HOST = 0,
 	RECONCILE_MEMCG = 1,
@@ -60,6 +68,8 @@ struct reconcile;
  * it once the source sees every kill.  NULL with errno ENOMEM.
  */
 struct reconcile *reconcile__new(const struct reconcile_counters *c, bool host);
+/* The source's count of unrecorded kills (none if never set). */
+void reconcile__set_unrecorded(struct reconcile *rc, reconcile_unrecorded_fn fn, void *ctx);
 void reconcile__free(struct reconcile *rc);
 /*
  * One kill record at now_ns (CLOCK_MONOTONIC).  counted: a kill the
@@ -70,9 +80,19 @@ void reconcile__free(struct reconcile *rc);
 void reconcile__record(struct reconcile *rc, const char *memcg, bool counted,
 		       unsigned long long now_ns);
 /*
+ * A kill whose victim's memcg is known only to lie within subtree (the
+ * kernel log names no memcg for the further victims of a memory.oom.group
+ * kill): counted host-wide, and no memcg within subtree is compared from
+ * now on, since its count may hold kills we cannot place.
+ */
+void reconcile__record_within(struct reconcile *rc, const char *subtree,
+			      unsigned long long now_ns);
+/*
  * Compare, if the moment is quiet (or at_end: the run is over and the
  * source drained) and a second has passed since the last comparison.
- * fn hears of every difference that is new or changed.
+ * fn hears of every difference that is new or changed and was seen by two
+ * comparisons in a row (or at_end): the kernel counts a kill just before
+ * the record of it is made, so one comparison can fall between the two.
  */
 int reconcile__check(struct reconcile *rc, unsigned long long now_ns,
 		     unsigned long long dropped_kills, bool at_end, reconcile_fn fn, void *ctx);

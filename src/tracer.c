@@ -7,6 +7,7 @@
 #include <malloc.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -151,6 +152,31 @@ static int say_unreconciled(void *ctx, const struct reconcile_diff *d)
 	err = recorder__unreconciled(t->rec, d, &c);
 	output__unreconciled(t->out, &t->fmt, d, &now);
 	return err ?: flush_records(t);
+}
+
+/*
+ * memory.oom.group kills the kernel counts twice and BPF sees marked once
+ * (bpf/kill.bpf.c, rekills): the host's, or a memcg's by its id, which is
+ * its cgroupfs directory's inode number.
+ */
+static int count_rekills(void *ctx, const char *path, unsigned long long *count)
+{
+	struct tracer *t = ctx;
+	char dir[8192];
+	struct stat st;
+	__u64 id, n = 0;
+
+	if (!path) {
+		*count = t->skel->bss->oom_rekills;
+		return 0;
+	}
+	if (cgroups__dir(t->cgroups, path, dir, sizeof(dir)) < 0 || stat(dir, &st))
+		return -ENOENT;
+	id = st.st_ino;
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.rekills), &id, &n))
+		n = 0; /* none there */
+	*count = n;
+	return 0;
 }
 
 /*
@@ -489,6 +515,7 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 		err = -ENOMEM;
 		goto err_free;
 	}
+	reconcile__set_unrecorded(t->rc, count_rekills, t);
 	err = exporter__start(t->exporter, t->hooks);
 	if (err)
 		goto err_free;

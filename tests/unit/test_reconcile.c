@@ -146,7 +146,10 @@ static void a_missing_kill_is_told_once(void **state)
 
 	f.host = 2;
 	reconcile__record(rc, NULL, true, 1 * S);
+	/* seen once: the kernel counts a kill just before its record is made */
 	reconcile__check(rc, 3 * S, 1, false, told, &f);
+	assert_int_equal(f.nr_told, 0);
+	reconcile__check(rc, 4 * S, 1, false, told, &f);
 	assert_int_equal(f.nr_told, 1);
 	assert_int_equal(f.told[0].scope, RECONCILE_HOST);
 	assert_string_equal(f.told[0].memcg, "");
@@ -161,12 +164,15 @@ static void a_missing_kill_is_told_once(void **state)
 	reconcile__check(rc, 5 * S + S / 2, 1, false, told, &f);
 	assert_int_equal(f.nr_told, 1);
 	reconcile__check(rc, 6 * S, 1, false, told, &f);
+	assert_int_equal(f.nr_told, 1); /* seen once */
+	reconcile__check(rc, 7 * S, 1, false, told, &f);
 	assert_int_equal(f.nr_told, 2);
 	assert_int_equal(f.told[1].diff, 2);
 	/* the late record came after all (say): agreeing again is news too */
-	reconcile__record(rc, NULL, true, 7 * S);
-	reconcile__record(rc, NULL, true, 7 * S);
-	reconcile__check(rc, 9 * S, 1, false, told, &f);
+	reconcile__record(rc, NULL, true, 8 * S);
+	reconcile__record(rc, NULL, true, 8 * S);
+	reconcile__check(rc, 10 * S, 1, false, told, &f);
+	reconcile__check(rc, 11 * S, 1, false, told, &f);
 	assert_int_equal(f.nr_told, 3);
 	assert_int_equal(f.told[2].diff, 0);
 	reconcile__free(rc);
@@ -195,6 +201,8 @@ static void memcgs_seed_lazily(void **state)
 	f.memcg[0].count = 43;
 	reconcile__record(rc, "/a", true, 4 * S);
 	reconcile__check(rc, 6 * S, 0, false, told, &f);
+	assert_int_equal(f.nr_told, 0); /* seen once */
+	reconcile__check(rc, 7 * S, 0, false, told, &f);
 	assert_int_equal(f.nr_told, 2);
 	assert_int_equal(f.told[0].scope, RECONCILE_HOST);
 	assert_int_equal(f.told[0].diff, 1);
@@ -229,8 +237,8 @@ static void filtered_runs_compare_memcgs_only(void **state)
 	reconcile__check(rc, 5 * S, 0, false, told, &f);
 	reconcile__check(rc, 7 * S, 0, false, told, &f);
 	assert_int_equal(f.nr_told, 0);
-	assert_true(reconcile__memcg_diff(rc, &d));
-	assert_int_equal(d, 0);
+	/* gone: no longer in the figure either */
+	assert_false(reconcile__memcg_diff(rc, &d));
 	assert_false(reconcile__summary(rc, true, &k, &why));
 	assert_non_null(strstr(why, "--cgroup"));
 	reconcile__free(rc);
@@ -343,6 +351,7 @@ static void reads_the_memcg_files(void **state)
 	snprintf(dir, sizeof(dir), "%s/events", root);
 	put_file(dir, "memory.events", "oom_kill 2\n");
 	reconcile__check(rc, 5 * S, 0, false, told, &f);
+	reconcile__check(rc, 6 * S, 0, false, told, &f);
 	assert_int_equal(f.nr_told, 2);
 	assert_string_equal(f.told[0].memcg, "/local");
 	assert_int_equal(f.told[0].kernel, 2);
@@ -358,6 +367,7 @@ static void reads_the_memcg_files(void **state)
 	snprintf(dir, sizeof(dir), "%s/v1", root);
 	put_file(dir, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
 	reconcile__check(rc, 5 * S, 0, false, told, &f);
+	reconcile__check(rc, 6 * S, 0, false, told, &f);
 	assert_int_equal(f.nr_told, 1);
 	assert_int_equal(f.told[0].kernel, 3);
 	assert_int_equal(f.told[0].diff, 2);
@@ -369,10 +379,89 @@ static void reads_the_memcg_files(void **state)
 	assert_int_equal(system(dir), 0);
 }
 
+static int fake_unrecorded(void *ctx, const char *path, unsigned long long *count)
+{
+	*count = path ? (strcmp(path, "/group") ? 0 : 1) : 1;
+	return 0;
+}
+
+/* A memory.oom.group kill counts its chosen task twice and marks it once. */
+static void unrecorded_kills_count_as_reported(void **state)
+{
+	struct fake f = { .host = 10, .memcg = { { "/group", 4 } } };
+	struct reconcile *rc = open_fake(&f, true);
+	long long d;
+
+	reconcile__set_unrecorded(rc, fake_unrecorded, NULL);
+	f.host = 13; /* three kills of two tasks, one of them twice */
+	f.memcg[0].count = 7;
+	reconcile__record(rc, "/group", true, 1 * S);
+	reconcile__record(rc, "/group", true, 1 * S);
+	reconcile__check(rc, 3 * S, 0, false, told, &f);
+	reconcile__check(rc, 4 * S, 0, false, told, &f);
+	assert_int_equal(f.nr_told, 0);
+	assert_true(reconcile__host_diff(rc, &d));
+	assert_int_equal(d, 0);
+	/* one more kill there, no record: told, in both */
+	f.host = 14;
+	f.memcg[0].count = 8;
+	reconcile__check(rc, 5 * S, 0, false, told, &f);
+	reconcile__check(rc, 6 * S, 0, false, told, &f);
+	assert_int_equal(f.nr_told, 2);
+	assert_int_equal(f.told[0].reported, 3);
+	assert_int_equal(f.told[1].reported, 3);
+	assert_int_equal(f.told[1].diff, 1);
+	reconcile__free(rc);
+}
+
+/* A memcg removed and made again under its path counts from 0: no longer compared. */
+static void a_recreated_memcg_is_not_compared(void **state)
+{
+	struct fake f = { .host = 0, .memcg = { { "/svc", 0 } } };
+	struct reconcile *rc = open_fake(&f, false);
+
+	f.memcg[0].count = 2;
+	reconcile__record(rc, "/svc", true, 1 * S);
+	reconcile__record(rc, "/svc", true, 1 * S);
+	reconcile__check(rc, 3 * S, 0, false, told, &f);
+	f.memcg[0].count = 0; /* systemd restarted the unit */
+	reconcile__record(rc, "/svc", true, 4 * S);
+	reconcile__check(rc, 6 * S, 0, false, told, &f);
+	reconcile__check(rc, 7 * S, 0, true, told, &f);
+	assert_int_equal(f.nr_told, 0);
+	reconcile__free(rc);
+}
+
+/* The log's further oom.group victims lie somewhere in the group: its memcgs stop comparing. */
+static void kills_placed_only_within_a_subtree(void **state)
+{
+	struct fake f = { .host = 0, .memcg = { { "/g/a", 0 }, { "/other", 0 } } };
+	struct reconcile *rc = open_fake(&f, true);
+
+	f.host = 3;
+	f.memcg[0].count = 2; /* /g/a's own victim, and one of the group's */
+	f.memcg[1].count = 0;
+	reconcile__record(rc, "/g/a", true, 1 * S);
+	reconcile__record(rc, "/other", false, 1 * S);
+	reconcile__record_within(rc, "/g", 1 * S);
+	reconcile__record_within(rc, "/g", 1 * S);
+	reconcile__check(rc, 3 * S, 0, false, told, &f);
+	reconcile__check(rc, 4 * S, 0, false, told, &f);
+	assert_int_equal(f.nr_told, 0); /* host 3 = 3; /g/a not compared */
+	reconcile__record(rc, "/g/b", true, 5 * S); /* a later one under /g: not compared either */
+	f.host = 4;
+	reconcile__check(rc, 7 * S, 0, true, told, &f);
+	assert_int_equal(f.nr_told, 0);
+	reconcile__free(rc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(agreeing_counts_tell_nothing),
+		cmocka_unit_test(unrecorded_kills_count_as_reported),
+		cmocka_unit_test(a_recreated_memcg_is_not_compared),
+		cmocka_unit_test(kills_placed_only_within_a_subtree),
 		cmocka_unit_test(waits_for_a_quiet_moment),
 		cmocka_unit_test(a_missing_kill_is_told_once),
 		cmocka_unit_test(memcgs_seed_lazily),
