@@ -361,6 +361,8 @@ static __always_inline void fill_request(struct oom_kill_record *rec, struct oc_
 					 struct task_struct *victim)
 {
 	if (oc) {
+		struct task_struct *chosen = oc->chosen;
+
 		rec->hook = oc->hook;
 		rec->chosen_points = oc->chosen_points;
 		rec->totalpages = oc->totalpages;
@@ -368,7 +370,8 @@ static __always_inline void fill_request(struct oom_kill_record *rec, struct oc_
 		rec->gfp_mask = oc->gfp_mask;
 		rec->order = oc->order;
 		rec->flags |= KILL_HAVE_OC | KILL_HAVE_GFP;
-		if (victim && victim == oc->chosen)
+		/* the same process: the kernel may mark another of its threads */
+		if (victim && BPF_CORE_READ(victim, tgid) == BPF_CORE_READ(chosen, tgid))
 			rec->flags |= KILL_POINTS_FROM_OC;
 		return;
 	}
