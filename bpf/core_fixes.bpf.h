@@ -28,6 +28,62 @@ struct mm_struct___new {
 	struct percpu_counter rss_stat[4];
 } __attribute__((preserve_access_index));
 
+/*
+ * From 7.0 ("mm: Fix OOM killer inaccuracy on large many-core systems",
+ * January 2026) the OOM killer's report and oom_badness() add the per-CPU
+ * deltas of the mm's RSS counters (get_mm_counter_sum()); the shared count
+ * alone is off by up to a batch per CPU.  User space sets exact_rss on
+ * those kernels.
+ *
+ * A per-CPU delta of CPU c lives at counters + (CPU c's per-CPU offset).
+ * That offset is also the distance between a per-CPU array map's value on
+ * CPU c (bpf_map_lookup_percpu_elem(), 5.19+) and the map's per-CPU base
+ * (struct bpf_array's pptrs[0]): no kernel symbol needed, which a kernel
+ * without CONFIG_KALLSYMS_ALL would not give.
+ */
+const volatile bool exact_rss = false;
+const volatile __u32 nr_cpus = 1; /* possible CPUs */
+#define OOMT_MAX_CPUS 1024
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cpu_offsets SEC(".maps");
+
+/* a pointer as a plain number: the verifier allows no arithmetic on it */
+static __always_inline __u64 address_of(const void *p)
+{
+	__u64 a = 0;
+
+	bpf_probe_read_kernel(&a, sizeof(a), &p);
+	return a;
+}
+
+static __always_inline long percpu_deltas(const s32 *counters)
+{
+	__u64 pptrs = address_of(&cpu_offsets) + bpf_core_field_offset(struct bpf_array, pptrs);
+	__u64 base = 0;
+	__u32 zero = 0;
+	long sum = 0;
+
+	bpf_probe_read_kernel(&base, sizeof(base), (const void *)pptrs);
+	if (!base || !counters)
+		return 0;
+	for (__u32 cpu = 0; cpu < OOMT_MAX_CPUS && cpu < nr_cpus; cpu++) {
+		const void *copy = bpf_map_lookup_percpu_elem(&cpu_offsets, &zero, cpu);
+		s32 v = 0;
+
+		if (!copy)
+			break;
+		bpf_probe_read_kernel(&v, sizeof(v),
+				      (const void *)(address_of(counters) + address_of(copy) - base));
+		sum += v;
+	}
+	return sum;
+}
+
 static __always_inline __u64 mm_counter(struct mm_struct *mm, int member)
 {
 	long v;
@@ -36,6 +92,8 @@ static __always_inline __u64 mm_counter(struct mm_struct *mm, int member)
 		struct mm_struct___new *m = (void *)mm;
 
 		v = BPF_CORE_READ(m, rss_stat[member].count);
+		if (exact_rss)
+			v += percpu_deltas(BPF_CORE_READ(m, rss_stat[member].counters));
 	} else {
 		struct mm_struct___old *m = (void *)mm;
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -135,6 +136,22 @@ static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p)
 	bpf_program__set_autoload(skel->progs.raw_tp_mark_victim, !p->tp_btf);
 }
 
+/*
+ * Kernels from 7.0 print, and score with, exact RSS sums (see
+ * core_fixes.bpf.h); nothing but the kernel's version tells.  (The change
+ * was marked for stable: a 6.x stable kernel that takes it will differ by
+ * up to a batch of pages per CPU; 6.12.118 and 6.18.44 have not.)
+ */
+static bool reports_exact_rss(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return false;
+	return major >= 7;
+}
+
 /* What the programs must know of this kernel and machine before they load. */
 static void set_layout(struct oomtrace_bpf *skel, const struct tp_layout *l)
 {
@@ -147,6 +164,8 @@ static void set_layout(struct oomtrace_bpf *skel, const struct tp_layout *l)
 	skel->rodata->shrink_scanned_arg = l->shrink_scanned;
 	skel->rodata->shrink_reclaimed_arg = l->shrink_reclaimed;
 	skel->rodata->kswapd_nid_arg = l->kswapd_nid;
+	skel->rodata->exact_rss = reports_exact_rss();
+	skel->rodata->nr_cpus = libbpf_num_possible_cpus() > 0 ? libbpf_num_possible_cpus() : 1;
 	/* the kernel's PAGE_COUNTER_MAX is LONG_MAX / PAGE_SIZE on 64-bit */
 	skel->rodata->page_counter_max = 0x7fffffffffffffffULL / (page > 0 ? page : 4096);
 }

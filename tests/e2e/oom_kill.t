@@ -75,6 +75,16 @@ else
 	ok 0 "gfp mask equals the kernel log's # SKIP the kernel log is not readable here"
 	ok 0 "invoker oom_score_adj equals the kernel log's # SKIP the kernel log is not readable here"
 fi
+# "Killed process <pid> (comm) total-vm:NkB, anon-rss:NkB, file-rss:NkB, shmem-rss:NkB, UID:N
+# pgtables:NkB oom_score_adj:N": every figure of it, exactly (6.17+ print exact sums)
+KILLED=$(dmesg 2>/dev/null | grep "Killed process $FIRST (" | tail -1)
+if [ -n "$KILLED" ]; then
+	KV=$(sed -n 's/.*total-vm:\([0-9]*\)kB, anon-rss:\([0-9]*\)kB, file-rss:\([0-9]*\)kB, shmem-rss:\([0-9]*\)kB, UID:\([0-9]*\) pgtables:\([0-9]*\)kB oom_score_adj:\(-*[0-9]*\).*/\1 \2 \3 \4 \5 \6 \7/p' <<<"$KILLED")
+	is "victim figures equal the kernel's Killed process line ($KV)" \
+		"\"\(.victim.total_vm_kb) \(.victim.anon_rss_kb) \(.victim.file_rss_kb) \(.victim.shmem_rss_kb) \(.victim.uid) \(.victim.pgtables_kb) \(.victim.oom_score_adj)\" == \"$KV\""
+else
+	ok 0 "victim figures equal the kernel's # SKIP the kernel log is not readable here"
+fi
 is "time is RFC 3339 UTC with microseconds" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}Z$")'
 is "nothing dropped" '.dropped == 0'
 is "reclaim story: the invoker's memcg reclaim passes before the kill" '.reclaim.passes >= 1 and .reclaim.stall_us > 0 and .reclaim.first_us_before_kill > 0'
