@@ -161,7 +161,8 @@ check_guest() { # check_guest NAME DIR
 # "raw." are what that parser does not keep, read by raw_fields below),
 # the tolerance in the field's unit, and the tolerance for a victim of a
 # memory.oom.group kill after the first, whose record reads the value at
-# its own mark while the kernel printed it once, before the first kill
+# its own mark while the kernel printed it once, before the first kill:
+# "freed_before" is what the victims killed before it in that OOM held
 # (docs/kernel-matrix.md says why each that is not 0 is what it is).  The
 # kernel prints thread ids: the record's tid fields hold them.
 ORACLE_FIELDS='[
@@ -186,7 +187,7 @@ ORACLE_FIELDS='[
 	["mems_allowed",          "raw.mems_allowed",      0, 0],
 	["memcg.path",            "memcg.path",            0, 0],
 	["cgroup",                "cgroup",                0, 0],
-	["memcg.usage_kb",        "memcg.usage_kb",        0, 1024],
+	["memcg.usage_kb",        "memcg.usage_kb",        0, "freed_before"],
 	["memcg.limit_kb",        "memcg.limit_kb",        0, 0],
 	["memcg.cgroup_version",  "memcg.cgroup_version",  0, 0]
 ]'
@@ -218,7 +219,7 @@ kernel_kills() {
 		| reduce .[] as $k ({}; ("\($k.event_id) \($k.victim.pid)") as $key
 			| if has($key) then . else .[$key] = $k end)
 		| [.[]] as $k
-		# a memory.oom.group victim after the first has no oom-kill: line: its event'"'"'s
+		# a later victim of a memory.oom.group kill has no oom-kill: line of its own: it takes those of the first
 		| ($k | map({key: "\(.event_id)", value: $raw["\(.victim.pid)"]})
 			| map(select(.value != null)) | from_entries) as $by_event
 		| $k | map(.raw = ($raw["\(.victim.pid)"] // $by_event["\(.event_id)"]))' \
@@ -239,12 +240,19 @@ oracle() {
 		| ($k | map(.victim.pid)) as $kpids
 		| ($k[] | . as $kk
 			| ($r | map(select((.victim.tid // .victim.pid) == $kk.victim.pid)) | .[0]) as $rec
-			| ([$k[] | select(.event_id == $kk.event_id)][0].victim.pid != $kk.victim.pid) as $later
+			| ([$k[] | select(.event_id == $kk.event_id)] | .[: map(.victim.pid) | index($kk.victim.pid)])
+			  as $before
+			# what they held by their kill lines, and 256 kB each for kernel stacks and tables
+			| ($before | map(.victim | .anon_rss_kb + .file_rss_kb + .shmem_rss_kb + .pgtables_kb + 256)
+			   | add // 0) as $freed
+			| ($before != []) as $later
 			| {pid: $kk.victim.pid, event: $kk.event_id, rec_event: $rec.event_id,
 			   kind: $rec.kind, missed: ($rec == null)}
 			+ if $rec == null then {compared: 0, nulls: 0, bad: []} else
 				($fields | map(. as [$f, $kf, $tol, $group_tol]
-						| {field: $f, tol: (if $later then $group_tol else $tol end),
+						| {field: $f, tol: (if $later then
+							(if $group_tol == "freed_before" then $freed else $group_tol end)
+							else $tol end),
 						   want: ($kk | at($kf)), got: ($rec | at($f))})
 				 | map(select(.want != null))) as $rows
 				| {compared: ($rows | map(select(.got != null)) | length),
