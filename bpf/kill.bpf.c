@@ -16,8 +16,6 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* PAGE_COUNTER_MAX on 64-bit with 4 KiB pages: a memcg without a limit */
-#define PAGE_COUNTER_MAX (0x7fffffffffffffffULL / 4096)
 /* try_charge_memcg() charges in batches of this many pages */
 #define MEMCG_CHARGE_BATCH 64
 
@@ -26,9 +24,22 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile struct oom_kill_record zero_record = {};
 const volatile bool filter_kills = false; /* --cgroup given */
+/* PAGE_COUNTER_MAX (LONG_MAX / PAGE_SIZE): a memcg without a limit; set at load */
+const volatile __u64 page_counter_max = 0x7fffffffffffffffULL / 4096;
 
 /* the last OOM event id handed out */
 __u64 last_event_id = 0;
+
+/*
+ * Every path that marks a victim runs under the kernel's oom_lock, so a
+ * plain increment is enough.  (A fetch-and-add whose result is used is
+ * BPF_ATOMIC|BPF_FETCH, which verifiers before 5.12 reject.)
+ */
+static __always_inline __u64 next_event_id(void)
+{
+	last_event_id += 1;
+	return last_event_id;
+}
 
 /* oom_control as oom_kill_process() saw it, per invoking thread */
 struct oc_snapshot {
@@ -71,16 +82,25 @@ struct {
 } kill_events SEC(".maps");
 
 /*
- * The task each thread last sent SIGKILL to.  __oom_kill_process() sends
- * it just before mark_oom_victim(): on kernels whose mark_victim passes
- * only a pid, this is how the tracepoint tier finds the victim's task.
+ * The task each thread last sent SIGKILL to, and when.  __oom_kill_process()
+ * sends it just before mark_oom_victim(); the paths that mark a victim that
+ * is already exiting send none.  So it tells a kill from a mark, and, on
+ * kernels whose mark_victim passes only a pid, which task the pid names.
  */
+struct sigkill {
+	__u64 task;
+	__u64 ns;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct sigkill);
 } sigkill_target SEC(".maps");
+
+/* a SIGKILL this long before a mark is not the kill path's (TCG guests are slow) */
+#define SIGKILL_TO_MARK_NS 100000000ULL
 
 /* ---- oom_control capture (fentry or kprobe tier) ---- */
 
@@ -95,7 +115,7 @@ static __always_inline void stash_oc(struct oom_control *oc, __u32 hook)
 		.order = BPF_CORE_READ(oc, order),
 		.constraint = BPF_CORE_READ(oc, constraint),
 		.hook = hook,
-		.event_id = __sync_fetch_and_add(&last_event_id, 1) + 1,
+		.event_id = next_event_id(),
 	};
 	__u32 tid = current_tid();
 
@@ -142,26 +162,37 @@ int BPF_KRETPROBE(kretprobe_oom_kill_process)
 SEC("raw_tp/signal_generate")
 int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task)
 {
+	struct sigkill k = { (__u64)task, 0 };
 	__u32 tid;
-	__u64 t = (__u64)task;
 
 	if (sig != SIGKILL)
 		return 0;
 	tid = current_tid();
-	bpf_map_update_elem(&sigkill_target, &tid, &t, BPF_ANY);
+	k.ns = bpf_ktime_get_ns();
+	bpf_map_update_elem(&sigkill_target, &tid, &k, BPF_ANY);
 	return 0;
 }
 
-/* The victim the pid names, if this thread just sent it SIGKILL. */
-static __always_inline struct task_struct *sigkilled_task(__u32 tid, __u32 victim_tid)
+/*
+ * The task this thread just sent SIGKILL to, if it is the one marked: the
+ * task itself (victim) or, with only a pid from mark_victim, its thread id.
+ */
+static __always_inline struct task_struct *sigkilled_task(__u32 tid, struct task_struct *victim,
+							  __u32 victim_tid, __u64 now)
 {
+	struct sigkill *k = bpf_map_lookup_elem(&sigkill_target, &tid);
 	struct task_struct *t;
-	__u64 *p = bpf_map_lookup_elem(&sigkill_target, &tid);
 
-	if (!p)
+	if (!k)
 		return NULL;
-	t = (struct task_struct *)*p;
+	t = (struct task_struct *)k->task;
+	if (now - k->ns > SIGKILL_TO_MARK_NS)
+		t = NULL;
 	bpf_map_delete_elem(&sigkill_target, &tid);
+	if (!t)
+		return NULL;
+	if (victim)
+		return t == victim ? t : NULL;
 	return BPF_CORE_READ(t, pid) == victim_tid ? t : NULL;
 }
 
@@ -181,38 +212,70 @@ static __always_inline void fill_memcg_state(struct oom_kill_record *rec, struct
 	rec->flags |= KILL_HAVE_MEMCG;
 }
 
+static __always_inline bool counter_at_limit(__u64 usage, __u64 max, __u64 slack)
+{
+	return max < page_counter_max && usage + slack >= max;
+}
+
+/* Within one charge of memory.max, or on v1 of memory.memsw.limit_in_bytes. */
 static __always_inline bool memcg_at_limit(struct mem_cgroup *m, __u64 slack)
 {
-	__u64 max = BPF_CORE_READ(m, memory.max);
-	__u64 usage = BPF_CORE_READ(m, memory.usage.counter);
+	if (counter_at_limit(BPF_CORE_READ(m, memory.usage.counter), BPF_CORE_READ(m, memory.max),
+			     slack))
+		return true;
+	/* swap (v2) and memsw (v1) share storage; only v1's counts memory too */
+	return BPF_CORE_READ(m, css.cgroup, root, hierarchy_id) != 0 &&
+	       counter_at_limit(BPF_CORE_READ(m, swap.usage.counter), BPF_CORE_READ(m, swap.max),
+				slack);
+}
 
-	return max < PAGE_COUNTER_MAX && usage + slack >= max;
+/* The charge the OOM was for can have been up to a batch, or the order's pages. */
+static __always_inline __u64 charge_slack(const struct oom_kill_record *rec)
+{
+	if ((rec->flags & KILL_HAVE_GFP) && rec->order > 6 && rec->order < 20)
+		return 1ULL << rec->order;
+	return MEMCG_CHARGE_BATCH;
+}
+
+/* The first memcg at its limit from m up: whose limit a charge in m hit. */
+static __always_inline struct mem_cgroup *limit_hit_above(struct mem_cgroup *m, __u64 slack)
+{
+	for (int i = 0; i < OOMT_CG_DEPTH && m; i++) {
+		if (memcg_at_limit(m, slack))
+			return m;
+		m = css_memcg(BPF_CORE_READ(m, css.parent));
+	}
+	return NULL;
 }
 
 /*
- * Walk from the victim's memcg to the root, keeping each level's name.  The
- * OOM memcg is the one oom_control named (none for a global OOM), or else,
- * without oom_control, the first level whose
- * usage is within one charge of its limit: the victim lives in the
- * subtree whose limit was hit.
+ * Walk from the victim's memcg to the root, keeping each level's name, and
+ * fill in the OOM memcg's state at its level.  The OOM memcg is the one
+ * oom_control named; without oom_control, on a memcg OOM (the invoker's last
+ * reclaim pass was memcg reclaim), the first memcg at its limit above the
+ * invoker, or failing that above the victim: the victim lives in the subtree
+ * whose limit was hit.  A global OOM has none.
  */
 static __always_inline void walk_memcgs(struct oom_kill_record *rec, struct mem_cgroup *m,
 					struct oc_snapshot *oc)
 {
-	__u64 slack = MEMCG_CHARGE_BATCH;
+	__u64 slack = charge_slack(rec);
+	struct mem_cgroup *target = NULL;
+	bool memcg_oom = rec->constraint == OOMT_CONSTRAINT_MEMCG;
 	__u32 i;
 
-	if ((rec->flags & KILL_HAVE_GFP) && rec->order > 6 && rec->order < 20)
-		slack = 1ULL << rec->order;
+	if (oc)
+		target = oc->memcg;
+	else if (memcg_oom)
+		target = limit_hit_above(task_memcg((void *)bpf_get_current_task()), slack);
 
 	for (i = 0; i < OOMT_CG_DEPTH && m; i++) {
 		const char *name = BPF_CORE_READ(m, css.cgroup, kn, name);
 
 		bpf_probe_read_kernel_str(rec->cg_names[i], OOMT_CG_NAME_LEN, name);
-		if (!(rec->flags & KILL_HAVE_MEMCG)) {
-			if (oc ? m == oc->memcg : memcg_at_limit(m, slack))
-				fill_memcg_state(rec, m, i);
-		}
+		if (!(rec->flags & KILL_HAVE_MEMCG) && memcg_oom &&
+		    (target ? m == target : !oc && memcg_at_limit(m, slack)))
+			fill_memcg_state(rec, m, i);
 		m = css_memcg(BPF_CORE_READ(m, css.parent));
 	}
 	rec->cg_depth = i;
@@ -240,7 +303,16 @@ static __always_inline void fill_victim(struct oom_kill_record *rec, struct task
 	rec->flags |= KILL_HAVE_VICTIM;
 }
 
-static __always_inline void fill_request(struct oom_kill_record *rec, struct oc_snapshot *oc)
+/*
+ * What the OOM was for.  With oom_control, the kernel's own; its
+ * chosen_points are oc->chosen's alone, not another group member's.
+ * Without it, the invoker's last reclaim pass tells: memcg reclaim comes
+ * before a memcg OOM, direct reclaim before a global one (whose cpuset or
+ * mempolicy constraint only oom_control knows: user space says NONE only on
+ * a machine with one memory node).
+ */
+static __always_inline void fill_request(struct oom_kill_record *rec, struct oc_snapshot *oc,
+					 struct task_struct *victim)
 {
 	if (oc) {
 		rec->hook = oc->hook;
@@ -250,17 +322,23 @@ static __always_inline void fill_request(struct oom_kill_record *rec, struct oc_
 		rec->gfp_mask = oc->gfp_mask;
 		rec->order = oc->order;
 		rec->flags |= KILL_HAVE_OC | KILL_HAVE_GFP;
+		if (victim && victim == oc->chosen)
+			rec->flags |= KILL_POINTS_FROM_OC;
 		return;
 	}
 	rec->hook = HOOK_TRACEPOINT;
 	rec->constraint = OOMT_CONSTRAINT_UNKNOWN;
-	if (rec->have_episode) {
-		rec->gfp_mask = rec->episode.gfp_mask;
-		rec->order = rec->episode.order;
-		rec->flags |= KILL_HAVE_GFP | KILL_GFP_FROM_RECLAIM;
-		if (rec->episode.last_kind == RECLAIM_MEMCG)
-			rec->flags |= KILL_GFP_FROM_MEMCG;
-	}
+	if (!rec->have_episode)
+		return;
+	if (rec->episode.last_kind == RECLAIM_MEMCG)
+		rec->constraint = OOMT_CONSTRAINT_MEMCG;
+	if (rec->episode.no_gfp)
+		return;
+	rec->gfp_mask = rec->episode.gfp_mask;
+	rec->order = rec->episode.order;
+	rec->flags |= KILL_HAVE_GFP | KILL_GFP_FROM_RECLAIM;
+	if (rec->episode.last_kind == RECLAIM_MEMCG)
+		rec->flags |= KILL_GFP_FROM_MEMCG;
 }
 
 static const struct kill_event zero_kill_event;
@@ -300,7 +378,7 @@ static __always_inline void join_reclaim(struct oom_kill_record *rec, struct oc_
 		ke->ns = rec->ktime_ns;
 		return;
 	}
-	rec->event_id = oc ? oc->event_id : __sync_fetch_and_add(&last_event_id, 1) + 1;
+	rec->event_id = oc ? oc->event_id : next_event_id();
 	if (ep) {
 		bpf_probe_read_kernel(&rec->episode, sizeof(rec->episode), ep);
 		rec->have_episode = 1;
@@ -324,22 +402,33 @@ static __always_inline void track_victim(struct oom_kill_record *rec)
 }
 
 /*
- * victim is NULL on kernels whose mark_victim passes only a pid; then the
- * task comes from oom_control when the fentry/kprobe tier stashed one.
+ * victim is NULL on kernels whose mark_victim passes only a pid: then the
+ * task is the one this thread just sent SIGKILL, or, for a victim marked
+ * because it was already exiting, oom_control's chosen task or the invoker
+ * itself (out_of_memory() marks an exiting current).
  */
 static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u32 victim_tid)
 {
+	struct task_struct *current = (void *)bpf_get_current_task();
 	struct oom_kill_record *rec;
+	struct task_struct *killed;
 	struct oc_snapshot *oc;
 	struct mem_cgroup *memcg = NULL;
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
 	__u32 tid = (__u32)id;
 
 	oc = bpf_map_lookup_elem(&oom_ctx, &tid);
-	if (!victim && oc)
-		victim = oc->chosen;
-	else if (!victim)
-		victim = sigkilled_task(tid, victim_tid);
+	killed = sigkilled_task(tid, victim, victim_tid, now);
+	if (!victim)
+		victim = killed;
+	if (!victim && oc) {
+		struct task_struct *chosen = oc->chosen;
+
+		if (BPF_CORE_READ(chosen, pid) == victim_tid)
+			victim = chosen;
+	}
+	if (!victim && victim_tid == tid)
+		victim = current;
 	if (victim)
 		memcg = task_memcg(victim);
 	/*
@@ -357,13 +446,15 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	/* too large for an inline memset: copy from a zeroed global instead */
 	bpf_probe_read_kernel(rec, sizeof(*rec), (const void *)&zero_record);
 	rec->type = RECORD_OOM_KILL;
-	rec->ktime_ns = bpf_ktime_get_ns();
+	rec->ktime_ns = now;
 	rec->invoker_pid = id >> 32;
 	rec->invoker_tid = tid;
 	bpf_get_current_comm(&rec->invoker_comm, sizeof(rec->invoker_comm));
+	if (!killed)
+		rec->flags |= KILL_ALREADY_EXITING;
 
 	join_reclaim(rec, oc);
-	fill_request(rec, oc);
+	fill_request(rec, oc, victim);
 	if (victim) {
 		fill_victim(rec, victim);
 		walk_memcgs(rec, memcg, oc);
@@ -371,8 +462,6 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	if (victim_tid)
 		rec->victim_tid = victim_tid; /* the thread the kernel marked */
 	track_victim(rec);
-	if ((rec->flags & KILL_HAVE_MEMCG) && rec->constraint == OOMT_CONSTRAINT_UNKNOWN)
-		rec->constraint = OOMT_CONSTRAINT_MEMCG;
 
 	rec->kstack_len = bpf_get_stack(ctx, rec->kstack, sizeof(rec->kstack), 0);
 	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);

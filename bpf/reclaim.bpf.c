@@ -16,6 +16,46 @@
 const volatile bool capture_stacks = false;	     /* --reclaim-stalls given */
 const volatile bool filter_cgroups = false;	     /* --cgroup given */
 
+/*
+ * Where each tracepoint's arguments are, by position after the tracepoint's
+ * own data pointer: user space reads them from this kernel's BTF prototypes
+ * (btf_trace_<name>), since kernels reorder and add arguments.  -1: this
+ * kernel has no such argument, or its prototype could not be read.
+ */
+const volatile int begin_order_arg = 0;	 /* {memcg,direct}_reclaim_begin's int order */
+const volatile int begin_gfp_arg = 1;	 /* ... and gfp_t gfp_flags */
+const volatile int end_reclaimed_arg = 0; /* {memcg,direct}_reclaim_end's nr_reclaimed */
+const volatile int shrink_nid_arg = 0;	 /* lru_shrink_inactive's int nid */
+const volatile int shrink_scanned_arg = 1; /* ... unsigned long nr_scanned */
+const volatile int shrink_reclaimed_arg = 2; /* ... unsigned long nr_reclaimed */
+const volatile int kswapd_nid_arg = 0;	 /* kswapd_wake's and kswapd_sleep's int nid */
+
+/* One load at a fixed offset from ctx: the verifier allows no other ctx access. */
+#define CTX_LOAD(ctx, off)                                                          \
+	({                                                                          \
+		__u64 __v;                                                          \
+		asm volatile("%0 = *(u64 *)(%1 + " #off ")" : "=r"(__v) : "r"(ctx)); \
+		__v;                                                                \
+	})
+
+/*
+ * The argument at index i.  The indexes are constants at load, so the
+ * verifier keeps one branch: no access past the tracepoint's arguments.
+ * (Plain ctx[i] lets the compiler fold the cases into pointer arithmetic.)
+ */
+static __always_inline __u64 tp_arg(const __u64 *ctx, int i)
+{
+	switch (i) {
+	case 0: return CTX_LOAD(ctx, 0);
+	case 1: return CTX_LOAD(ctx, 8);
+	case 2: return CTX_LOAD(ctx, 16);
+	case 3: return CTX_LOAD(ctx, 24);
+	case 4: return CTX_LOAD(ctx, 32);
+	case 5: return CTX_LOAD(ctx, 40);
+	default: return 0;
+	}
+}
+
 static const struct reclaim_episode zero_episode;
 
 /* kswapd per NUMA node */
@@ -73,7 +113,7 @@ static __always_inline struct reclaim_episode *open_episode(void *ctx, __u32 tid
 	return ep;
 }
 
-static __always_inline void pass_begin(void *ctx, int order, gfp_t gfp, __u32 kind)
+static __always_inline void pass_begin(void *ctx, int order, gfp_t gfp, __u32 kind, bool no_gfp)
 {
 	__u32 tid = current_tid();
 	__u64 now = bpf_ktime_get_ns();
@@ -93,6 +133,7 @@ static __always_inline void pass_begin(void *ctx, int order, gfp_t gfp, __u32 ki
 	ep->begin_ns = now;
 	ep->gfp_mask = gfp;
 	ep->order = order;
+	ep->no_gfp = no_gfp;
 	ep->kinds |= kind;
 	ep->last_kind = kind;
 }
@@ -112,42 +153,61 @@ static __always_inline void pass_end(unsigned long nr_reclaimed)
 	ep->reclaimed += nr_reclaimed;
 }
 
-SEC("raw_tp/mm_vmscan_memcg_reclaim_begin")
-int BPF_PROG(memcg_reclaim_begin, int order, gfp_t gfp)
+static __always_inline void pass_begin_tp(const __u64 *ctx, __u32 kind)
 {
-	pass_begin(ctx, order, gfp, RECLAIM_MEMCG);
+	bool known = begin_order_arg >= 0 && begin_gfp_arg >= 0;
+
+	pass_begin((void *)ctx, known ? (int)tp_arg(ctx, begin_order_arg) : 0,
+		   known ? (gfp_t)tp_arg(ctx, begin_gfp_arg) : 0, kind, !known);
+}
+
+static __always_inline void pass_end_tp(const __u64 *ctx)
+{
+	pass_end(end_reclaimed_arg >= 0 ? tp_arg(ctx, end_reclaimed_arg) : 0);
+}
+
+SEC("raw_tp/mm_vmscan_memcg_reclaim_begin")
+int memcg_reclaim_begin(const __u64 *ctx)
+{
+	pass_begin_tp(ctx, RECLAIM_MEMCG);
 	return 0;
 }
 
 SEC("raw_tp/mm_vmscan_memcg_reclaim_end")
-int BPF_PROG(memcg_reclaim_end, unsigned long nr_reclaimed)
+int memcg_reclaim_end(const __u64 *ctx)
 {
-	pass_end(nr_reclaimed);
+	pass_end_tp(ctx);
 	return 0;
 }
 
 SEC("raw_tp/mm_vmscan_direct_reclaim_begin")
-int BPF_PROG(direct_reclaim_begin, int order, gfp_t gfp)
+int direct_reclaim_begin(const __u64 *ctx)
 {
-	pass_begin(ctx, order, gfp, RECLAIM_DIRECT);
+	pass_begin_tp(ctx, RECLAIM_DIRECT);
 	return 0;
 }
 
 SEC("raw_tp/mm_vmscan_direct_reclaim_end")
-int BPF_PROG(direct_reclaim_end, unsigned long nr_reclaimed)
+int direct_reclaim_end(const __u64 *ctx)
 {
-	pass_end(nr_reclaimed);
+	pass_end_tp(ctx);
 	return 0;
 }
 
 /* The hottest: once per LRU list shrunk, by kswapd and reclaimers alike. */
 SEC("raw_tp/mm_vmscan_lru_shrink_inactive")
-int BPF_PROG(lru_shrink_inactive, int nid, unsigned long nr_scanned, unsigned long nr_reclaimed)
+int lru_shrink_inactive(const __u64 *ctx)
 {
-	__u32 node = nid, tid = current_tid();
+	__u32 node, tid = current_tid();
+	unsigned long nr_scanned, nr_reclaimed;
 	struct reclaim_episode *ep;
 	struct node_lru *n;
 
+	if (shrink_nid_arg < 0 || shrink_scanned_arg < 0 || shrink_reclaimed_arg < 0)
+		return 0;
+	node = (__u32)tp_arg(ctx, shrink_nid_arg);
+	nr_scanned = tp_arg(ctx, shrink_scanned_arg);
+	nr_reclaimed = tp_arg(ctx, shrink_reclaimed_arg);
 	n = bpf_map_lookup_elem(&node_lru, &node);
 	if (n) {
 		n->scanned += nr_scanned;
@@ -160,12 +220,16 @@ int BPF_PROG(lru_shrink_inactive, int nid, unsigned long nr_scanned, unsigned lo
 }
 
 SEC("raw_tp/mm_vmscan_kswapd_wake")
-int BPF_PROG(kswapd_wake, int nid)
+int kswapd_wake(const __u64 *ctx)
 {
-	__u32 node = nid;
-	struct node_stats *n = bpf_map_lookup_elem(&node_kswapd, &node);
+	struct node_stats *n = NULL;
+	__u32 node;
 
 	__sync_fetch_and_add(&kswapd_wakes, 1);
+	if (kswapd_nid_arg >= 0) {
+		node = (__u32)tp_arg(ctx, kswapd_nid_arg);
+		n = bpf_map_lookup_elem(&node_kswapd, &node);
+	}
 	if (n) {
 		__sync_fetch_and_add(&n->wakes, 1);
 		if (!n->woke_ns)
@@ -175,11 +239,15 @@ int BPF_PROG(kswapd_wake, int nid)
 }
 
 SEC("raw_tp/mm_vmscan_kswapd_sleep")
-int BPF_PROG(kswapd_sleep, int nid)
+int kswapd_sleep(const __u64 *ctx)
 {
-	__u32 node = nid;
-	struct node_stats *n = bpf_map_lookup_elem(&node_kswapd, &node);
+	struct node_stats *n = NULL;
+	__u32 node;
 
+	if (kswapd_nid_arg >= 0) {
+		node = (__u32)tp_arg(ctx, kswapd_nid_arg);
+		n = bpf_map_lookup_elem(&node_kswapd, &node);
+	}
 	if (n && n->woke_ns) {
 		n->run_ns += bpf_ktime_get_ns() - n->woke_ns;
 		n->woke_ns = 0;

@@ -120,19 +120,35 @@ static bool mark_victim_passes_pid(const struct btf *vmlinux)
 	return true;
 }
 
-static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p, bool pid_only)
+static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p)
 {
 	bool fentry = p->oc_hook == HOOK_FENTRY, kprobe = p->oc_hook == HOOK_KPROBE;
-	bool tp_only = p->oc_hook == HOOK_TRACEPOINT;
 
 	bpf_program__set_autoload(skel->progs.fentry_oom_kill_process, fentry);
 	bpf_program__set_autoload(skel->progs.fexit_oom_kill_process, fentry);
 	bpf_program__set_autoload(skel->progs.kprobe_oom_kill_process, kprobe);
 	bpf_program__set_autoload(skel->progs.kretprobe_oom_kill_process, kprobe);
 	/* without oom_control or a task from mark_victim: the SIGKILL's target */
-	bpf_program__set_autoload(skel->progs.signal_generate, tp_only && pid_only);
+	/* every tier: the SIGKILL before a mark tells a kill from an exiting victim */
+	bpf_program__set_autoload(skel->progs.signal_generate, true);
 	bpf_program__set_autoload(skel->progs.tp_btf_mark_victim, p->tp_btf);
 	bpf_program__set_autoload(skel->progs.raw_tp_mark_victim, !p->tp_btf);
+}
+
+/* What the programs must know of this kernel and machine before they load. */
+static void set_layout(struct oomtrace_bpf *skel, const struct tp_layout *l)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	skel->rodata->begin_order_arg = l->begin_order;
+	skel->rodata->begin_gfp_arg = l->begin_gfp;
+	skel->rodata->end_reclaimed_arg = l->end_reclaimed;
+	skel->rodata->shrink_nid_arg = l->shrink_nid;
+	skel->rodata->shrink_scanned_arg = l->shrink_scanned;
+	skel->rodata->shrink_reclaimed_arg = l->shrink_reclaimed;
+	skel->rodata->kswapd_nid_arg = l->kswapd_nid;
+	/* the kernel's PAGE_COUNTER_MAX is LONG_MAX / PAGE_SIZE on 64-bit */
+	skel->rodata->page_counter_max = 0x7fffffffffffffffULL / (page > 0 ? page : 4096);
 }
 
 /* Before attaching: a filter filled later would drop the first records. */
@@ -151,8 +167,8 @@ static int fill_filter(struct oomtrace_bpf *skel, const struct attach_config *cf
 	return 0;
 }
 
-static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only,
-				     const struct attach_config *cfg, struct attach_choice *c)
+static struct oomtrace_bpf *try_plan(const struct plan *p, const struct attach_config *cfg,
+				     struct attach_choice *c)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
 	struct oomtrace_bpf *skel = oomtrace_bpf__open_opts(&open_opts);
@@ -168,7 +184,8 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, bool pid_only,
 				 : 0;
 	if (err)
 		goto fail;
-	set_autoload(skel, p, pid_only);
+	set_autoload(skel, p);
+	set_layout(skel, &c->layout);
 	skel->rodata->capture_stacks = cfg->capture_stacks;
 	skel->rodata->filter_kills = cfg->nr_filters > 0;
 	skel->rodata->filter_cgroups = cfg->nr_filters > 0;
@@ -213,8 +230,15 @@ static const char *precheck(const struct plan *p, const struct btf *vmlinux)
 
 void attach__survey(const struct btf *vmlinux, int forced, struct attach_choice *c)
 {
+	char missing[256];
+
 	memset(c, 0, sizeof(*c));
 	c->pid_only = mark_victim_passes_pid(vmlinux);
+	if (tp_layout__read(vmlinux, &c->layout, missing, sizeof(missing)))
+		fprintf(stderr,
+			"oomtrace: warning: this kernel's vmscan tracepoints have no %s that "
+			"oomtrace can find: records leave them null\n",
+			missing);
 	for (size_t i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
 		const struct plan *p = &plans[i];
 		const char *why;
@@ -240,7 +264,7 @@ struct oomtrace_bpf *attach__best(const struct attach_config *cfg, struct attach
 
 		if (!(c->viable & (1u << i)))
 			continue;
-		skel = try_plan(p, c->pid_only, cfg, c);
+		skel = try_plan(p, cfg, c);
 		if (skel) {
 			c->oc_hook = p->oc_hook;
 			c->victim_prog = p->tp_btf ? "tp_btf" : "raw_tp";

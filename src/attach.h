@@ -7,6 +7,7 @@
 #define __OOMTRACE_ATTACH_H
 
 #include <stdbool.h>
+#include "tp_layout.h"
 
 struct btf;
 struct oomtrace_bpf;
@@ -27,6 +28,7 @@ struct attach_choice {
 	int oc_hook;		 /* enum hook_kind that reads oom_control */
 	const char *victim_prog; /* "tp_btf" or "raw_tp" for oom:mark_victim */
 	char why[512];		 /* why better tiers were passed over */
+	struct tp_layout layout; /* where the vmscan tracepoints' arguments are */
 };
 
 /* strerror() that also knows libbpf's own error numbers; err negative. */

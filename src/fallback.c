@@ -38,5 +38,6 @@ const char *fallback__why_not_bpf(const struct options *opts, int *exit_code)
 bool fallback__after_failure(const struct options *opts, int exit_code)
 {
 	/* not a refused --output, a bad option or a bad --btf: the user's to fix */
-	return (exit_code == EXIT_NO_BTF && !opts->btf) || exit_code == EXIT_NO_PRIVILEGE;
+	return (exit_code == EXIT_NO_BTF && !opts->btf) || exit_code == EXIT_NO_PRIVILEGE ||
+	       exit_code == EXIT_NO_HOOK;
 }

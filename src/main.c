@@ -111,9 +111,14 @@ int main(int argc, char **argv)
 	}
 	t = tracer__new(&opts, &ret);
 	if (!t && opts.source == SOURCE_AUTO && fallback__after_failure(&opts, ret))
-		return fall_back(&opts, "the kernel refused to load BPF", ret);
+		return fall_back(&opts,
+				 ret == EXIT_NO_HOOK
+				     ? "the kernel would not load or attach any tier's BPF programs "
+				       "(why: the line above)"
+				     : "the kernel refused to load BPF",
+				 ret == EXIT_NO_HOOK ? EXIT_FAILURE_RUNTIME : ret);
 	if (!t)
-		return ret;
+		return ret == EXIT_NO_HOOK ? EXIT_FAILURE_RUNTIME : ret;
 	fprintf(stderr, "Tracing OOM kills (%s)... Hit Ctrl-C to end.\n", tracer__hooks(t));
 	ret = tracer__run(t, &stop);
 	if (tracer__summary(t, stderr) && ret == EXIT_OK)

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "color.h"
 #include "oomtrace.h"
 #include "options.h"
@@ -69,7 +70,8 @@ void options__usage(FILE *f, const char *prog)
 		"  -B, --btf FILE      kernel BTF from FILE (as BTFHub provides) for kernels\n"
 		"                      without /sys/kernel/btf/vmlinux\n"
 		"  -R, --ringbuf-size KIB\n"
-		"                      ring buffer size, a power of two from 4 (default 256)\n"
+		"                      ring buffer size, a power of two from 4 (at least a page)\n"
+		"                      to 2097152 (default 256)\n"
 		"      --metrics [ADDR:]PORT\n"
 		"                      serve Prometheus metrics at http://ADDR:PORT/metrics;\n"
 		"                      ADDR is 127.0.0.1 unless given (0.0.0.0:PORT for all\n"
@@ -288,10 +290,18 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 		case 'o': opts->output = optarg; break;
 		case 'B': opts->btf = optarg; break;
 		case 'R':
-			opts->ringbuf_kib = parse_long(optarg, 4, 1L << 22);
+			/* the map's size is a __u32 of bytes: 2 GiB is the largest power of two */
+			opts->ringbuf_kib = parse_long(optarg, 4, 1L << 21);
 			if (opts->ringbuf_kib < 0 || (opts->ringbuf_kib & (opts->ringbuf_kib - 1)))
 				return bad_value(err, "--ringbuf-size",
-						 "a power of two from 4 to 4194304 KiB", optarg);
+						 "a power of two from 4 to 2097152 KiB", optarg);
+			if (opts->ringbuf_kib * 1024 < sysconf(_SC_PAGESIZE)) {
+				fprintf(err,
+					"oomtrace: --ringbuf-size '%s': the ring buffer must hold at "
+					"least one page (%ld KiB here)\n",
+					optarg, sysconf(_SC_PAGESIZE) / 1024);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'i':
 			opts->interval_s = parse_seconds(optarg);

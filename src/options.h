@@ -15,6 +15,12 @@ enum exit_code {
 	EXIT_USAGE = 2,		  /* bad command line */
 	EXIT_NO_PRIVILEGE = 3,	  /* neither CAP_BPF+CAP_PERFMON nor CAP_SYS_ADMIN */
 	EXIT_NO_BTF = 4,	  /* no kernel BTF, and no usable --btf FILE */
+	/*
+	 * Never an exit status: tracer__new() found no OOM hook this kernel
+	 * would load or attach.  --source auto falls back to the kernel log;
+	 * otherwise oomtrace exits EXIT_FAILURE_RUNTIME.
+	 */
+	EXIT_NO_HOOK = 100,
 };
 
 enum hook_choice {

@@ -135,14 +135,18 @@ void report__build(struct kill_report *r, const struct oom_kill_record *rec,
 	derive_gfp(r, gfp);
 
 	if (rec->flags & KILL_HAVE_OC) {
-		r->points = rec->chosen_points;
-		r->have_points = r->points_from_kernel = true;
 		r->totalpages = rec->totalpages;
 		r->have_totalpages = true;
-		return;
+	} else {
+		derive_totalpages(r, host);
 	}
-	derive_totalpages(r, host);
-	derive_points(r, host);
+	/* chosen_points are oc->chosen's: other group members' are computed */
+	if (rec->flags & KILL_POINTS_FROM_OC) {
+		r->points = rec->chosen_points;
+		r->have_points = r->points_from_kernel = true;
+	} else {
+		derive_points(r, host);
+	}
 }
 
 const char *report__memcg_label(const struct kill_report *r)

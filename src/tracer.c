@@ -57,6 +57,7 @@ struct tracer {
 	unsigned int recent_next;
 	int write_err; /* -errno of the first failed write of records */
 	bool no_btf;
+	bool no_hook; /* the kernel refused every tier's programs */
 	struct exporter *exporter; /* --metrics, --metrics-file; NULL: neither */
 };
 
@@ -269,6 +270,7 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 	if (!t->skel) {
 		err = -errno;
 		fprintf(stderr, "oomtrace: failed to attach any OOM hook: %s\n", t->choice.why);
+		t->no_hook = true;
 		if (err == -EPERM)
 			fprintf(stderr, "oomtrace: run it as root (CAP_BPF and CAP_PERFMON)\n");
 		return err;
@@ -425,6 +427,8 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 			*exit_code = EXIT_NO_BTF;
 		else if (err == -EPERM || err == -EACCES)
 			*exit_code = EXIT_NO_PRIVILEGE; /* the kernel refused the programs */
+		else if (t->no_hook)
+			*exit_code = EXIT_NO_HOOK; /* a verifier or attach failure */
 		goto err_free;
 	}
 	t->stats = stats__new();

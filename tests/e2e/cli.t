@@ -21,6 +21,14 @@ expect "--reclaim-stalls with trailing junk" 2 "not '10ms'" --reclaim-stalls 10m
 expect "--ringbuf-size not a power of two" 2 "power of two" --ringbuf-size 12
 expect "--ringbuf-size too small" 2 "power of two" --ringbuf-size 2
 expect "--ringbuf-size empty" 2 "power of two" --ringbuf-size ""
+# 4 GiB would wrap the map's 32-bit size to 0
+expect "--ringbuf-size 4 GiB is past a map's size" 2 "to 2097152 KiB" --ringbuf-size 4194304
+PAGE_KIB=$(($(getconf PAGESIZE) / 1024))
+if [ "$PAGE_KIB" -gt 4 ]; then
+	expect "--ringbuf-size below the page size" 2 "at least one page" --ringbuf-size 4
+else
+	ok 0 "--ringbuf-size below the page size # SKIP pages here are 4 KiB, the smallest size anyway"
+fi
 expect "top --interval 0" 2 "--interval takes seconds" top --interval 0
 expect "top --interval not a number" 2 "--interval takes seconds" top --interval soon
 expect "top --limit 0" 2 "--limit takes" top --limit 0

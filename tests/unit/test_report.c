@@ -69,7 +69,8 @@ static void oom_control_wins_when_present(void **state)
 
 	tracepoint_memcg_record(&rec);
 	rec.hook = HOOK_FENTRY;
-	rec.flags = KILL_HAVE_VICTIM | KILL_HAVE_MEMCG | KILL_HAVE_GFP | KILL_HAVE_OC;
+	rec.flags = KILL_HAVE_VICTIM | KILL_HAVE_MEMCG | KILL_HAVE_GFP | KILL_HAVE_OC |
+		    KILL_POINTS_FROM_OC;
 	rec.chosen_points = 16711;
 	rec.totalpages = 16384;
 	rec.gfp_mask = 0xcc0;
@@ -80,6 +81,32 @@ static void oom_control_wins_when_present(void **state)
 	assert_string_equal(r.gfp_source, "oom_control");
 	assert_string_equal(r.memcg_path, "/process_api/eece8d3b");
 	assert_string_equal(r.cgroup_path, "/process_api/eece8d3b/oomt-manual");
+	gfp_table__free(gfp);
+}
+
+/* memory.oom.group: chosen_points are the chosen task's, not every member's */
+static void group_member_points_are_computed(void **state)
+{
+	struct gfp_table *gfp = gfp_table__classic();
+	struct oom_kill_record rec;
+	struct kill_report r;
+
+	tracepoint_memcg_record(&rec);
+	rec.hook = HOOK_FENTRY;
+	rec.flags = KILL_HAVE_VICTIM | KILL_HAVE_MEMCG | KILL_HAVE_GFP | KILL_HAVE_OC;
+	rec.chosen_points = 16493; /* the chosen trigger's, not this sleeper's */
+	rec.totalpages = 16384;
+	rec.anon_pages = 0;
+	rec.file_pages = 1;
+	rec.shmem_pages = 0;
+	rec.swap_pages = 0;
+	rec.pgtables_bytes = 28672;
+	rec.oom_score_adj = 0;
+	report__build(&r, &rec, &host, gfp);
+	assert_false(r.points_from_kernel);
+	assert_true(r.have_points);
+	assert_int_equal(r.totalpages, 16384);
+	assert_int_equal(r.points, 1 + 28672 / 4096);
 	gfp_table__free(gfp);
 }
 
@@ -133,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(memcg_kill_matches_kernel_report),
 		cmocka_unit_test(oom_control_wins_when_present),
+		cmocka_unit_test(group_member_points_are_computed),
 		cmocka_unit_test(global_oom_domain_depends_on_nodes),
 		cmocka_unit_test(victim_unreadable_has_no_points),
 	};
