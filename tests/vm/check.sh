@@ -414,8 +414,9 @@ check_scenarios() { # check_scenarios NAME DIR: the kernel did what each scenari
 	jq -e -s --argjson p "${p:-0}" --argjson kv "$(kv_json "$dir")" '$p > 0
 		and (map(select(.type == "oom_kill" and .victim.pid == $p)) == [])
 		and any(.[]; .type == "oom_reaped" and .victim.pid == $p)
-		and $kv.exiting_alloc_rc == 3 and $kv["v2:/oomt-exiting"] == 0' "$dir/kmsg.json" >/dev/null
-	ok $? "[$name] exiting: the kernel marked pid ${p:-none} without a kill line (the reaper took it, no memcg oom_kill, the allocator lived)"
+		and $kv.exiting_alloc_rc == 3 and $kv["v2:/oomt-exiting"] == 0
+		and $kv.exiting_oom_events > 0' "$dir/kmsg.json" >/dev/null
+	ok $? "[$name] exiting: the memcg OOMed ($(kv "$dir" exiting_oom_events) memory.events oom) and the kernel marked pid ${p:-none} without a kill line (the reaper took it, no oom_kill, the allocator lived)"
 }
 
 # check_exiting NAME DIR TIER: the tier saw the mark of the exiting victim

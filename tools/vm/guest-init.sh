@@ -153,6 +153,7 @@ else
 	cat /tmp/exiting.out >/dev/console
 fi
 count_v2 oomt-exiting
+kv exiting_oom_events "$(awk '$1 == "oom" {print $2}' $CG/oomt-exiting/memory.events)"
 kill $EXIT_TRACER
 wait $EXIT_TRACER
 # its tmpfs pages are charged to the memcg and would keep it alive (v1 below)
