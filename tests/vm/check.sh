@@ -6,9 +6,15 @@
 
 TIERS="fentry kprobe tracepoint"
 
-# extract DIR NAME: the block the guest dumped as NAME
+# extract DIR NAME: the block the guest dumped as NAME, or as NAME.gz
+# (gzipped, in base64)
+block() { awk -v n="$2" '$0 == "@@ END " n {p = 0} p {print} $0 == "@@ BEGIN " n {p = 1}' "$1/results.txt" | tr -d '\r'; }
 extract() {
-	awk -v n="$2" '$0 == "@@ END " n {p = 0} p {print} $0 == "@@ BEGIN " n {p = 1}' "$1/results.txt" | tr -d '\r'
+	if awk -v n="@@ BEGIN $2.gz" '{sub(/\r$/, "")} $0 == n {f = 1} END {exit !f}' "$1/results.txt"; then
+		block "$1" "$2.gz" | base64 -d | gzip -d -c 2>/dev/null
+	else
+		block "$1" "$2"
+	fi
 }
 kv() { awk -v k="$2" '$1 == "@@" && $2 == "KV" && $3 == k {print $4}' "$1/results.txt" | tr -d '\r'; }
 
@@ -159,37 +165,39 @@ check_guest() { # check_guest NAME DIR
 # One row per field the kernel prints about a kill: the tier record's path,
 # the path in oomtrace's parse of the kernel log (--source kmsg --input;
 # "raw." are what that parser does not keep, read by raw_fields below),
-# the tolerance in the field's unit, and the tolerance for a victim of a
-# memory.oom.group kill after the first, whose record reads the value at
-# its own mark while the kernel printed it once, before the first kill:
-# "freed_before" is what the victims killed before it in that OOM held
-# (docs/kernel-matrix.md says why each that is not 0 is what it is).  The
-# kernel prints thread ids: the record's tid fields hold them.
+# and, where the kernel may read the value at another moment than the
+# tracer, the tolerance by case (0 otherwise; docs/kernel-matrix.md says
+# why each is what it is):
+#   group: a memory.oom.group victim after the first; "freed_before" is
+#          what the victims killed before it in that OOM held
+#   rt:    a PREEMPT_RT kernel before 6.2, where the victim can run between
+#          its mark and the printk, and fold its threads' cached RSS in
+# The kernel prints thread ids: the record's tid fields hold them.
 ORACLE_FIELDS='[
-	["victim.tid",            "victim.pid",            0, 0],
-	["victim.comm",           "victim.comm",           0, 0],
-	["victim.uid",            "victim.uid",            0, 0],
-	["victim.oom_score_adj",  "victim.oom_score_adj",  0, 0],
-	["victim.total_vm_kb",    "victim.total_vm_kb",    0, 0],
-	["victim.anon_rss_kb",    "victim.anon_rss_kb",    0, 0],
-	["victim.file_rss_kb",    "victim.file_rss_kb",    0, 0],
-	["victim.shmem_rss_kb",   "victim.shmem_rss_kb",   0, 0],
-	["victim.swap_kb",        "victim.swap_kb",        0, 0],
-	["victim.pgtables_kb",    "victim.pgtables_kb",    0, 0],
-	["invoker.tid",           "invoker.pid",           0, 0],
-	["invoker.comm",          "invoker.comm",          0, 0],
-	["invoker.oom_score_adj", "raw.invoker_adj",       0, 0],
-	["gfp_mask_raw",          "gfp_mask_raw",          0, 0],
-	["order",                 "order",                 0, 0],
-	["constraint",            "constraint",            0, 0],
-	["nodemask",              "raw.nodemask",          0, 0],
-	["cpuset",                "raw.cpuset",            0, 0],
-	["mems_allowed",          "raw.mems_allowed",      0, 0],
-	["memcg.path",            "memcg.path",            0, 0],
-	["cgroup",                "cgroup",                0, 0],
-	["memcg.usage_kb",        "memcg.usage_kb",        0, "freed_before"],
-	["memcg.limit_kb",        "memcg.limit_kb",        0, 0],
-	["memcg.cgroup_version",  "memcg.cgroup_version",  0, 0]
+	["victim.tid",            "victim.pid"],
+	["victim.comm",           "victim.comm"],
+	["victim.uid",            "victim.uid"],
+	["victim.oom_score_adj",  "victim.oom_score_adj"],
+	["victim.total_vm_kb",    "victim.total_vm_kb"],
+	["victim.anon_rss_kb",    "victim.anon_rss_kb",    {"rt": 4096}],
+	["victim.file_rss_kb",    "victim.file_rss_kb",    {"rt": 4096}],
+	["victim.shmem_rss_kb",   "victim.shmem_rss_kb",   {"rt": 4096}],
+	["victim.swap_kb",        "victim.swap_kb"],
+	["victim.pgtables_kb",    "victim.pgtables_kb"],
+	["invoker.tid",           "invoker.pid"],
+	["invoker.comm",          "invoker.comm"],
+	["invoker.oom_score_adj", "raw.invoker_adj"],
+	["gfp_mask_raw",          "gfp_mask_raw"],
+	["order",                 "order"],
+	["constraint",            "constraint"],
+	["nodemask",              "raw.nodemask"],
+	["cpuset",                "raw.cpuset"],
+	["mems_allowed",          "raw.mems_allowed"],
+	["memcg.path",            "memcg.path"],
+	["cgroup",                "cgroup"],
+	["memcg.usage_kb",        "memcg.usage_kb",        {"group": "freed_before"}],
+	["memcg.limit_kb",        "memcg.limit_kb"],
+	["memcg.cgroup_version",  "memcg.cgroup_version"]
 ]'
 
 # raw_fields LOG: what the report prints and oomtrace's parser does not keep,
@@ -210,7 +218,7 @@ raw_fields() {
 }
 
 # kernel_kills DIR: the kernel's kills as oomtrace parses its log, once each
-# (6.1 prints "Killed process" twice for the first victim of a
+# (5.10 to 6.12 print "Killed process" twice for the first victim of a
 # memory.oom.group kill), with the raw fields of their report
 kernel_kills() {
 	local dir=$1
@@ -230,8 +238,11 @@ kernel_kills() {
 # JSON object a kill, then one with what the tier has that the kernel lacks
 oracle() {
 	local dir=$1 tier=$2
+	local rt=false
+	# PREEMPT_RT before 6.2 (when the mm's RSS counters were still split per thread)
+	[ "$(kv "$dir" preempt_rt)" = 1 ] && printf '%s\n6.2\n' "$(kv "$dir" kernel)" | sort -V -C && rt=true
 	jq -c -n --argjson fields "$ORACLE_FIELDS" --slurpfile recs "$dir/$tier.json" \
-		--argjson k "$(kernel_kills "$dir")" '
+		--argjson k "$(kernel_kills "$dir")" --argjson rt $rt '
 		def at($p): getpath($p | split("."));
 		def differs($got; $want; $tol):
 			if ($got | type) == "number" and ($want | type) == "number"
@@ -249,10 +260,11 @@ oracle() {
 			| {pid: $kk.victim.pid, event: $kk.event_id, rec_event: $rec.event_id,
 			   kind: $rec.kind, missed: ($rec == null)}
 			+ if $rec == null then {compared: 0, nulls: 0, bad: []} else
-				($fields | map(. as [$f, $kf, $tol, $group_tol]
-						| {field: $f, tol: (if $later then
-							(if $group_tol == "freed_before" then $freed else $group_tol end)
-							else $tol end),
+				($fields | map(. as [$f, $kf, $cases]
+						| {field: $f,
+						   tol: ([0, if $later then ($cases.group // 0
+								| if . == "freed_before" then $freed else . end) else 0 end,
+							if $rt then $cases.rt // 0 else 0 end] | max),
 						   want: ($kk | at($kf)), got: ($rec | at($f))})
 				 | map(select(.want != null))) as $rows
 				| {compared: ($rows | map(select(.got != null)) | length),
@@ -312,8 +324,8 @@ skip_test() { # skip_test DESCRIPTION REASON
 skipped() { awk -v s="$2" '$1 == "@@" && $2 == "SKIP" && $3 == s {$1 = $2 = $3 = ""; sub(/^ +/, ""); print; exit}' "$1/results.txt" | tr -d '\r'; }
 
 # repeats DIR [MEMCG]: "Killed process" lines that name a victim already
-# killed in the same OOM (on 6.1 the first victim of a memory.oom.group
-# kill is killed again with the group), in MEMCG's subtree if given; the
+# killed in the same OOM (5.10 to 6.12 kill the first victim of a
+# memory.oom.group kill again with the group), in MEMCG's subtree if given; the
 # kernel's counters count every such line
 repeats() {
 	jq -s --arg m "${2:-}" '
