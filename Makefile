@@ -140,7 +140,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fu
 FUZZ_SRCS := src/ksyms.c src/container.c src/cgpath.c src/procs.c src/badness.c \
 	src/memcg_state.c src/json.c src/cgroups.c src/kmsg.c \
 	src/record.c src/replay.c src/output.c src/report.c src/gfp.c src/stats.c \
-	src/color.c src/outfile.c
+	src/color.c src/outfile.c src/reconcile.c
 
 $(FUZZ_DIR):
 	$(Q)mkdir -p $@

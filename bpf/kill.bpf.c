@@ -54,8 +54,9 @@ struct oc_snapshot {
 	__u64 event_id;
 };
 
+/* LRU: an invoker that exits leaves its snapshot behind */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, struct oc_snapshot);
@@ -136,8 +137,16 @@ int BPF_PROG(fentry_oom_kill_process, struct oom_control *oc)
 	return 0;
 }
 
-SEC("fexit/oom_kill_process")
-int BPF_PROG(fexit_oom_kill_process)
+/*
+ * A snapshot holds from oom_kill_process() until the thread's next
+ * out_of_memory(), which may mark an exiting current without calling
+ * oom_kill_process().  Dropped at that entry, not at oom_kill_process()'s
+ * exit: a fexit trampoline or kretprobe on it takes the return address, and
+ * 5.10's unwinder stops there, so every stack taken under it, by any tracer,
+ * ends at oom_kill_process.
+ */
+SEC("fentry/out_of_memory")
+int BPF_PROG(fentry_out_of_memory)
 {
 	drop_oc();
 	return 0;
@@ -150,8 +159,8 @@ int BPF_KPROBE(kprobe_oom_kill_process, struct oom_control *oc)
 	return 0;
 }
 
-SEC("kretprobe/oom_kill_process")
-int BPF_KRETPROBE(kretprobe_oom_kill_process)
+SEC("kprobe/out_of_memory")
+int BPF_KPROBE(kprobe_out_of_memory)
 {
 	drop_oc();
 	return 0;
@@ -450,6 +459,9 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	rec->invoker_pid = id >> 32;
 	rec->invoker_tid = tid;
 	bpf_get_current_comm(&rec->invoker_comm, sizeof(rec->invoker_comm));
+	/* the kernel prints it in the report's first line */
+	rec->invoker_oom_score_adj = BPF_CORE_READ(current, signal, oom_score_adj);
+	rec->flags |= KILL_HAVE_INVOKER_ADJ;
 	if (!killed)
 		rec->flags |= KILL_ALREADY_EXITING;
 

@@ -58,6 +58,7 @@ enum kill_flags {
 	KILL_ALREADY_EXITING = 1 << 7,
 	/* chosen_points is this victim's own: it is oom_control's chosen task */
 	KILL_POINTS_FROM_OC = 1 << 8,
+	KILL_HAVE_INVOKER_ADJ = 1 << 9, /* invoker_oom_score_adj was read */
 };
 
 enum reclaim_kind {
@@ -179,7 +180,7 @@ struct oom_kill_record {
 	__u64 memcg_id;	    /* cgroup id of the OOM memcg, with KILL_HAVE_MEMCG */
 	__u64 kswapd_wakes; /* kswapd wakeups on all nodes at the kill */
 	__u32 have_episode; /* episode holds the invoker's reclaim story */
-	__u32 pad;
+	__s32 invoker_oom_score_adj; /* with KILL_HAVE_INVOKER_ADJ */
 	struct reclaim_episode episode;
 
 	__u64 kstack[OOMT_MAX_STACK];

@@ -6,12 +6,30 @@
 #ifndef __OOMTRACE_AFTERMATH_H
 #define __OOMTRACE_AFTERMATH_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include "host.h"
 #include "report.h"
 
 struct cgroups;
 
-/* Fill r->state and r->next (to be freed); cg may be NULL. */
-void aftermath__read(struct kill_report *r, struct cgroups *cg, const struct host_info *host);
+/* What the aftermath says beyond struct kill_report's fields. */
+struct aftermath {
+	bool next_truncated; /* the domain had more processes than one scan reads */
+};
+
+/* Victims the kernel has marked and that have not exited: their thread ids. */
+struct marked_tids {
+	const unsigned int *tids;
+	size_t nr;
+};
+
+/*
+ * Fill r->state and r->next (to be freed), and am; cg and marked may be
+ * NULL.  The next victims leave out the marked and the exiting: the
+ * kernel passes over them too.
+ */
+void aftermath__read(struct kill_report *r, struct cgroups *cg, const struct host_info *host,
+		     const struct marked_tids *marked, struct aftermath *am);
 
 #endif

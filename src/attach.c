@@ -125,9 +125,9 @@ static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p)
 	bool fentry = p->oc_hook == HOOK_FENTRY, kprobe = p->oc_hook == HOOK_KPROBE;
 
 	bpf_program__set_autoload(skel->progs.fentry_oom_kill_process, fentry);
-	bpf_program__set_autoload(skel->progs.fexit_oom_kill_process, fentry);
+	bpf_program__set_autoload(skel->progs.fentry_out_of_memory, fentry);
 	bpf_program__set_autoload(skel->progs.kprobe_oom_kill_process, kprobe);
-	bpf_program__set_autoload(skel->progs.kretprobe_oom_kill_process, kprobe);
+	bpf_program__set_autoload(skel->progs.kprobe_out_of_memory, kprobe);
 	/* without oom_control or a task from mark_victim: the SIGKILL's target */
 	/* every tier: the SIGKILL before a mark tells a kill from an exiting victim */
 	bpf_program__set_autoload(skel->progs.signal_generate, true);

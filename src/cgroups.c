@@ -190,6 +190,13 @@ const char *cgroups__mount(const struct cgroups *cg)
 	return cg->mount;
 }
 
+int cgroups__dir(const struct cgroups *cg, const char *path, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s%s", cg->mount, strcmp(path, "/") ? path : "");
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : n;
+}
+
 static int add_dir(const char *fpath, const struct stat *sb, int type, struct FTW *ftw)
 {
 	struct cgroups *cg = scanning;

@@ -17,6 +17,8 @@ struct cgroups *cgroups__open_at(const char *mount, int version, const char *con
 void cgroups__free(struct cgroups *cg);
 int cgroups__version(const struct cgroups *cg);
 const char *cgroups__mount(const struct cgroups *cg);
+/* The directory of memcg path (as the kernel prints it) into buf: its length, or -ENAMETOOLONG. */
+int cgroups__dir(const struct cgroups *cg, const char *path, char *buf, size_t size);
 
 /*
  * The path of memory cgroup id as the kernel prints it ("/" or "/a/b"), or

@@ -8,6 +8,7 @@
 #include "metrics.h"
 #include "metrics_file.h"
 #include "metrics_http.h"
+#include "reconcile.h"
 #include "report.h"
 
 /* the textfile collector reads on each scrape: more often buys nothing */
@@ -113,9 +114,25 @@ void exporter__kill(struct exporter *e, const struct kill_report *r)
 {
 	if (!e)
 		return;
+	if (r->rec->flags & KILL_ALREADY_EXITING) {
+		metrics__add_already_exiting(e->metrics);
+		return;
+	}
 	metrics__add_kill(e->metrics, report__memcg_label(r),
 			  r->have_container ? r->container.id : "",
 			  r->have_container ? r->container.pod_uid : "", r->constraint);
+}
+
+void exporter__reconcile(struct exporter *e, const struct reconcile *rc)
+{
+	long long host, memcg;
+	bool host_known, memcg_known;
+
+	if (!e)
+		return;
+	host_known = reconcile__host_diff(rc, &host);
+	memcg_known = reconcile__memcg_diff(rc, &memcg);
+	metrics__set_unreconciled(e->metrics, host_known, host, memcg_known, memcg);
 }
 
 void exporter__episode(struct exporter *e, const char *memcg, const struct reclaim_episode *ep)

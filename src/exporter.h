@@ -21,7 +21,12 @@ struct kill_report;
 int exporter__new(const struct options *opts, struct exporter **out);
 /* Hooks attached: serve, and write the file a first time.  0 or -errno. */
 int exporter__start(struct exporter *e, const char *hooks);
+struct reconcile;
+
+/* A kill, or a victim already exiting, which counts apart. */
 void exporter__kill(struct exporter *e, const struct kill_report *r);
+/* The differences with the kernel's counts, after each comparison. */
+void exporter__reconcile(struct exporter *e, const struct reconcile *rc);
 /* memcg: the episode's memcg path, NULL if unknown. */
 void exporter__episode(struct exporter *e, const char *memcg, const struct reclaim_episode *ep);
 /*

@@ -71,3 +71,11 @@ bool host__can_trace(void)
 	return has_cap(data, OOMT_CAP_SYS_ADMIN) ||
 	       (has_cap(data, OOMT_CAP_BPF) && has_cap(data, OOMT_CAP_PERFMON));
 }
+
+unsigned long long host__monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}

@@ -14,6 +14,8 @@ struct host_info {
 };
 
 int host__read(struct host_info *h);
+/* CLOCK_MONOTONIC now, in ns: the clock of bpf_ktime_get_ns(). */
+unsigned long long host__monotonic_ns(void);
 /* CLOCK_MONOTONIC (bpf_ktime_get_ns, printk times) to wall-clock time. */
 struct timespec host__realtime_of(unsigned long long ktime_ns);
 /* May this process load and attach tracing BPF: CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN? */

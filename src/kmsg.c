@@ -437,7 +437,7 @@ int kmsg_parser__finish(struct kmsg_parser *p)
 /* "X invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), [nodemask=..., ]order=0, ..." */
 static bool parse_invoked(struct kmsg_parser *p, const char *s)
 {
-	const char *at = strstr(s, " invoked oom-killer: gfp_mask=0x"), *c, *o, *close;
+	const char *at = strstr(s, " invoked oom-killer: gfp_mask=0x"), *c, *o, *close, *adj;
 	unsigned long long mask;
 	struct kmsg_kill *k = &p->cur;
 
@@ -452,6 +452,9 @@ static bool parse_invoked(struct kmsg_parser *p, const char *s)
 		return true; /* a report all the same, without its gfp */
 	k->gfp_mask = (unsigned int)mask;
 	k->have |= KMSG_HAVE_INVOKER;
+	adj = strstr(o, ", oom_score_adj=");
+	if (adj && (adj += strlen(", oom_score_adj="), scan_int(&adj, &k->invoker_adj)))
+		k->have |= KMSG_HAVE_INVOKER_ADJ;
 	close = *c == '(' ? strchr(c, ')') : NULL;
 	if (close && close > c + 1) {
 		copy_n(k->gfp_names, sizeof(k->gfp_names), c + 1, close - c - 1);

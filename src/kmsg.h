@@ -38,6 +38,7 @@ enum kmsg_have {
 	KMSG_HAVE_STACK = 1 << 16,	/* frames ("Call Trace:") */
 	KMSG_HAVE_KILLED_LINE =
 	    1 << 17, /* "Killed process": the kill itself, not just the choice */
+	KMSG_HAVE_INVOKER_ADJ = 1 << 18, /* invoker_adj ("invoked oom-killer: ..., oom_score_adj=N") */
 };
 
 /* One victim of one OOM. */
@@ -47,6 +48,7 @@ struct kmsg_kill {
 	unsigned long long ts_us; /* the printk time of the kill, us since boot */
 	char invoker_comm[KMSG_COMM_LEN];
 	int invoker_pid; /* the task's pid as printed: a thread id */
+	int invoker_adj; /* the invoker's oom_score_adj */
 	unsigned int gfp_mask;
 	int order;
 	char gfp_names[KMSG_GFP_LEN];

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/stat.h>
 #include "aftermath.h"
 #include "badness.h"
@@ -17,6 +18,7 @@
 #include "kmsg_source.h"
 #include "outfile.h"
 #include "output.h"
+#include "reconcile.h"
 #include "report.h"
 #include "stats.h"
 
@@ -35,6 +37,7 @@ struct kmsg_source {
 	struct cgroups *cgroups; /* live only: the memcg state and next victims */
 	struct stats *stats;
 	struct exporter *exporter; /* --metrics, --metrics-file; live only */
+	struct reconcile *rc;	   /* the kills against the kernel's counts; live only */
 	bool live;
 	char (*filters)[FILTER_PATH]; /* --cgroup paths, as the kernel prints them */
 	int nr_filters;
@@ -165,6 +168,10 @@ static void fill_record(const struct kmsg_source *s, const struct kmsg_kill *k,
 	rec->event_id = k->event;
 	rec->invoker_pid = rec->invoker_tid = k->invoker_pid;
 	memcpy(rec->invoker_comm, k->invoker_comm, sizeof(rec->invoker_comm));
+	if (k->have & KMSG_HAVE_INVOKER_ADJ) {
+		rec->invoker_oom_score_adj = k->invoker_adj;
+		rec->flags |= KILL_HAVE_INVOKER_ADJ;
+	}
 	rec->gfp_mask = k->gfp_mask;
 	rec->order = k->order;
 	rec->victim_pid = rec->victim_tid = k->victim_pid;
@@ -230,6 +237,7 @@ static int handle_kill(struct kmsg_source *s, const struct kmsg_kill *k)
 {
 	struct oom_kill_record rec;
 	struct kill_report r;
+	struct aftermath am = { 0 };
 	const char *frames[KMSG_MAX_FRAMES];
 	struct timespec when;
 	bool timed = s->live && (k->have & KMSG_HAVE_TS);
@@ -240,11 +248,13 @@ static int handle_kill(struct kmsg_source *s, const struct kmsg_kill *k)
 	s->kills++;
 	build_report(s, k, &rec, &r, frames);
 	if (s->live)
-		aftermath__read(&r, s->cgroups, &s->host);
+		aftermath__read(&r, s->cgroups, &s->host, NULL, &am);
 	stats__add_kill(s->stats, report__memcg_label(&r));
+	/* the log prints "Killed process" for kills only: each one the kernel counted */
+	reconcile__record(s->rc, k->task_memcg, true, host__monotonic_ns());
 	if (timed)
 		when = host__realtime_of(rec.ktime_ns);
-	output__kill(s->out, &s->fmt, &r, timed ? &when : NULL, lost(s));
+	output__kill(s->out, &s->fmt, &r, &am, timed ? &when : NULL, lost(s));
 	exporter__kill(s->exporter, &r);
 	free(r.next);
 	return flush_records(s);
@@ -281,6 +291,24 @@ static int handle_reap(struct kmsg_source *s, const struct kmsg_reap *k)
 		when = host__realtime_of(rec.reap_end_ns);
 	output__reaped_report(s->out, &s->fmt, &rr, timed ? &when : NULL, lost(s));
 	return flush_records(s);
+}
+
+static int say_unreconciled(void *ctx, const struct reconcile_diff *d)
+{
+	struct kmsg_source *s = ctx;
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	output__unreconciled(s->out, &s->fmt, d, &now);
+	return flush_records(s);
+}
+
+/* Read dry: the kills against the kernel's counts, when the moment is quiet. */
+static void reconcile_kills(struct kmsg_source *s, bool at_end)
+{
+	reconcile__check(s->rc, host__monotonic_ns(), kmsg_parser__lost(s->parser), at_end,
+			 say_unreconciled, s);
+	exporter__reconcile(s->exporter, s->rc);
 }
 
 static int drain(struct kmsg_source *s)
@@ -322,6 +350,11 @@ static int follow_kmsg(struct kmsg_source *s, volatile sig_atomic_t *stop)
 	s->started = true;
 	/* only kills from now on: older records are history, not this run's */
 	lseek(fd, 0, SEEK_END);
+	s->rc = reconcile__open(s->cgroups, !s->nr_filters);
+	if (!s->rc) {
+		close(fd);
+		return -ENOMEM;
+	}
 	if (exporter__start(s->exporter, "kmsg")) {
 		close(fd);
 		return -EIO; /* said why */
@@ -343,6 +376,7 @@ static int follow_kmsg(struct kmsg_source *s, volatile sig_atomic_t *stop)
 		if (n < 0 && errno == EPIPE)
 			continue; /* overwritten: the sequence numbers count the loss */
 		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+			reconcile_kills(s, false);
 			exporter__tick_kmsg(s->exporter, kmsg_parser__lost(s->parser));
 			poll(&pfd, 1, 100);
 			continue;
@@ -449,6 +483,16 @@ static void summary(const struct kmsg_source *s, FILE *f)
 {
 	unsigned long long lost = kmsg_parser__lost(s->parser);
 	unsigned long long incomplete = kmsg_parser__incomplete(s->parser);
+	struct run_totals t = {
+		.source = "kmsg",
+		.kills = s->kills,
+		.log_lost = lost,
+		.incomplete = incomplete,
+		.stats = s->stats,
+	};
+
+	t.have_kernel_kills =
+	    reconcile__summary(s->rc, s->nr_filters, &t.kernel_kills, &t.kernel_why);
 
 	fprintf(f, "oomtrace: %llu OOM kill%s from the kernel log, %llu log record%s lost",
 		s->kills, s->kills == 1 ? "" : "s", lost, lost == 1 ? "" : "s");
@@ -456,16 +500,11 @@ static void summary(const struct kmsg_source *s, FILE *f)
 		fprintf(f, ", %llu report%s cut off before naming a victim", incomplete,
 			incomplete == 1 ? "" : "s");
 	fputc('\n', f);
+	output__summary_kernel(f, &t);
 	stats__print(s->stats, f);
 	if (!s->fmt.json || s->write_err)
 		return;
-	output__summary_json(s->out, &(struct run_totals){
-					 .source = "kmsg",
-					 .kills = s->kills,
-					 .log_lost = lost,
-					 .incomplete = incomplete,
-					 .stats = s->stats,
-				     });
+	output__summary_json(s->out, &t);
 }
 
 static int setup(struct kmsg_source *s, const struct options *opts)
@@ -504,6 +543,7 @@ static void teardown(struct kmsg_source *s)
 {
 	exporter__tick_kmsg(s->exporter, s->parser ? kmsg_parser__lost(s->parser) : 0);
 	exporter__free(s->exporter);
+	reconcile__free(s->rc);
 	kmsg_parser__free(s->parser);
 	stats__free(s->stats);
 	cgroups__free(s->cgroups);
@@ -540,6 +580,8 @@ int kmsg_source__run(const struct options *opts, volatile sig_atomic_t *stop, co
 		/* a report still open when the input ended or the signal came */
 		kmsg_parser__finish(s.parser);
 		drain(&s);
+		if (!s.write_err)
+			reconcile_kills(&s, true);
 	}
 	if (s.write_err && s.write_err != -EPIPE) {
 		fprintf(stderr, "oomtrace: failed to write records: %s\n", strerror(-s.write_err));

@@ -39,6 +39,9 @@ struct metrics {
 	int up;
 	unsigned long long gen;
 	unsigned long long dropped[METRICS_DROPPED_TYPES];
+	unsigned long long already_exiting;
+	bool unreconciled_known[2]; /* host, memcg */
+	long long unreconciled[2];
 	struct table kills, reclaim;
 };
 
@@ -307,6 +310,30 @@ int metrics__add_kill(struct metrics *m, const char *memcg, const char *containe
 	return s ? 0 : -ENOMEM;
 }
 
+void metrics__add_already_exiting(struct metrics *m)
+{
+	pthread_mutex_lock(&m->lock);
+	m->already_exiting++;
+	m->gen++;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void metrics__set_unreconciled(struct metrics *m, bool host_known, long long host, bool memcg_known,
+			       long long memcg)
+{
+	bool known[2] = { host_known, memcg_known };
+	long long v[2] = { host_known ? host : 0, memcg_known ? memcg : 0 };
+
+	pthread_mutex_lock(&m->lock);
+	if (memcmp(known, m->unreconciled_known, sizeof(known)) ||
+	    memcmp(v, m->unreconciled, sizeof(v))) {
+		memcpy(m->unreconciled_known, known, sizeof(known));
+		memcpy(m->unreconciled, v, sizeof(v));
+		m->gen++;
+	}
+	pthread_mutex_unlock(&m->lock);
+}
+
 int metrics__add_episode(struct metrics *m, const char *memcg, unsigned int passes,
 			 unsigned long long stall_ns, unsigned long long scanned,
 			 unsigned long long reclaimed)
@@ -388,6 +415,17 @@ static void render_locked(const struct metrics *m, FILE *f)
 	for (size_t i = 0; i < m->kills.n; i++)
 		fprintf(f, "oomtrace_oom_kills_total{%s} %llu\n", m->kills.v[i].labels,
 			m->kills.v[i].val[0]);
+	family(f, "oomtrace_oom_already_exiting_total", "counter",
+	       "Victims the OOM killer marked while they were already exiting: not killed, not "
+	       "in oomtrace_oom_kills_total.");
+	fprintf(f, "oomtrace_oom_already_exiting_total %llu\n", m->already_exiting);
+	family(f, "oomtrace_unreconciled_kills", "gauge",
+	       "OOM kills the kernel counted less those oomtrace reported: host-wide "
+	       "(/proc/vmstat oom_kill) and summed over the memcgs compared; 0 when they agree.");
+	for (int i = 0; i < 2; i++)
+		if (m->unreconciled_known[i])
+			fprintf(f, "oomtrace_unreconciled_kills{scope=\"%s\"} %lld\n",
+				i ? "memcg" : "host", m->unreconciled[i]);
 	render_reclaim(f, &m->reclaim, "oomtrace_reclaim_passes_total",
 		       "Reclaim passes (direct or memcg) in closed reclaim episodes, by memcg.",
 		       RECLAIM_PASSES);

@@ -7,6 +7,7 @@
 #ifndef __OOMTRACE_METRICS_H
 #define __OOMTRACE_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* memcg label series per family, before the rest fold into "(other)" */
@@ -40,6 +41,14 @@ void metrics__set_up(struct metrics *m, int up);
  */
 int metrics__add_kill(struct metrics *m, const char *memcg, const char *container,
 		      const char *pod_uid, const char *constraint);
+/* One victim the kernel marked while it was already exiting: not a kill. */
+void metrics__add_already_exiting(struct metrics *m);
+/*
+ * The kernel's kills less those reported, host-wide and summed over the
+ * memcgs compared (see reconcile.h); known false: the series is left out.
+ */
+void metrics__set_unreconciled(struct metrics *m, bool host_known, long long host, bool memcg_known,
+			       long long memcg);
 /* One closed reclaim episode; memcg NULL or "": "(unknown)". */
 int metrics__add_episode(struct metrics *m, const char *memcg, unsigned int passes,
 			 unsigned long long stall_ns, unsigned long long scanned,

@@ -142,10 +142,10 @@ static void json_victim(FILE *f, const struct output_ctx *ctx, const struct kill
 	else
 		fputs(",\"oom_score_adj\":null", f);
 	if (r->have_points)
-		fprintf(f, ",\"points\":%ld", r->points);
+		fprintf(f, ",\"points\":%ld,\"points_source\":\"%s\"", r->points,
+			r->points_from_kernel ? "oom_control" : "computed");
 	else
-		fputs(",\"points\":null", f);
-	fprintf(f, ",\"points_source\":\"%s\"", r->points_from_kernel ? "oom_control" : "computed");
+		fputs(",\"points\":null,\"points_source\":null", f); /* no points, no source */
 	json_ull(f, "total_vm_kb", known(r, REPORT_NO_VM), kb(ctx, rec->total_vm_pages));
 	json_ull(f, "anon_rss_kb", known(r, REPORT_NO_ANON), kb(ctx, rec->anon_pages));
 	json_ull(f, "file_rss_kb", known(r, REPORT_NO_FILE), kb(ctx, rec->file_pages));
@@ -183,10 +183,10 @@ static void json_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_
 	json_container(f, r->have_container ? &r->container : NULL);
 }
 
-static void json_next(FILE *f, const struct kill_report *r)
+static void json_next(FILE *f, const struct kill_report *r, const struct aftermath *am)
 {
 	if (!known(r, REPORT_NO_NEXT)) {
-		fputs(",\"next_victims\":null", f);
+		fputs(",\"next_victims\":null,\"next_victims_truncated\":null", f);
 		return;
 	}
 	fputs(",\"next_victims\":[", f);
@@ -202,7 +202,7 @@ static void json_next(FILE *f, const struct kill_report *r)
 		    p->points, p->rss_anon_kb, p->rss_file_kb, p->rss_shmem_kb, p->swap_kb,
 		    p->pgtables_kb, p->oom_score_adj);
 	}
-	fputc(']', f);
+	fprintf(f, "],\"next_victims_truncated\":%s", am && am->next_truncated ? "true" : "false");
 }
 
 static void json_stack(FILE *f, const struct output_ctx *ctx, struct stack st)
@@ -267,8 +267,14 @@ static const char *gfp_text(const struct output_ctx *ctx, const struct kill_repo
 	return r->gfp_names ?: gfp_name(ctx, r->gfp_mask, buf);
 }
 
+const char *output__kill_kind(const struct kill_report *r)
+{
+	return r->rec->flags & KILL_ALREADY_EXITING ? "already_exiting" : "kill";
+}
+
 static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
-			     const char *time, unsigned long long dropped)
+			     const struct aftermath *am, const char *time,
+			     unsigned long long dropped)
 {
 	const struct oom_kill_record *rec = r->rec;
 	char buf[GFP_LEN];
@@ -276,9 +282,9 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	fputs("{\"type\":\"oom_kill\"", f);
 	json_key_str(f, "time", time, 64);
 	json_ull(f, "ktime_ns", known(r, REPORT_NO_KTIME), rec->ktime_ns);
-	fprintf(f, ",\"event_id\":%llu,\"hook\":\"%s\",\"source\":\"%s\"",
-		(unsigned long long)rec->event_id, r->hook ?: report__hook_name(rec->hook),
-		r->source ?: "bpf");
+	fprintf(f, ",\"event_id\":%llu,\"kind\":\"%s\",\"hook\":\"%s\",\"source\":\"%s\"",
+		(unsigned long long)rec->event_id, output__kill_kind(r),
+		r->hook ?: report__hook_name(rec->hook), r->source ?: "bpf");
 	json_key_str(f, "constraint", r->constraint, 32);
 	json_key_str(f, "gfp_mask", gfp_text(ctx, r, buf), sizeof(buf));
 	if (r->have_gfp)
@@ -293,14 +299,17 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 		fputs(",\"invoker\":{\"pid\":null,\"tid\":null", f);
 	json_key_str(f, "comm", known(r, REPORT_NO_INVOKER) ? rec->invoker_comm : NULL,
 		     sizeof(rec->invoker_comm));
-	fputc('}', f);
+	if (rec->flags & KILL_HAVE_INVOKER_ADJ)
+		fprintf(f, ",\"oom_score_adj\":%d}", rec->invoker_oom_score_adj);
+	else
+		fputs(",\"oom_score_adj\":null}", f);
 	json_victim(f, ctx, r);
 	if (r->have_totalpages)
 		fprintf(f, ",\"totalpages\":%lu", r->totalpages);
 	else
 		fputs(",\"totalpages\":null", f);
 	json_memcg(f, ctx, r);
-	json_next(f, r);
+	json_next(f, r, am);
 	json_reclaim(f, rec);
 	json_frames(f, ctx, r);
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);
@@ -370,7 +379,7 @@ static void text_container(FILE *f, const struct kill_report *r)
 	fputc('\n', f);
 }
 
-static void text_next(FILE *f, const struct kill_report *r)
+static void text_next(FILE *f, const struct kill_report *r, const struct aftermath *am)
 {
 	for (size_t i = 0; i < r->nr_next; i++) {
 		const struct proc_info *p = &r->next[i];
@@ -381,6 +390,10 @@ static void text_next(FILE *f, const struct kill_report *r)
 			p->points, p->rss_anon_kb + p->rss_file_kb + p->rss_shmem_kb, p->swap_kb,
 			p->pgtables_kb, p->oom_score_adj);
 	}
+	if (am && am->next_truncated)
+		fprintf(
+		    f, "  %-8s scan truncated: the domain has more processes than one scan reads\n",
+		    r->nr_next ? "" : "next");
 }
 
 static void text_reclaim(FILE *f, const struct oom_kill_record *rec)
@@ -457,10 +470,13 @@ static void text_invoker(FILE *f, const struct output_ctx *ctx, const struct kil
 	if (r->have_gfp && !gfp)
 		snprintf(buf, sizeof(buf), "%#x", r->gfp_mask), gfp = buf;
 	if (r->have_gfp)
-		fprintf(f, " gfp %s order %d%s\n", gfp, rec->order,
+		fprintf(f, " gfp %s order %d%s", gfp, rec->order,
 			rec->flags & KILL_GFP_FROM_RECLAIM ? " (of its last reclaim)" : "");
 	else
-		fputs(" gfp unknown\n", f);
+		fputs(" gfp unknown", f);
+	if (rec->flags & KILL_HAVE_INVOKER_ADJ)
+		fprintf(f, " adj %d", rec->invoker_oom_score_adj);
+	fputc('\n', f);
 }
 
 static void text_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
@@ -495,20 +511,27 @@ static void text_frames(FILE *f, const struct output_ctx *ctx, const struct kill
 }
 
 static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
-			     const char *time, unsigned long long dropped)
+			     const struct aftermath *am, const char *time,
+			     unsigned long long dropped)
 {
 	const struct oom_kill_record *rec = r->rec;
+	bool exiting = rec->flags & KILL_ALREADY_EXITING;
 
-	fprintf(f, "%s%s OOM kill  constraint %s  event %llu  (via %s)%s\n", C(ctx, COLOR_HEADER),
-		time ?: "(time unknown)", r->constraint ?: "unknown",
-		(unsigned long long)rec->event_id, r->hook ?: report__hook_name(rec->hook),
-		C(ctx, COLOR_RESET));
+	fprintf(f, "%s%s OOM %s  constraint %s  event %llu  (via %s)%s\n", C(ctx, COLOR_HEADER),
+		time ?: "(time unknown)", exiting ? "victim already exiting" : "kill",
+		r->constraint ?: "unknown", (unsigned long long)rec->event_id,
+		r->hook ?: report__hook_name(rec->hook), C(ctx, COLOR_RESET));
+	if (exiting)
+		fputs("  kind     already exiting: the kernel marked it as the victim, it did not "
+		      "kill "
+		      "it (no SIGKILL, not counted as a kill)\n",
+		      f);
 	text_victim(f, ctx, r);
 	text_invoker(f, ctx, r);
 	text_memcg(f, ctx, r);
 	text_state(f, r);
 	text_container(f, r);
-	text_next(f, r);
+	text_next(f, r, am);
 	if (r->source)
 		fputs("  reclaim  not in the kernel log\n", f);
 	else
@@ -519,16 +542,54 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 }
 
 void output__kill(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
-		  const struct timespec *realtime, unsigned long long dropped)
+		  const struct aftermath *am, const struct timespec *realtime,
+		  unsigned long long dropped)
 {
 	char time[64];
 
 	if (realtime)
 		output__format_time(realtime, time, sizeof(time));
 	if (ctx->json)
-		output_kill_json(f, ctx, r, realtime ? time : NULL, dropped);
+		output_kill_json(f, ctx, r, am, realtime ? time : NULL, dropped);
 	else
-		output_kill_text(f, ctx, r, realtime ? time : NULL, dropped);
+		output_kill_text(f, ctx, r, am, realtime ? time : NULL, dropped);
+}
+
+/* ---- the kernel's count ---- */
+
+void output__unreconciled(FILE *f, const struct output_ctx *ctx, const struct reconcile_diff *d,
+			  const struct timespec *realtime)
+{
+	bool host = d->scope == RECONCILE_HOST;
+	char time[64];
+
+	if (!ctx->json) {
+		if (!d->diff)
+			fprintf(stderr,
+				"oomtrace: kills reconciled again (%s%s): the kernel counted "
+				"%llu, oomtrace reported %llu\n",
+				host ? "host" : "memcg ", host ? "" : d->memcg, d->kernel,
+				d->reported);
+		else
+			fprintf(
+			    stderr,
+			    "oomtrace: warning: unreconciled kills (%s%s): the kernel counted %llu "
+			    "%s, oomtrace reported %llu: %+lld; %llu kill record%s lost so far\n",
+			    host ? "host" : "memcg ", host ? "" : d->memcg, d->kernel,
+			    host ? "since the start (/proc/vmstat oom_kill)"
+				 : "since its first kill here (its oom_kill count)",
+			    d->reported, d->diff, d->dropped_kills,
+			    d->dropped_kills == 1 ? "" : "s");
+		return;
+	}
+	output__format_time(realtime, time, sizeof(time));
+	fprintf(f, "{\"type\":\"unreconciled\",\"time\":\"%s\",\"scope\":\"%s\"", time,
+		host ? "host" : "memcg");
+	json_key_str(f, "memcg", d->memcg, REPORT_PATH_LEN);
+	fprintf(f,
+		",\"kernel_kills\":%llu,\"kills\":%llu,\"unreconciled_kills\":%lld,"
+		"\"dropped_kills\":%llu}\n",
+		d->kernel, d->reported, d->diff, d->dropped_kills);
 }
 
 /* ---- reclaim stalls ---- */
@@ -674,6 +735,29 @@ static unsigned long long dropped_total(const struct run_totals *s)
 	return n;
 }
 
+void output__summary_kernel(FILE *f, const struct run_totals *s)
+{
+	long long diff = (long long)(s->kernel_kills - s->kills);
+
+	if (s->already_exiting)
+		fprintf(f,
+			"oomtrace: %llu victim%s already exiting: marked by the OOM killer, not "
+			"killed, not counted as kills\n",
+			s->already_exiting, s->already_exiting == 1 ? " was" : "s were");
+	if (!s->have_kernel_kills) {
+		if (s->kernel_why)
+			fprintf(f, "oomtrace: kills not compared with /proc/vmstat oom_kill: %s\n",
+				s->kernel_why);
+		return;
+	}
+	fprintf(f, "oomtrace: the kernel counted %llu OOM kill%s (/proc/vmstat oom_kill): ",
+		s->kernel_kills, s->kernel_kills == 1 ? "" : "s");
+	if (!diff)
+		fputs("all reported\n", f);
+	else
+		fprintf(f, "%+lld against those reported, unreconciled\n", diff);
+}
+
 void output__summary(FILE *f, const struct run_totals *s)
 {
 	unsigned long long dropped = dropped_total(s);
@@ -684,6 +768,7 @@ void output__summary(FILE *f, const struct run_totals *s)
 		fprintf(f, "oomtrace: dropped %llu oom_kill, %llu reclaim_stall, %llu oom_reaped\n",
 			s->dropped[RECORD_OOM_KILL], s->dropped[RECORD_RECLAIM_STALL],
 			s->dropped[RECORD_OOM_REAPED]);
+	output__summary_kernel(f, s);
 	stats__print(s->stats, f);
 	for (unsigned int i = 0; i < s->nr_nodes; i++) {
 		const struct node_totals *n = &s->nodes[i];
@@ -697,8 +782,15 @@ void output__summary(FILE *f, const struct run_totals *s)
 
 void output__summary_json(FILE *f, const struct run_totals *s)
 {
-	fprintf(f, "{\"type\":\"summary\",\"source\":\"%s\",\"kills\":%llu,\"dropped\":%llu,",
-		s->source ?: "bpf", s->kills, s->source ? s->log_lost : dropped_total(s));
+	fprintf(f,
+		"{\"type\":\"summary\",\"source\":\"%s\",\"kills\":%llu,\"already_exiting\":%llu",
+		s->source ?: "bpf", s->kills, s->already_exiting);
+	if (s->have_kernel_kills)
+		fprintf(f, ",\"kernel_kills\":%llu,\"unreconciled_kills\":%lld", s->kernel_kills,
+			(long long)(s->kernel_kills - s->kills));
+	else
+		fputs(",\"kernel_kills\":null,\"unreconciled_kills\":null", f);
+	fprintf(f, ",\"dropped\":%llu,", s->source ? s->log_lost : dropped_total(s));
 	if (s->source) /* the kernel log's losses have no record type */
 		fprintf(f, "\"dropped_by_type\":null,\"incomplete\":%llu", s->incomplete);
 	else

@@ -6,7 +6,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
+#include "aftermath.h"
 #include "color.h"
+#include "reconcile.h"
 #include "report.h"
 
 struct ksyms;
@@ -22,9 +24,21 @@ struct output_ctx {
 	const char *lost_to; /* what dropped records were lost to; NULL: a full ring buffer */
 };
 
-/* Write one kill record; realtime is the wall-clock time of the kill, NULL if not known. */
+/*
+ * Write one kill record; realtime is the wall-clock time of the kill, NULL
+ * if not known; am NULL: no aftermath beyond r's.
+ */
 void output__kill(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
-		  const struct timespec *realtime, unsigned long long dropped);
+		  const struct aftermath *am, const struct timespec *realtime,
+		  unsigned long long dropped);
+/* "kill", or "already_exiting" for a victim the kernel marked but did not kill. */
+const char *output__kill_kind(const struct kill_report *r);
+/*
+ * A difference between the kills reported and the kernel's count: an
+ * "unreconciled" record on f with --json, else a warning on stderr.
+ */
+void output__unreconciled(FILE *f, const struct output_ctx *ctx, const struct reconcile_diff *d,
+			  const struct timespec *realtime);
 /* A closed reclaim episode; memcg is the task's memcg path, NULL if unknown. */
 void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_stall_record *r,
 		   const char *memcg, const struct timespec *realtime, unsigned long long dropped);
@@ -58,6 +72,11 @@ struct node_totals {
 struct run_totals {
 	const char *source; /* "kmsg", or NULL for BPF */
 	unsigned long long kills;
+	unsigned long long already_exiting; /* victims marked while exiting: not kills */
+	/* the kernel's kills over the run (/proc/vmstat oom_kill), if compared */
+	bool have_kernel_kills;
+	unsigned long long kernel_kills;
+	const char *kernel_why; /* why not compared, for the text; NULL: nothing to say */
 	unsigned long long dropped[OOMT_RECORD_TYPES]; /* BPF: by enum record_type */
 	/* kmsg: log records overwritten unread, reports cut off before a victim */
 	unsigned long long log_lost, incomplete;
@@ -69,6 +88,8 @@ struct run_totals {
 /* The summary for people (stderr at the end of a run) and as a "summary" record. */
 void output__summary(FILE *f, const struct run_totals *s);
 void output__summary_json(FILE *f, const struct run_totals *s);
+/* Its lines on the victims already exiting and the kernel's count (in output__summary()). */
+void output__summary_kernel(FILE *f, const struct run_totals *s);
 
 /* "2026-11-21T23:51:02.123456Z" */
 int output__format_time(const struct timespec *ts, char *buf, size_t size);

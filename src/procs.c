@@ -12,6 +12,8 @@
 
 /* a global OOM on a big node weighs every process; keep the scan bounded */
 #define MAX_SCAN 65536
+/* include/linux/sched.h: the task is exiting */
+#define PF_EXITING 0x00000004
 
 static bool kb_field(const char *line, const char *key, unsigned long *val)
 {
@@ -141,7 +143,7 @@ static int cmp_points(const void *a, const void *b)
 	return x->pid - y->pid;
 }
 
-static int *all_pids(size_t *n)
+static int *all_pids(size_t *n, bool *truncated)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -151,14 +153,20 @@ static int *all_pids(size_t *n)
 	*n = 0;
 	if (!d)
 		return NULL;
-	while ((e = readdir(d)) && *n < MAX_SCAN) {
+	while ((e = readdir(d))) {
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
+		if (*n == MAX_SCAN) {
+			*truncated = true;
+			break;
+		}
 		if (*n == cap) {
 			int *p = realloc(pids, (cap = cap ? cap * 2 : 1024) * sizeof(*p));
 
-			if (!p)
+			if (!p) {
+				*truncated = true;
 				break;
+			}
 			pids = p;
 		}
 		pids[(*n)++] = atoi(e->d_name);
@@ -167,42 +175,105 @@ static int *all_pids(size_t *n)
 	return pids;
 }
 
-struct proc_info *procs__rank(const int *pids, size_t nr_pids, int skip_pid,
-			      unsigned long totalpages, unsigned long page_size, size_t max,
-			      size_t *n)
+/* state is the field after "(comm) ", which may hold spaces and parentheses */
+bool procs__parse_exiting(const char *stat)
 {
+	const char *p = strrchr(stat, ')');
+	unsigned long flags = 0;
+	char state;
+
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags) < 1)
+		return false;
+	return state == 'Z' || state == 'X' || (flags & PF_EXITING);
+}
+
+int procs__parse_tgid(const char *status)
+{
+	for (const char *l = status; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		if (!strncmp(l, "Tgid:", 5))
+			return atoi(l + 5);
+	return 0;
+}
+
+int procs__tgid(int tid)
+{
+	char path[64], buf[4096];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	return read_small(path, buf, sizeof(buf)) ? procs__parse_tgid(buf) : 0;
+}
+
+static bool skipped(const struct procs_query *q, int pid)
+{
+	/* the kernel never picks init (oom_unkillable_task): nor do we */
+	if (pid == 1)
+		return true;
+	for (size_t i = 0; i < q->nr_skip; i++)
+		if (q->skip[i] == pid)
+			return true;
+	return false;
+}
+
+static bool exiting(int pid)
+{
+	char path[64], buf[1024];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	return read_small(path, buf, sizeof(buf)) && procs__parse_exiting(buf);
+}
+
+/* The first max of the ranked that are not exiting, moved to the front: read for those only. */
+static size_t keep_live(struct proc_info *ranked, size_t cnt, size_t max)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < cnt && kept < max; i++) {
+		if (exiting(ranked[i].pid))
+			continue;
+		if (kept != i)
+			ranked[kept] = ranked[i];
+		kept++;
+	}
+	return kept;
+}
+
+struct proc_info *procs__rank(const struct procs_query *q, size_t *n, bool *truncated)
+{
+	const int *pids = q->pids;
+	size_t nr_pids = q->nr_pids, i, cnt = 0;
+	bool trunc = false;
 	int *own = NULL;
 	struct proc_info *out;
-	size_t i, cnt = 0;
 
 	*n = 0;
 	if (!pids) {
-		pids = own = all_pids(&nr_pids);
+		pids = own = all_pids(&nr_pids, &trunc);
 		if (!pids)
 			return NULL;
 	}
+	if (truncated)
+		*truncated |= trunc;
 	out = calloc(nr_pids ? nr_pids : 1, sizeof(*out));
 	for (i = 0; out && i < nr_pids; i++) {
 		struct proc_info *p = &out[cnt];
 		struct badness_parts parts;
 
-		/* the kernel never picks init (oom_unkillable_task): nor do we */
-		if (pids[i] == 1 || (skip_pid && pids[i] == skip_pid) || !read_proc(pids[i], p) ||
+		if (skipped(q, pids[i]) || !read_proc(pids[i], p) ||
 		    p->oom_score_adj == OOM_SCORE_ADJ_MIN)
 			continue;
 		parts.rss_pages =
-		    (p->rss_anon_kb + p->rss_file_kb + p->rss_shmem_kb) * 1024 / page_size;
-		parts.swap_pages = p->swap_kb * 1024 / page_size;
+		    (p->rss_anon_kb + p->rss_file_kb + p->rss_shmem_kb) * 1024 / q->page_size;
+		parts.swap_pages = p->swap_kb * 1024 / q->page_size;
 		parts.pgtables_bytes = p->pgtables_kb * 1024;
 		parts.oom_score_adj = p->oom_score_adj;
-		p->points = badness_points(&parts, totalpages, page_size);
+		p->points = badness_points(&parts, q->totalpages, q->page_size);
 		cnt++;
 	}
 	free(own);
 	if (!out)
 		return NULL;
 	qsort(out, cnt, sizeof(*out), cmp_points);
-	*n = cnt < max ? cnt : max;
+	*n = keep_live(out, cnt, q->max);
 	return out;
 }
 
@@ -210,6 +281,7 @@ struct proc_info *procs__rank(const int *pids, size_t nr_pids, int skip_pid,
 static struct {
 	int *pids;
 	size_t n, cap;
+	bool truncated;
 } collect;
 
 static int add_procs(const char *fpath, const struct stat *sb, int type, struct FTW *ftw)
@@ -223,13 +295,19 @@ static int add_procs(const char *fpath, const struct stat *sb, int type, struct 
 	f = fopen(path, "re");
 	if (!f)
 		return 0;
-	while (collect.n < MAX_SCAN && fgets(line, sizeof(line), f)) {
+	while (fgets(line, sizeof(line), f)) {
+		if (collect.n == MAX_SCAN) {
+			collect.truncated = true;
+			break;
+		}
 		if (collect.n == collect.cap) {
 			size_t cap = collect.cap ? collect.cap * 2 : 256;
 			int *p = realloc(collect.pids, cap * sizeof(*p));
 
-			if (!p)
+			if (!p) {
+				collect.truncated = true;
 				break;
+			}
 			collect.pids = p;
 			collect.cap = cap;
 		}
@@ -239,7 +317,7 @@ static int add_procs(const char *fpath, const struct stat *sb, int type, struct 
 	return 0;
 }
 
-int *procs__in_cgroup(const char *dir, size_t *n)
+int *procs__in_cgroup(const char *dir, size_t *n, bool *truncated)
 {
 	int *pids;
 
@@ -247,6 +325,8 @@ int *procs__in_cgroup(const char *dir, size_t *n)
 	nftw(dir, add_procs, 16, FTW_PHYS | FTW_MOUNT);
 	pids = collect.pids;
 	*n = collect.n;
+	if (truncated)
+		*truncated |= collect.truncated;
 	memset(&collect, 0, sizeof(collect));
 	if (!pids)
 		errno = ENOENT;

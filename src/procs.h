@@ -28,16 +28,37 @@ bool procs__parse_status(const char *status, struct proc_info *p);
 /* The memory controller's line of /proc/PID/cgroup text, into memcg. */
 bool procs__parse_cgroup(const char *text, char *memcg, size_t size);
 
+/* Who procs__rank() weighs, and against what. */
+struct procs_query {
+	const int *pids; /* NULL: all of /proc */
+	size_t nr_pids;
+	/*
+	 * Left unread: the victim (it may be exiting, and holds the locks its
+	 * /proc files take) and those the kernel has marked already.
+	 */
+	const int *skip;
+	size_t nr_skip;
+	unsigned long totalpages, page_size;
+	size_t max; /* kept, at most */
+};
+
 /*
- * Read pids (all of /proc when pids is NULL), score each against
- * totalpages and return them best first; *n holds how many.  At most max
- * are kept.  skip_pid (0: none) is left unread: a victim that is exiting
- * holds the locks its /proc files take.  Free with free().
+ * Score the query's processes, best first; *n holds how many.  Tasks that
+ * are exiting (zombie, dead, or PF_EXITING) are left out: the kernel does
+ * not pick them either.  *truncated (may be NULL) is set when /proc had
+ * more processes than one scan reads.  Free with free().
  */
-struct proc_info *procs__rank(const int *pids, size_t nr_pids, int skip_pid,
-			      unsigned long totalpages, unsigned long page_size, size_t max,
-			      size_t *n);
-/* Every pid in memory cgroup dir and below it (cgroup.procs). */
-int *procs__in_cgroup(const char *dir, size_t *n);
+struct proc_info *procs__rank(const struct procs_query *q, size_t *n, bool *truncated);
+/*
+ * Every pid in memory cgroup dir and below it (cgroup.procs); *truncated
+ * (may be NULL) is set when there were more than one scan reads.
+ */
+int *procs__in_cgroup(const char *dir, size_t *n, bool *truncated);
+/* /proc/PID/stat text: is the task exiting (state Z or X, or PF_EXITING)? */
+bool procs__parse_exiting(const char *stat);
+/* The process (thread group) of thread tid, from /proc; 0 when it is gone. */
+int procs__tgid(int tid);
+/* The Tgid: line of /proc/PID/status text; 0 when there is none. */
+int procs__parse_tgid(const char *status);
 
 #endif

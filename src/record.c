@@ -285,8 +285,8 @@ static void put_proc(struct buf *b, const struct proc_info *p)
 	put_str(b, p->memcg);
 }
 
-int recorder__kill(struct recorder *w, const struct kill_report *r, const struct ksyms *ks,
-		   const struct record_ctx *c)
+int recorder__kill(struct recorder *w, const struct kill_report *r, const struct aftermath *am,
+		   const struct ksyms *ks, const struct record_ctx *c)
 {
 	size_t at, nr_next = r->nr_next < RECORD_MAX_NEXT ? r->nr_next : RECORD_MAX_NEXT;
 
@@ -305,6 +305,8 @@ int recorder__kill(struct recorder *w, const struct kill_report *r, const struct
 	put_u32(&w->b, nr_next);
 	for (size_t i = 0; i < nr_next; i++)
 		put_proc(&w->b, &r->next[i]);
+	/* added after version 1's first files: their readers stop before it */
+	put_u32(&w->b, am && am->next_truncated);
 	end_frame(&w->b, at);
 	return write_all(w);
 }
@@ -359,6 +361,29 @@ int recorder__summary(struct recorder *w, const struct run_totals *s)
 		put_u64(&w->b, s->nodes[i].scanned);
 		put_u64(&w->b, s->nodes[i].reclaimed);
 	}
+	/* added later; older readers stop before it */
+	put_u64(&w->b, s->already_exiting);
+	put_u32(&w->b, s->have_kernel_kills);
+	put_u64(&w->b, s->kernel_kills);
+	put_str(&w->b, s->kernel_why);
+	end_frame(&w->b, at);
+	return write_all(w);
+}
+
+int recorder__unreconciled(struct recorder *w, const struct reconcile_diff *d,
+			   const struct record_ctx *c)
+{
+	size_t at;
+
+	if (!w || w->err)
+		return w ? w->err : 0;
+	at = begin_frame(&w->b, FRAME_UNRECONCILED);
+	put_ctx(&w->b, c);
+	put_u32(&w->b, d->scope);
+	put_str(&w->b, d->memcg);
+	put_u64(&w->b, d->kernel);
+	put_u64(&w->b, d->reported);
+	put_u64(&w->b, d->dropped_kills);
 	end_frame(&w->b, at);
 	return write_all(w);
 }
@@ -417,6 +442,12 @@ static void get(struct cursor *c, void *dst, size_t n)
 	}
 	memcpy(dst, c->p + c->off, n);
 	c->off += n;
+}
+
+/* Fields added at a frame's end: a file written before them stops short. */
+static bool more(const struct cursor *c)
+{
+	return !c->bad && c->off < c->len;
 }
 
 static uint32_t get_u32(struct cursor *c)
@@ -704,6 +735,9 @@ static void decode_kill(struct cursor *c, struct record_frame *fr)
 		c->bad = true;
 	for (fr->nr_next = 0; fr->nr_next < n && !c->bad; fr->nr_next++)
 		get_proc(c, &fr->next[fr->nr_next]);
+	memset(&fr->aftermath, 0, sizeof(fr->aftermath));
+	if (more(c))
+		fr->aftermath.next_truncated = get_u32(c);
 }
 
 static void decode_stall(struct cursor *c, struct record_frame *fr)
@@ -742,6 +776,32 @@ static void decode_summary(struct cursor *c, struct record_frame *fr)
 		nt->scanned = get_u64(c);
 		nt->reclaimed = get_u64(c);
 	}
+	if (!more(c))
+		return;
+	s->already_exiting = get_u64(c);
+	s->have_kernel_kills = get_u32(c);
+	s->kernel_kills = get_u64(c);
+	/* why the live run did not compare, as its text summary said it */
+	get_str(c, fr->memcg, sizeof(fr->memcg));
+	s->kernel_why = fr->memcg[0] ? fr->memcg : NULL;
+}
+
+static void decode_unreconciled(struct cursor *c, struct record_frame *fr)
+{
+	struct reconcile_diff *d = &fr->unreconciled;
+
+	get_ctx(c, &fr->ctx);
+	memset(d, 0, sizeof(*d));
+	d->scope = get_u32(c);
+	get_str(c, fr->memcg, sizeof(fr->memcg));
+	d->kernel = get_u64(c);
+	d->reported = get_u64(c);
+	d->dropped_kills = get_u64(c);
+	d->diff = (long long)(d->kernel - d->reported);
+	if (d->scope != RECONCILE_HOST && d->scope != RECONCILE_MEMCG)
+		c->bad = true;
+	fr->have_memcg = d->scope == RECONCILE_MEMCG;
+	d->memcg = fr->have_memcg ? fr->memcg : NULL;
 }
 
 static int add_symbols(struct record_reader *rd, const unsigned char *p, size_t n)
@@ -807,6 +867,7 @@ static int decode(struct record_reader *rd, uint32_t type, uint32_t len, long lo
 		get_raw(&c, &fr->reaped, sizeof(fr->reaped), RECORD_OOM_REAPED);
 		break;
 	case FRAME_SUMMARY: decode_summary(&c, fr); break;
+	case FRAME_UNRECONCILED: decode_unreconciled(&c, fr); break;
 	default: return 0; /* a later version's: not ours to read */
 	}
 	if (err && err != -EINVAL)

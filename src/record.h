@@ -33,7 +33,8 @@ enum frame_type {
 	FRAME_KILL = 3,
 	FRAME_STALL = 4,
 	FRAME_REAPED = 5,
-	FRAME_SUMMARY = 6, /* last, at a clean end of the run */
+	FRAME_SUMMARY = 6,	/* last, at a clean end of the run */
+	FRAME_UNRECONCILED = 7, /* the kills reported and the kernel's count differ */
 };
 
 /* The recording machine: what its records decode against. */
@@ -71,13 +72,15 @@ struct recorder *recorder__new(int fd, const char *name, const struct record_hea
  * the record being written.  The first failure is said on stderr, once;
  * it and every later call return -errno.  A NULL recorder records nothing.
  */
-int recorder__kill(struct recorder *w, const struct kill_report *r, const struct ksyms *ks,
-		   const struct record_ctx *c);
+int recorder__kill(struct recorder *w, const struct kill_report *r, const struct aftermath *am,
+		   const struct ksyms *ks, const struct record_ctx *c);
 int recorder__stall(struct recorder *w, const struct reclaim_stall_record *rec, const char *memcg,
 		    const struct ksyms *ks, const struct record_ctx *c);
 int recorder__reaped(struct recorder *w, const struct oom_reaped_record *rec,
 		     const struct record_ctx *c);
 int recorder__summary(struct recorder *w, const struct run_totals *s);
+int recorder__unreconciled(struct recorder *w, const struct reconcile_diff *d,
+			   const struct record_ctx *c);
 /* The first write's -errno, or 0 (also for NULL). */
 int recorder__error(const struct recorder *w);
 void recorder__free(struct recorder *w);
@@ -99,10 +102,16 @@ struct record_frame {
 	struct memcg_state state;
 	struct proc_info next[RECORD_MAX_NEXT];
 	size_t nr_next;
-	/* stall: the task's memcg, if it was known */
+	struct aftermath aftermath; /* older files: none truncated */
+	/* unreconciled: the difference, its memcg in memcg below */
+	struct reconcile_diff unreconciled;
+	/* stall: the task's memcg, if it was known; unreconciled: the memcg's path */
 	bool have_memcg;
 	char memcg[RECORD_PATH_LEN];
-	/* summary: the run's totals (stats left NULL: they come from the records) */
+	/*
+	 * summary: the run's totals (stats left NULL: they come from the
+	 * records); kernel_why is NULL, and have_kernel_kills false in older files
+	 */
 	struct run_totals totals;
 };
 

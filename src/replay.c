@@ -29,6 +29,8 @@ struct replay {
 	int sessions;
 	bool session_ended; /* the session's summary frame was read */
 	unsigned long long last_dropped;
+	int kernel_sessions; /* sessions whose summary gave the kernel's count */
+	char kernel_why[128];
 	int write_err;		    /* errno of the first failed write to out */
 	unsigned long long *events; /* event ids of the kills --cgroup kept */
 	size_t nr_events, cap_events;
@@ -125,10 +127,14 @@ static int replay_kill(struct replay *rp, const struct record_frame *fr)
 	r.state = fr->state;
 	r.next = (struct proc_info *)fr->next;
 	r.nr_next = fr->nr_next;
-	rp->totals.kills++;
-	stats__add_kill(rp->stats, report__memcg_label(&r));
+	if (fr->kill.flags & KILL_ALREADY_EXITING) {
+		rp->totals.already_exiting++;
+	} else {
+		rp->totals.kills++;
+		stats__add_kill(rp->stats, report__memcg_label(&r));
+	}
 	if (printing(rp))
-		output__kill(rp->out, &rp->fmt, &r, &fr->ctx.when, fr->ctx.dropped);
+		output__kill(rp->out, &rp->fmt, &r, &fr->aftermath, &fr->ctx.when, fr->ctx.dropped);
 	return 0;
 }
 
@@ -143,6 +149,17 @@ static void replay_stall(struct replay *rp, const struct record_frame *fr)
 	stats__add_episode(rp->stats, memcg, ep->passes, ep->stall_ns, ep->scanned, ep->reclaimed);
 	if (printing(rp) && ms >= 0 && ep->stall_ns >= (unsigned long long)ms * 1000000ULL)
 		output__stall(rp->out, &rp->fmt, &fr->stall, memcg, &fr->ctx.when, fr->ctx.dropped);
+}
+
+/* The host's difference says nothing of the part --cgroup keeps. */
+static void replay_unreconciled(struct replay *rp, const struct record_frame *fr)
+{
+	const struct reconcile_diff *d = &fr->unreconciled;
+
+	if (d->scope == RECONCILE_HOST ? rp->opts->nr_cgroups > 0 : !wanted(rp, d->memcg))
+		return;
+	if (printing(rp))
+		output__unreconciled(rp->out, &rp->fmt, d, &fr->ctx.when);
 }
 
 /* Sessions appended to one file add up; so do the NUMA nodes' totals. */
@@ -168,6 +185,11 @@ static void add_totals(struct replay *rp, const struct run_totals *s)
 		t->nodes[j].scanned += n->scanned;
 		t->nodes[j].reclaimed += n->reclaimed;
 	}
+	if (s->have_kernel_kills) {
+		t->kernel_kills += s->kernel_kills;
+		rp->kernel_sessions++;
+	}
+	snprintf(rp->kernel_why, sizeof(rp->kernel_why), "%s", s->kernel_why ?: "");
 	rp->session_ended = true;
 }
 
@@ -186,6 +208,7 @@ static int replay_frame(struct replay *rp, const struct record_frame *fr)
 				       fr->ctx.dropped);
 		break;
 	case FRAME_SUMMARY: add_totals(rp, &fr->totals); break;
+	case FRAME_UNRECONCILED: replay_unreconciled(rp, fr); break;
 	default: break;
 	}
 	return 0;
@@ -217,6 +240,13 @@ static int finish(struct replay *rp, int err)
 	/* what was read before any damage still adds up to a summary */
 	if (rp->sessions && !ferror(rp->out)) {
 		rp->totals.stats = rp->stats;
+		/* every session compared, and all of each one's kills kept */
+		rp->totals.have_kernel_kills =
+		    rp->kernel_sessions == rp->sessions && !rp->opts->nr_cgroups;
+		if (rp->opts->nr_cgroups)
+			rp->totals.kernel_why = "report --cgroup keeps part of the kills";
+		else if (rp->sessions == 1 && rp->kernel_why[0])
+			rp->totals.kernel_why = rp->kernel_why;
 		if (rp->fmt.json)
 			output__summary_json(rp->out, &rp->totals);
 		else

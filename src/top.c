@@ -46,7 +46,7 @@ static int collect_pids(const struct top *t, int **pids, size_t *n)
 		return 0;
 	for (int i = 0; i < t->opts->nr_cgroups; i++) {
 		size_t k;
-		int *p = procs__in_cgroup(t->dirs[i], &k), *grown;
+		int *p = procs__in_cgroup(t->dirs[i], &k, NULL), *grown;
 
 		if (!p)
 			continue;
@@ -165,10 +165,17 @@ static int show_once(struct top *t)
 	int *pids;
 	size_t nr, n;
 	int err = collect_pids(t, &pids, &nr);
+	struct procs_query q = {
+		.totalpages = total,
+		.page_size = t->host.page_size,
+		.max = t->opts->limit,
+	};
 
 	if (err)
 		return err;
-	ranked = procs__rank(pids, pids ? nr : 0, 0, total, t->host.page_size, t->opts->limit, &n);
+	q.pids = pids;
+	q.nr_pids = pids ? nr : 0;
+	ranked = procs__rank(&q, &n, NULL);
 	free(pids);
 	if (!ranked)
 		return -errno ?: -ENOMEM;

@@ -21,6 +21,7 @@
 #include "ksyms.h"
 #include "outfile.h"
 #include "output.h"
+#include "reconcile.h"
 #include "record.h"
 #include "report.h"
 #include "stats.h"
@@ -29,6 +30,8 @@
 /* reclaim episodes: a pause this long ends one, and none runs longer */
 /* episodes user space closed lately, to drop one BPF closed as well */
 #define RECENT_CLOSED 64
+/* the victims map's size: every victim marked and not yet exited */
+#define MAX_MARKED 4096
 
 struct tracer {
 	FILE *out; /* records: stdout or --output */
@@ -49,7 +52,8 @@ struct tracer {
 	unsigned long long filter_ids[OOMT_MAX_FILTERS];
 	int nr_filters;
 	char hooks[128];
-	unsigned long long kills;
+	unsigned long long kills, already_exiting;
+	struct reconcile *rc; /* the kills against the kernel's counts */
 	struct {
 		__u32 tid;
 		__u64 first_ns;
@@ -94,21 +98,72 @@ static unsigned long long dropped(const struct tracer *t)
 	return n;
 }
 
+/* The threads the kernel has marked and that have not exited (the victims map). */
+static void marked_victims(const struct tracer *t, struct marked_tids *m)
+{
+	static unsigned int tids[MAX_MARKED];
+	int fd = bpf_map__fd(t->skel->maps.victims);
+	unsigned int *prev = NULL;
+	size_t n = 0;
+
+	while (n < MAX_MARKED && !bpf_map_get_next_key(fd, prev, &tids[n]))
+		prev = &tids[n++];
+	m->tids = tids;
+	m->nr = n;
+}
+
 static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 {
 	struct kill_report r;
+	struct aftermath am;
+	struct marked_tids marked;
 	struct record_ctx c = { host__realtime_of(rec->ktime_ns), dropped(t) };
+	bool kill = !(rec->flags & KILL_ALREADY_EXITING);
 	int err;
 
-	t->kills++;
 	report__build(&r, rec, &t->host, t->gfp);
-	aftermath__read(&r, t->cgroups, &t->host);
-	err = recorder__kill(t->rec, &r, t->ksyms, &c);
-	stats__add_kill(t->stats, report__memcg_label(&r));
-	output__kill(t->out, &t->fmt, &r, &c.when, c.dropped);
+	marked_victims(t, &marked);
+	aftermath__read(&r, t->cgroups, &t->host, &marked, &am);
+	err = recorder__kill(t->rec, &r, &am, t->ksyms, &c);
+	if (kill) {
+		t->kills++;
+		stats__add_kill(t->stats, report__memcg_label(&r));
+	} else {
+		t->already_exiting++;
+	}
+	/* the kernel counts a kill in the victim's memcg */
+	reconcile__record(t->rc, r.cgroup_path, kill, host__monotonic_ns());
+	output__kill(t->out, &t->fmt, &r, &am, &c.when, c.dropped);
 	exporter__kill(t->exporter, &r);
 	free(r.next);
 	return err ?: flush_records(t);
+}
+
+static int say_unreconciled(void *ctx, const struct reconcile_diff *d)
+{
+	struct tracer *t = ctx;
+	struct timespec now;
+	struct record_ctx c;
+	int err;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	c = (struct record_ctx){ now, dropped(t) };
+	err = recorder__unreconciled(t->rec, d, &c);
+	output__unreconciled(t->out, &t->fmt, d, &now);
+	return err ?: flush_records(t);
+}
+
+/*
+ * The kills against the kernel's counts, when the moment is quiet.  The
+ * ring buffer is drained first: a kill read late is not a kill missed.
+ */
+static void reconcile_kills(struct tracer *t, bool at_end)
+{
+	if (ring_buffer__consume(t->rb) < 0)
+		return;
+	reconcile__check(t->rc, host__monotonic_ns(), dropped_of(t, RECORD_OOM_KILL), at_end,
+			 say_unreconciled, t);
+	exporter__reconcile(t->exporter, t->rc);
 }
 
 static bool closed_lately(struct tracer *t, const struct reclaim_episode *ep, bool remember)
@@ -174,14 +229,6 @@ static int handle_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static __u64 ktime_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /*
  * Close the episodes of tasks that stopped reclaiming and did not exit:
  * the BPF side only closes an episode on that task's own next event.
@@ -193,7 +240,7 @@ static int sweep_idle_episodes(struct tracer *t, __u64 gap_ns)
 	struct reclaim_stall_record rec = { .type = RECORD_RECLAIM_STALL, .end = EPISODE_IDLE };
 	__u32 *prev = NULL;
 	size_t n = 0, i;
-	__u64 now = ktime_now();
+	__u64 now = host__monotonic_ns();
 	int err = 0;
 
 	while (n < sizeof(keys) / sizeof(keys[0]) && !bpf_map_get_next_key(fd, prev, &keys[n]))
@@ -436,6 +483,12 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 		err = -ENOMEM;
 		goto err_free;
 	}
+	/* attached: from here the ring buffer holds every kill the kernel counts */
+	t->rc = reconcile__open(t->cgroups, !t->nr_filters);
+	if (!t->rc) {
+		err = -ENOMEM;
+		goto err_free;
+	}
 	err = exporter__start(t->exporter, t->hooks);
 	if (err)
 		goto err_free;
@@ -489,8 +542,10 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 		 */
 		if (err == 0)
 			err = ring_buffer__consume(t->rb);
-		if (err >= 0 || err == -EINTR)
+		if (err >= 0 || err == -EINTR) {
 			sweep_idle_episodes(t, OOMT_EPISODE_GAP_NS);
+			reconcile_kills(t, false);
+		}
 		exporter__tick(t->exporter, t->skel->bss->dropped);
 		if (write_failed(t))
 			return write_status(t);
@@ -504,6 +559,7 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 	 * of tasks between two passes, so that the summary holds them */
 	ring_buffer__consume(t->rb);
 	sweep_idle_episodes(t, 0);
+	reconcile_kills(t, true);
 	exporter__tick(t->exporter, t->skel->bss->dropped);
 	return write_failed(t) ? write_status(t) : EXIT_OK;
 }
@@ -540,6 +596,9 @@ static void run_totals(const struct tracer *t, struct run_totals *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->kills = t->kills;
+	s->already_exiting = t->already_exiting;
+	s->have_kernel_kills =
+	    reconcile__summary(t->rc, t->nr_filters, &s->kernel_kills, &s->kernel_why);
 	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
 		s->dropped[i] = dropped_of(t, i);
 	for (__u32 nid = 0; nid < OUTPUT_MAX_NODES; nid++)
@@ -570,6 +629,7 @@ void tracer__free(struct tracer *t)
 	oomtrace_bpf__destroy(t->skel);
 	cgroups__free(t->cgroups);
 	stats__free(t->stats);
+	reconcile__free(t->rc);
 	exporter__free(t->exporter);
 	recorder__free(t->rec);
 	if (t->rec_fd >= 0)

@@ -69,8 +69,11 @@ if [ -n "$KLOG" ]; then
 	KGFP=$(sed -n 's/.*gfp_mask=0x[0-9a-f]*(\([^)]*\)), order=\([0-9]*\).*/\1 \2/p' <<<"$KLOG")
 	is "gfp mask and order equal the kernel log's ($KGFP)" \
 		"\"\(.gfp_mask) \(.order)\" == \"$KGFP\""
+	KADJ=$(sed -n 's/.*, oom_score_adj=\(-*[0-9]*\).*/\1/p' <<<"$KLOG")
+	is "invoker oom_score_adj equals the kernel log's ($KADJ)" ".invoker.oom_score_adj == ${KADJ:-null}"
 else
 	ok 0 "gfp mask equals the kernel log's # SKIP the kernel log is not readable here"
+	ok 0 "invoker oom_score_adj equals the kernel log's # SKIP the kernel log is not readable here"
 fi
 is "time is RFC 3339 UTC with microseconds" '.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\.[0-9]{6}Z$")'
 is "nothing dropped" '.dropped == 0'

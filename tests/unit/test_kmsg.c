@@ -168,6 +168,8 @@ static void seed_5_14_v2_container(void **state)
 	assert_int_equal(k->invoker_pid, 1586622);
 	assert_int_equal(k->gfp_mask, 0x100cca);
 	assert_string_equal(k->gfp_names, "GFP_HIGHUSER_MOVABLE");
+	assert_true(k->have & KMSG_HAVE_INVOKER_ADJ);
+	assert_int_equal(k->invoker_adj, -997);
 	assert_int_equal(k->victim_pid, 1586608);
 	assert_string_equal(k->victim_comm, "xray");
 	assert_int_equal(k->oom_score_adj, -997);

@@ -97,6 +97,16 @@ static const char exact[] =
     "\"MEMCG\"} 2\n"
     "oomtrace_oom_kills_total{memcg=\"/pods/a\",container=\"c1\",pod_uid=\"u-1\",constraint="
     "\"unknown\"} 1\n"
+    "# HELP oomtrace_oom_already_exiting_total Victims the OOM killer marked while they were "
+    "already exiting: not killed, not in oomtrace_oom_kills_total.\n"
+    "# TYPE oomtrace_oom_already_exiting_total counter\n"
+    "oomtrace_oom_already_exiting_total 1\n"
+    "# HELP oomtrace_unreconciled_kills OOM kills the kernel counted less those oomtrace "
+    "reported: host-wide (/proc/vmstat oom_kill) and summed over the memcgs compared; 0 when "
+    "they agree.\n"
+    "# TYPE oomtrace_unreconciled_kills gauge\n"
+    "oomtrace_unreconciled_kills{scope=\"host\"} 2\n"
+    "oomtrace_unreconciled_kills{scope=\"memcg\"} -1\n"
     "# HELP oomtrace_reclaim_passes_total Reclaim passes (direct or memcg) in closed reclaim "
     "episodes, by memcg.\n"
     "# TYPE oomtrace_reclaim_passes_total counter\n"
@@ -145,8 +155,16 @@ static void renders_exactly(void **state)
 	assert_int_equal(metrics__add_episode(m, "/pods/a", 4, 500000000ULL, 200, 20), 0);
 	assert_int_equal(metrics__add_episode(m, NULL, 1, 1, 0, 0), 0);
 	metrics__set_dropped(m, dropped);
+	metrics__add_already_exiting(m);
+	metrics__set_unreconciled(m, true, 2, true, -1);
 	s = render(m);
 	assert_string_equal(s, exact);
+	free(s);
+	/* unknown: the series is left out, not shown as 0 */
+	metrics__set_unreconciled(m, false, 2, true, 0);
+	s = render(m);
+	assert_null(strstr(s, "scope=\"host\""));
+	assert_non_null(strstr(s, "oomtrace_unreconciled_kills{scope=\"memcg\"} 0\n"));
 	free(s);
 	metrics__free(m);
 }

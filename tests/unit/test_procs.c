@@ -3,7 +3,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "memcg_state.h"
 #include "procs.h"
@@ -89,6 +91,58 @@ static void memcg_stat_v1_and_v2_to_one_schema(void **state)
 	assert_int_equal(st.pgscan, -1);
 }
 
+/* /proc/PID/stat: the state after the last ')', the flags six fields on */
+static void exiting_tasks_from_stat(void **state)
+{
+	/* a comm may hold spaces and parentheses */
+	assert_false(procs__parse_exiting("42 (a) b) S 1 42 42 0 -1 4194560 100 0 0 0"));
+	assert_true(procs__parse_exiting("42 (sleep) Z 1 42 42 0 -1 4194308 100 0 0 0"));
+	assert_true(procs__parse_exiting("42 (sleep) X 1 42 42 0 -1 0 100 0 0 0"));
+	/* PF_EXITING (0x4) in flags: still running its exit */
+	assert_true(procs__parse_exiting("42 (oom-trigger) D 1 42 42 0 -1 4194564 9 0 0 0"));
+	assert_false(procs__parse_exiting("42 (oom-trigger) R 1 42 42 0 -1 4194560 9 0 0 0"));
+	assert_false(procs__parse_exiting("garbage"));
+	assert_false(procs__parse_exiting(""));
+}
+
+static void tgid_from_status(void **state)
+{
+	assert_int_equal(
+	    procs__parse_tgid("Name:\tx\nUmask:\t0022\nState:\tS\nTgid:\t4242\nNgid:\t0\n"), 4242);
+	assert_int_equal(procs__parse_tgid("Tgid:\t7\n"), 7);
+	assert_int_equal(procs__parse_tgid("Name:\tx\nNgid:\t3\n"), 0);
+}
+
+/* The skip list leaves a live process out of the ranking; without it, it is in. */
+static void skipped_processes_are_left_out(void **state)
+{
+	int self = getpid(), pids[] = { self };
+	struct procs_query q = {
+		.pids = pids,
+		.nr_pids = 1,
+		.totalpages = 1 << 20,
+		.page_size = 4096,
+		.max = 3,
+	};
+	struct proc_info *p;
+	size_t n;
+	bool truncated = false;
+
+	p = procs__rank(&q, &n, &truncated);
+	assert_non_null(p);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].pid, self);
+	assert_false(truncated);
+	free(p);
+	q.skip = pids;
+	q.nr_skip = 1;
+	p = procs__rank(&q, &n, &truncated);
+	assert_non_null(p);
+	assert_int_equal(n, 0);
+	free(p);
+	assert_int_equal(procs__tgid(self), self);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -96,6 +150,9 @@ int main(void)
 		cmocka_unit_test(kernel_threads_have_no_mm),
 		cmocka_unit_test(memcg_from_proc_cgroup),
 		cmocka_unit_test(memcg_stat_v1_and_v2_to_one_schema),
+		cmocka_unit_test(exiting_tasks_from_stat),
+		cmocka_unit_test(tgid_from_status),
+		cmocka_unit_test(skipped_processes_are_left_out),
 	};
 
 	return cmocka_run_group_tests_name("procs", tests, NULL, NULL);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The --record format: what is written reads back the same, and damage is named. */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +41,8 @@ struct fixture {
 	struct reclaim_stall_record stall;
 	struct oom_reaped_record reaped;
 	struct run_totals totals;
+	struct aftermath am;
+	struct reconcile_diff diff;
 	unsigned char *bytes; /* the file written */
 	size_t size;
 };
@@ -81,6 +84,7 @@ static void make_kill(struct fixture *fx)
 	fx->next[1] = (struct proc_info){ .pid = 18, .comm = "b\xffsh", .points = -3 };
 	fx->r.next = fx->next;
 	fx->r.nr_next = 2;
+	fx->am.next_truncated = true;
 }
 
 static void make_others(struct fixture *fx)
@@ -102,12 +106,20 @@ static void make_others(struct fixture *fx)
 	fx->totals.dropped[RECORD_RECLAIM_STALL] = 3;
 	fx->totals.nr_nodes = 1;
 	fx->totals.nodes[0] = (struct node_totals){ .nid = 0, .wakes = 2, .scanned = 99 };
+	fx->totals.have_kernel_kills = true;
+	fx->totals.kernel_kills = 2;
+	fx->diff = (struct reconcile_diff){ .scope = RECONCILE_MEMCG,
+					    .memcg = "/process_api/oomt",
+					    .kernel = 2,
+					    .reported = 1,
+					    .diff = 1,
+					    .dropped_kills = 1 };
 }
 
 static const struct record_ctx ctx1 = { { 1763778623, 725669000 }, 0 };
 static const struct record_ctx ctx2 = { { 1763778624, 1000 }, 7 };
 
-/* A session: header, kill, stall (memcg known), stall (not), reaped, summary. */
+/* A session: header, kill, stall (memcg known), stall (not), reaped, unreconciled, summary. */
 static void write_session(struct fixture *fx, int fd)
 {
 	struct record_header h;
@@ -116,10 +128,11 @@ static void write_session(struct fixture *fx, int fd)
 	record_header__init(&h, &host, fx->gfp, "oom_kill_process: fentry, mark_victim: tp_btf");
 	w = recorder__new(fd, fx->path, &h);
 	assert_non_null(w);
-	assert_int_equal(recorder__kill(w, &fx->r, fx->ks, &ctx1), 0);
+	assert_int_equal(recorder__kill(w, &fx->r, &fx->am, fx->ks, &ctx1), 0);
 	assert_int_equal(recorder__stall(w, &fx->stall, "/a/b", fx->ks, &ctx2), 0);
 	assert_int_equal(recorder__stall(w, &fx->stall, NULL, fx->ks, &ctx2), 0);
 	assert_int_equal(recorder__reaped(w, &fx->reaped, &ctx2), 0);
+	assert_int_equal(recorder__unreconciled(w, &fx->diff, &ctx2), 0);
 	assert_int_equal(recorder__summary(w, &fx->totals), 0);
 	recorder__free(w);
 }
@@ -206,6 +219,7 @@ static void reads_back_what_was_written(void **state)
 	assert_memory_equal(&fr->state, &fx->r.state, sizeof(fr->state));
 	assert_int_equal(fr->nr_next, 2);
 	assert_memory_equal(&fr->next[1], &fx->next[1], sizeof(fx->next[1]));
+	assert_true(fr->aftermath.next_truncated);
 	/* every stack address resolves as the live table resolved it */
 	for (int i = 0; i < 5; i++) {
 		ksyms__format(fx->ks, fx->kill.kstack[i], a, sizeof(a));
@@ -232,7 +246,19 @@ static void reads_back_what_was_written(void **state)
 	assert_memory_equal(&fr->reaped, &fx->reaped, sizeof(fx->reaped));
 
 	assert_int_equal(record_reader__next(rd, fr), 1);
+	assert_int_equal(fr->type, FRAME_UNRECONCILED);
+	assert_int_equal(fr->unreconciled.scope, RECONCILE_MEMCG);
+	assert_string_equal(fr->unreconciled.memcg, "/process_api/oomt");
+	assert_int_equal(fr->unreconciled.kernel, 2);
+	assert_int_equal(fr->unreconciled.reported, 1);
+	assert_int_equal(fr->unreconciled.diff, 1);
+	assert_int_equal(fr->unreconciled.dropped_kills, 1);
+
+	assert_int_equal(record_reader__next(rd, fr), 1);
 	assert_int_equal(fr->type, FRAME_SUMMARY);
+	assert_true(fr->totals.have_kernel_kills);
+	assert_int_equal(fr->totals.kernel_kills, 2);
+	assert_null(fr->totals.kernel_why);
 	assert_int_equal(fr->totals.kills, 1);
 	assert_int_equal(fr->totals.dropped[RECORD_RECLAIM_STALL], 3);
 	assert_int_equal(fr->totals.nr_nodes, 1);
@@ -354,7 +380,7 @@ static void impossible_values_are_refused(void **state)
 	record_header__init(&h, &host, fx->gfp, "x");
 	w = recorder__new(fd, path, &h);
 	fx->kill.oom_score_adj = 5000;
-	assert_int_equal(recorder__kill(w, &fx->r, NULL, &ctx1), 0);
+	assert_int_equal(recorder__kill(w, &fx->r, NULL, NULL, &ctx1), 0);
 	fx->kill.oom_score_adj = 0;
 	recorder__free(w);
 	f = fopen(path, "r");
@@ -400,6 +426,120 @@ static void unknown_frames_and_sessions(void **state)
 	free(b);
 }
 
+/* The file less the last n bytes of its first frame of type: what an older writer wrote. */
+static size_t drop_tail(unsigned char *b, size_t size, uint32_t type, uint32_t n)
+{
+	size_t off = 16; /* the preamble */
+
+	while (off + 8 <= size) {
+		uint32_t t, len;
+
+		memcpy(&t, b + off, 4);
+		memcpy(&len, b + off + 4, 4);
+		if (t == type) {
+			size_t end = off + 8 + len;
+
+			len -= n;
+			memcpy(b + off + 4, &len, 4);
+			memmove(b + end - n, b + end, size - end);
+			return size - n;
+		}
+		off += 8 + len;
+	}
+	fail_msg("no frame of type %u", type);
+	return size;
+}
+
+/* Files from before next_victims_truncated and the kernel's count still read. */
+static void older_frames_read(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char *b = malloc(fx->size);
+	struct record_frame *fr = malloc(sizeof(*fr));
+	size_t len;
+	int ret, kills = 0, summaries = 0;
+	FILE *f;
+	struct record_reader *rd;
+
+	memcpy(b, fx->bytes, fx->size);
+	len = drop_tail(b, fx->size, FRAME_KILL, 4);
+	/* u64 already_exiting, u32 have, u64 kernel kills, string "" (u32 0) */
+	len = drop_tail(b, len, FRAME_SUMMARY, 8 + 4 + 8 + 4);
+	f = open_bytes(b, len);
+	rd = record_reader__new(f, "old.rec");
+	while ((ret = record_reader__next(rd, fr)) > 0) {
+		if (fr->type == FRAME_KILL) {
+			kills++;
+			assert_false(fr->aftermath.next_truncated);
+			assert_int_equal(fr->nr_next, 2);
+		} else if (fr->type == FRAME_SUMMARY) {
+			summaries++;
+			assert_false(fr->totals.have_kernel_kills);
+			assert_int_equal(fr->totals.already_exiting, 0);
+			assert_null(fr->totals.kernel_why);
+			assert_int_equal(fr->totals.nodes[0].scanned, 99);
+		}
+	}
+	assert_int_equal(ret, 0);
+	assert_int_equal(kills, 1);
+	assert_int_equal(summaries, 1);
+	record_reader__free(rd);
+	fclose(f);
+	free(fr);
+	free(b);
+}
+
+/* What report prints of the n bytes of a recording, with opts. */
+static char *replay_to_string(const void *bytes, size_t n, const struct options *opts)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *in = open_bytes(bytes, n), *f = open_memstream(&out, &len);
+
+	assert_int_equal(replay__stream(in, "t.rec", opts, f), EXIT_OK);
+	fclose(f);
+	fclose(in);
+	return out;
+}
+
+/* A victim marked while already exiting prints, says so, and is no kill. */
+static void already_exiting_is_no_kill(void **state)
+{
+	struct fixture *fx = *state;
+	struct options json = { .json = true, .reclaim_stalls_ms = -1 };
+	struct options text = { .reclaim_stalls_ms = -1 };
+	char *out;
+	int fd;
+
+	fx->kill.flags |= KILL_ALREADY_EXITING;
+	fd = open(fx->path, O_WRONLY | O_TRUNC);
+	write_session(fx, fd);
+	free(fx->bytes);
+	slurp(fx);
+	out = replay_to_string(fx->bytes, fx->size, &json);
+	assert_non_null(strstr(out, "{\"type\":\"oom_kill\""));
+	assert_non_null(strstr(out, "\"kind\":\"already_exiting\""));
+	assert_null(strstr(out, "\"kind\":\"kill\""));
+	/* counted apart: no kill, in no memcg */
+	assert_non_null(strstr(out, "\"kills\":0,\"already_exiting\":1,"));
+	assert_non_null(strstr(out, "\"memcgs\":{\"/a/b\""));
+	assert_null(strstr(out, "\"/process_api/oomt\":{"));
+	free(out);
+	out = replay_to_string(fx->bytes, fx->size, &text);
+	assert_non_null(strstr(out, " OOM victim already exiting  constraint MEMCG"));
+	assert_non_null(strstr(out, "  kind     already exiting: the kernel marked it"));
+	assert_non_null(strstr(out, "oomtrace: 0 OOM kills traced"));
+	assert_non_null(strstr(out, "oomtrace: 1 victim was already exiting"));
+	/* the summary frame's kernel count, as the live run's text said it */
+	assert_non_null(strstr(out, "oomtrace: the kernel counted 2 OOM kills (/proc/vmstat "
+				    "oom_kill): +2 against those reported, unreconciled\n"));
+	/* the next victims were read from a scan cut at its limit: a word under them */
+	assert_non_null(strstr(out, "\n           scan truncated: the domain has more processes "
+				    "than one scan reads\n"));
+	free(out);
+	fx->kill.flags &= ~KILL_ALREADY_EXITING;
+}
+
 /* report prints the kill with output.c as the live run did: the same bytes. */
 static void replay_prints_what_live_printed(void **state)
 {
@@ -414,10 +554,11 @@ static void replay_prints_what_live_printed(void **state)
 	FILE *in = open_bytes(fx->bytes, fx->size);
 	struct stats *st = stats__new();
 
-	output__kill(lf, &fmt, &fx->r, &ctx1.when, ctx1.dropped);
+	output__kill(lf, &fmt, &fx->r, &fx->am, &ctx1.when, ctx1.dropped);
 	output__stall(lf, &fmt, &fx->stall, "/a/b", &ctx2.when, ctx2.dropped);
 	output__stall(lf, &fmt, &fx->stall, NULL, &ctx2.when, ctx2.dropped);
 	output__reaped(lf, &fmt, &fx->reaped, &ctx2.when, ctx2.dropped);
+	output__unreconciled(lf, &fmt, &fx->diff, &ctx2.when);
 	stats__add_kill(st, "/process_api/oomt");
 	stats__add_episode(st, "/a/b", 19, 5000000, 0, 0);
 	stats__add_episode(st, NULL, 19, 5000000, 0, 0);
@@ -428,6 +569,15 @@ static void replay_prints_what_live_printed(void **state)
 	fclose(rf);
 	assert_string_equal(replayed, live);
 	assert_non_null(strstr(live, "\"kstack\":[\"oom_kill_process+0x10\""));
+	assert_non_null(strstr(live, "\"kind\":\"kill\""));
+	assert_non_null(strstr(live, "\"next_victims_truncated\":true"));
+	assert_non_null(strstr(live,
+			       "{\"type\":\"unreconciled\",\"time\":\"2025-11-22T02:30:24."
+			       "000001Z\",\"scope\":\"memcg\",\"memcg\":\"/process_api/oomt\","
+			       "\"kernel_kills\":2,\"kills\":1,\"unreconciled_kills\":1,"
+			       "\"dropped_kills\":1}\n"));
+	assert_non_null(strstr(live, "\"kills\":1,\"already_exiting\":0,\"kernel_kills\":2,"
+				     "\"unreconciled_kills\":1,"));
 	fclose(in);
 	stats__free(st);
 	free(live);
@@ -438,6 +588,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(reads_back_what_was_written, setup, teardown),
+		cmocka_unit_test_setup_teardown(older_frames_read, setup, teardown),
+		cmocka_unit_test_setup_teardown(already_exiting_is_no_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_cut_is_clean_or_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(damage_is_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(impossible_values_are_refused, setup, teardown),
