@@ -167,6 +167,7 @@ int BPF_KPROBE(kprobe_out_of_memory)
 }
 
 #define SIGKILL 9
+#define SEND_SIG_PRIV ((struct kernel_siginfo *)1)
 
 SEC("raw_tp/signal_generate")
 int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task)
@@ -174,7 +175,8 @@ int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info, struct task_
 	struct sigkill k = { (__u64)task, 0 };
 	__u32 tid;
 
-	if (sig != SIGKILL)
+	/* the OOM killer's are SEND_SIG_PRIV; a kill(2) before an allocation is not one */
+	if (sig != SIGKILL || info != SEND_SIG_PRIV)
 		return 0;
 	tid = current_tid();
 	k.ns = bpf_ktime_get_ns();
@@ -341,6 +343,8 @@ static __always_inline void fill_request(struct oom_kill_record *rec, struct oc_
 		return;
 	if (rec->episode.last_kind == RECLAIM_MEMCG)
 		rec->constraint = OOMT_CONSTRAINT_MEMCG;
+	else if (rec->episode.last_kind == RECLAIM_DIRECT)
+		rec->flags |= KILL_AFTER_DIRECT_RECLAIM;
 	if (rec->episode.no_gfp)
 		return;
 	rec->gfp_mask = rec->episode.gfp_mask;

@@ -59,6 +59,8 @@ enum kill_flags {
 	/* chosen_points is this victim's own: it is oom_control's chosen task */
 	KILL_POINTS_FROM_OC = 1 << 8,
 	KILL_HAVE_INVOKER_ADJ = 1 << 9, /* invoker_oom_score_adj was read */
+	/* without oom_control: the invoker's last reclaim pass was direct reclaim (a global OOM) */
+	KILL_AFTER_DIRECT_RECLAIM = 1 << 10,
 };
 
 enum reclaim_kind {

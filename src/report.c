@@ -127,8 +127,12 @@ void report__build(struct kill_report *r, const struct oom_kill_record *rec,
 	memset(r, 0, sizeof(*r));
 	r->rec = rec;
 	r->constraint = report__constraint_name(rec->constraint);
-	/* with one NUMA node only a memcg can constrain an OOM */
-	if (!r->constraint && host->single_node)
+	/*
+	 * With one NUMA node only a memcg can constrain an OOM, and direct
+	 * reclaim before it says none did; without that, it may have been a
+	 * memcg OOM whose reclaim story was lost: say nothing.
+	 */
+	if (!r->constraint && host->single_node && (rec->flags & KILL_AFTER_DIRECT_RECLAIM))
 		r->constraint = "NONE";
 	derive_paths(r);
 	r->have_container = r->cgroup_path[0] && container__parse(r->cgroup_path, &r->container);

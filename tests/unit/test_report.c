@@ -118,9 +118,15 @@ static void global_oom_domain_depends_on_nodes(void **state)
 	struct kill_report r;
 
 	tracepoint_memcg_record(&rec);
-	rec.flags = KILL_HAVE_VICTIM | KILL_HAVE_GFP | KILL_GFP_FROM_RECLAIM;
+	rec.flags = KILL_HAVE_VICTIM;
 	rec.constraint = OOMT_CONSTRAINT_UNKNOWN;
 	rec.oom_score_adj = 100;
+	/* no reclaim story: a memcg OOM whose episode was lost looks the same */
+	report__build(&r, &rec, &host, gfp);
+	assert_null(r.constraint);
+	assert_false(r.have_points);
+
+	rec.flags = KILL_HAVE_VICTIM | KILL_HAVE_GFP | KILL_GFP_FROM_RECLAIM | KILL_AFTER_DIRECT_RECLAIM;
 	report__build(&r, &rec, &host, gfp);
 	assert_false(r.have_memcg);
 	assert_string_equal(r.constraint, "NONE");

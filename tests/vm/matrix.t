@@ -34,7 +34,11 @@ while read -r _ what why; do
 	ok 0 "kernel $what # SKIP $why"
 	echo "$what: SKIP ($why)" >>"$SUMMARY"
 done < <(grep '^SKIP ' "$WORK/kernels")
-[ -s "$WORK/boot" ] || skip_all "no kernel of the matrix could be downloaded: $(cut -d' ' -f2- "$WORK/kernels" | head -3 | tr '\n' ';')"
+if [ ! -s "$WORK/boot" ]; then # each kernel's skip is said above
+	echo "# no kernel of the matrix could be downloaded"
+	done_testing
+	exit 0
+fi
 
 # boot NAME VMLINUZ: one guest, its serial ports into the cache
 boot() {

@@ -46,9 +46,12 @@ EOF
 
 stamp=$dir/lists/.updated
 if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
-	# a suite that does not answer is a skip for its kernels, not a failure
-	APT_CONFIG=$conf apt-get update -q >"$dir/update.log" 2>&1 ||
+	# a suite that does not answer is a skip for its kernels, not a failure;
+	# the next run tries again
+	if APT_CONFIG=$conf apt-get update -q >"$dir/update.log" 2>&1; then
+		touch "$stamp"
+	else
 		echo "apt: apt-get update reported errors (see $dir/update.log)" >&2
-	touch "$stamp"
+	fi
 fi
 echo "$conf"
