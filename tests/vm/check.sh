@@ -1,13 +1,20 @@
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Host-side checks of what a guest of the kernel matrix recorded
-# (tools/vm/guest-init.sh streams it on its second serial port).
-# Needs lib.sh's ok/diag.
+# (tools/vm/guest-init.sh streams it on its second serial port), against
+# the kernel's own report of every kill (docs/kernel-matrix.md).
+# Needs lib.sh's ok/diag and TOP.
 
 TIERS="fentry kprobe tracepoint"
 
-# extract DIR NAME: the block the guest dumped as NAME
+# extract DIR NAME: the block the guest dumped as NAME, or as NAME.gz
+# (gzipped, in base64)
+block() { awk -v n="$2" '$0 == "@@ END " n {p = 0} p {print} $0 == "@@ BEGIN " n {p = 1}' "$1/results.txt" | tr -d '\r'; }
 extract() {
-	awk -v n="$2" '$0 == "@@ END " n {p = 0} p {print} $0 == "@@ BEGIN " n {p = 1}' "$1/results.txt" | tr -d '\r'
+	if awk -v n="@@ BEGIN $2.gz" '{sub(/\r$/, "")} $0 == n {f = 1} END {exit !f}' "$1/results.txt"; then
+		block "$1" "$2.gz" | base64 -d | gzip -d -c 2>/dev/null
+	else
+		block "$1" "$2"
+	fi
 }
 kv() { awk -v k="$2" '$1 == "@@" && $2 == "KV" && $3 == k {print $4}' "$1/results.txt" | tr -d '\r'; }
 
@@ -20,9 +27,8 @@ TIER_RESULTS=""
 
 check_tier() { # check_tier NAME DIR TIER
 	local name=$1 dir=$2 tier=$3 json=$2/$3.json m g
-	local mpid gpid failed=$T_FAILED
+	local mpid gpid
 	mpid=$(kv "$dir" memcg_pid) gpid=$(kv "$dir" global_pid)
-	extract "$dir" "$tier.json" >"$json"
 	ok $(($(kv "$dir" "ready.$tier") != 1)) "[$name] $tier: attaches and says Tracing"
 	[ "$(kv "$dir" "ready.$tier")" = 1 ] || extract "$dir" "$tier.err" | diag
 
@@ -36,12 +42,16 @@ check_tier() { # check_tier NAME DIR TIER
 	ok $? "[$name] $tier: memcg OOM record (pid $mpid, /oomt-vm, MEMCG, stack, gfp, points, reclaim passes)"
 	[ -n "$m" ] && echo "$m" | jq -c '{hook,constraint,gfp_mask,order,points:.victim.points,memcg:.memcg.path,top:.kstack[0]}' | diag
 
+	# on more than one NUMA node the tracepoint tier cannot tell a global
+	# OOM from a cpuset's or a policy's: constraint, totalpages and points
+	# are null there (docs/records.md), never another value
 	g=$(vm_rec "$json" "$gpid")
-	[ -n "$g" ] && echo "$g" | jq -e --arg tier "$tier" '
-		.hook == $tier and .constraint == "NONE" and .memcg == null
+	[ -n "$g" ] && echo "$g" | jq -e --arg tier "$tier" --argjson nodes "$(kv "$dir" nodes)" '
+		($tier == "tracepoint" and $nodes > 1) as $blind
+		| .hook == $tier and (.constraint == "NONE" or ($blind and .constraint == null)) and .memcg == null
 		and any(.kstack[]; startswith("out_of_memory+"))
 		and any(.kstack[]; test("^__alloc_pages"))
-		and .victim.points > 0
+		and (.victim.points > 0 or ($blind and .victim.points == null and .totalpages == null))
 		and .reclaim.passes >= 1' >/dev/null
 	ok $? "[$name] $tier: global OOM record (pid $gpid, NONE, no memcg, stack from the page allocator, direct reclaim passes)"
 	[ -n "$g" ] && echo "$g" | jq -c '{hook,constraint,gfp_mask,order,points:.victim.points,totalpages}' | diag
@@ -54,34 +64,39 @@ check_tier() { # check_tier NAME DIR TIER
 		ok $? "[$name] $tier: oom_reaped record for pid $pid, with the kill's event id"
 	done
 
-	local gp gs
-	gp=$(kv "$dir" group_pid) gs=$(kv "$dir" group_sleeper)
-	jq -e -s --argjson t "$gp" --argjson s "$gs" --argjson m "$mpid" '
+	local gp gs gh
+	gp=$(kv "$dir" group_pid) gs=$(kv "$dir" group_sleeper) gh=$(kv "$dir" group_holder)
+	jq -e -s --argjson t "$gp" --argjson s "$gs" --argjson h "$gh" --argjson m "$mpid" '
 		map(select(.type == "oom_kill")) as $k
 		| ($k | map(select(.victim.pid == $t)) | .[0]) as $a
 		| ($k | map(select(.victim.pid == $s)) | .[0]) as $b
+		| ($k | map(select(.victim.pid == $h)) | .[0]) as $d
 		| ($k | map(select(.victim.pid == $m)) | .[0]) as $c
-		| $a != null and $b != null and $a.event_id == $b.event_id
-		  and $a.event_id != $c.event_id and $b.memcg.path == "/oomt-group"' "$json" >/dev/null
-	ok $? "[$name] $tier: memory.oom.group kills trigger $gp and sleeper $gs as one event"
+		| $a != null and $b != null and $d != null
+		  and $a.event_id == $b.event_id and $a.event_id == $d.event_id
+		  and $a.event_id != $c.event_id and $b.memcg.path == "/oomt-group"
+		  and ($k | map(select(.event_id == $a.event_id)) | length) == 3' "$json" >/dev/null
+	ok $? "[$name] $tier: memory.oom.group kills trigger $gp, sleeper $gs and 3-thread holder $gh as one event of three records"
 
 	ok $(($(kv "$dir" "exit.$tier") != 0)) "[$name] $tier: exits 0 on SIGINT"
-	[ "$T_FAILED" -eq "$failed" ] && failed=pass || failed=FAIL
-	TIER_RESULTS="${TIER_RESULTS:+$TIER_RESULTS, }$tier $failed"
 }
 
 # same_kill NAME DIR PID WHAT: the tracepoint tier agrees with fentry's oom_control
+# (a global OOM on more than one NUMA node: the tracepoint's points and
+# totalpages may be null, as check_tier says, but not different)
 same_kill() {
-	local name=$1 dir=$2 pid=$3 what=$4 f t
+	local name=$1 dir=$2 pid=$3 what=$4 f t blind=false
 	f=$(vm_rec "$dir/fentry.json" "$pid")
 	t=$(vm_rec "$dir/tracepoint.json" "$pid")
-	jq -e -n --argjson f "${f:-null}" --argjson t "${t:-null}" '
+	[ "$(kv "$dir" nodes)" -gt 1 ] && [ "$what" = "global OOM" ] && blind=true
+	jq -e -n --argjson f "${f:-null}" --argjson t "${t:-null}" --argjson blind $blind '
 		$f != null and $t != null and $f.victim.points > 0
-		and (($t.victim.points - $f.victim.points) | fabs) <= $f.victim.points / 100' >/dev/null
+		and (if $blind and $t.victim.points == null and $t.totalpages == null then true
+		     else (($t.victim.points - $f.victim.points) | fabs) <= $f.victim.points / 100 end)' >/dev/null
 	ok $? "[$name] $what: tracepoint points within 1% of fentry's chosen_points ($(jq -n -r --argjson f "${f:-null}" --argjson t "${t:-null}" '"\($t.victim.points) vs \($f.victim.points)"'))"
-	jq -e -n --argjson f "${f:-null}" --argjson t "${t:-null}" '
+	jq -e -n --argjson f "${f:-null}" --argjson t "${t:-null}" --argjson blind $blind '
 		$f != null and $t != null and $t.gfp_mask == $f.gfp_mask and $t.order == $f.order
-		and $t.totalpages == $f.totalpages
+		and ($t.totalpages == $f.totalpages or ($blind and $t.totalpages == null))
 		and ($t.memcg | del(.state?)) == ($f.memcg | del(.state?))' >/dev/null
 	# (memcg.state is read by each instance when its record arrives: it may
 	# differ by a page or two; the values at the kill must not)
@@ -94,32 +109,50 @@ check_filtered() { # check_filtered NAME DIR
 	mpid=$(kv "$dir" memcg_pid)
 	extract "$dir" filtered.json >"$json"
 	ok $(($(kv "$dir" ready.filtered) != 1)) "[$name] --cgroup /oomt-vm: attaches"
-	jq -e -s --argjson m "$mpid" '
+	# memory.stat has "kernel" from 5.18 on: before, null is the right value
+	local old=false
+	printf '%s\n5.18\n' "$(kv "$dir" kernel)" | sort -V -C && old=true
+	jq -e -s --argjson m "$mpid" --argjson old $old '
 		map(select(.type == "oom_kill")) | length == 1 and .[0].victim.pid == $m
 		and .[0].memcg.state.limit_kb == 65536 and .[0].memcg.state.events.oom_kill == 1
 		and .[0].memcg.state.events.oom >= 1 and .[0].memcg.state.events.max > 0
-		and .[0].memcg.state.stat.anon_kb != null and .[0].memcg.state.stat.kernel_kb != null' \
+		and .[0].memcg.state.stat.anon_kb != null and (.[0].memcg.state.stat.kernel_kb != null or $old)' \
 		"$json" >/dev/null
 	ok $? "[$name] --cgroup /oomt-vm: only that memcg's kill, with its v2 memory.events and memory.stat"
 	ok $(($(kv "$dir" exit.filtered) != 0)) "[$name] --cgroup /oomt-vm: exits 0"
 }
 
 check_guest() { # check_guest NAME DIR
-	local name=$1 dir=$2 tier
+	local name=$1 dir=$2 tier failed
 	TIER_RESULTS=""
+	# kept for every kernel, whether the guest passed or not
+	for tier in $TIERS; do
+		extract "$dir" "$tier.json" >"$dir/$tier.json"
+	done
 	grep -q '^@@ DONE' "$dir/results.txt" 2>/dev/null
 	ok $? "[$name] guest ran to the end (qemu rc $(cat "$dir/qemu.rc"))"
 	if ! grep -q '^@@ DONE' "$dir/results.txt" 2>/dev/null; then
+		extract "$dir" kernel.log >"$dir/kernel.log"
 		tail -30 "$dir/console.log" | diag
 		return
 	fi
-	echo "kernel $(kv "$dir" kernel)" | diag
+	echo "kernel $(kv "$dir" kernel), $(kv "$dir" nodes) NUMA node(s)" | diag
 	ok $(($(kv "$dir" memcg_rc) != 137)) "[$name] memcg trigger was SIGKILLed"
 	ok $(($(kv "$dir" global_rc) != 137)) "[$name] global trigger was SIGKILLed"
 	ok $(($(kv "$dir" group_rc) != 137)) "[$name] oom.group trigger was SIGKILLed"
+	check_kernel_log "$name" "$dir"
+	check_scenarios "$name" "$dir"
+	ORACLE_TOTAL=0 ORACLE_NULLS=0
 	for tier in $TIERS; do
+		failed=$T_FAILED
 		check_tier "$name" "$dir" "$tier"
+		check_oracle "$name" "$dir" "$tier"
+		check_exiting "$name" "$dir" "$tier"
+		check_counts "$name" "$dir" "$tier"
+		[ "$T_FAILED" -eq "$failed" ] && failed=pass || failed=FAIL
+		TIER_RESULTS="${TIER_RESULTS:+$TIER_RESULTS, }$tier $failed"
 	done
+	echo "fields compared with the kernel's report: $ORACLE_TOTAL (all tiers; $ORACLE_NULLS more were null in a record)" | diag
 	same_kill "$name" "$dir" "$(kv "$dir" memcg_pid)" "memcg OOM"
 	same_kill "$name" "$dir" "$(kv "$dir" global_pid)" "global OOM"
 	check_filtered "$name" "$dir"
@@ -128,4 +161,305 @@ check_guest() { # check_guest NAME DIR
 	extract "$dir" ids.after >"$dir/ids.after"
 	[ -s "$dir/ids.held" ] && cmp -s "$dir/ids.before" "$dir/ids.after"
 	ok $? "[$name] every BPF program is gone after oomtrace exits"
+}
+
+# ---- the oracle: the kernel's own report of every kill ----
+
+# One row per field the kernel prints about a kill: the tier record's path,
+# the path in oomtrace's parse of the kernel log (--source kmsg --input;
+# "raw." are what that parser does not keep, read by raw_fields below),
+# and, where the kernel may read the value at another moment than the
+# tracer, the tolerance by case (0 otherwise; docs/kernel-matrix.md says
+# why each is what it is):
+#   group: a memory.oom.group victim after the first; "freed_before" is
+#          what the victims killed before it in that OOM held
+#   rt:    a PREEMPT_RT kernel before 6.2, where the victim can run between
+#          its mark and the printk, and fold its threads' cached RSS in
+# The kernel prints thread ids: the record's tid fields hold them.
+ORACLE_FIELDS='[
+	["victim.tid",            "victim.pid"],
+	["victim.comm",           "victim.comm"],
+	["victim.uid",            "victim.uid"],
+	["victim.oom_score_adj",  "victim.oom_score_adj"],
+	["victim.total_vm_kb",    "victim.total_vm_kb"],
+	["victim.anon_rss_kb",    "victim.anon_rss_kb",    {"rt": 4096}],
+	["victim.file_rss_kb",    "victim.file_rss_kb",    {"rt": 4096}],
+	["victim.shmem_rss_kb",   "victim.shmem_rss_kb",   {"rt": 4096}],
+	["victim.swap_kb",        "victim.swap_kb"],
+	["victim.pgtables_kb",    "victim.pgtables_kb"],
+	["invoker.tid",           "invoker.pid"],
+	["invoker.comm",          "invoker.comm"],
+	["invoker.oom_score_adj", "raw.invoker_adj"],
+	["gfp_mask_raw",          "gfp_mask_raw"],
+	["order",                 "order"],
+	["constraint",            "constraint"],
+	["nodemask",              "raw.nodemask"],
+	["cpuset",                "raw.cpuset"],
+	["mems_allowed",          "raw.mems_allowed"],
+	["memcg.path",            "memcg.path"],
+	["cgroup",                "cgroup"],
+	["memcg.usage_kb",        "memcg.usage_kb",        {"group": "freed_before"}],
+	["memcg.limit_kb",        "memcg.limit_kb"],
+	["memcg.cgroup_version",  "memcg.cgroup_version"]
+]'
+
+# raw_fields LOG: what the report prints and oomtrace's parser does not keep,
+# one object per oom-kill: line, keyed by the victim's pid: the cpuset
+# fields and the invoker's oom_score_adj (from the "invoked" line before it)
+raw_fields() {
+	jq -R -n '
+		def nul: if . == "(null)" then null else . end;
+		reduce (inputs | sub("\r$"; "")) as $l ({adj: null, by_pid: {}};
+			if ($l | test(" invoked oom-killer: ")) then
+				.adj = ($l | capture("oom_score_adj=(?<a>-?[0-9]+)").a | tonumber)
+			elif ($l | test("oom-kill:constraint=")) then
+				($l | capture("nodemask=(?<n>.*?),cpuset=(?<c>.*?),mems_allowed=(?<m>.*?),(oom_memcg=|global_oom).*,pid=(?<p>[0-9]+),uid=")) as $c
+				| .by_pid[$c.p] = {nodemask: ($c.n | nul), cpuset: ($c.c | nul),
+					mems_allowed: ($c.m | nul), invoker_adj: .adj}
+			else . end)
+		| .by_pid' "$1"
+}
+
+# kernel_kills DIR: the kernel's kills as oomtrace parses its log, once each
+# (5.10 to 6.12 print "Killed process" twice for the first victim of a
+# memory.oom.group kill), with the raw fields of their report
+kernel_kills() {
+	local dir=$1
+	jq -c -s --argjson raw "$(raw_fields "$dir/kernel.log")" '
+		map(select(.type == "oom_kill"))
+		| reduce .[] as $k ({}; ("\($k.event_id) \($k.victim.pid)") as $key
+			| if has($key) then . else .[$key] = $k end)
+		| [.[]] as $k
+		# a later victim of a memory.oom.group kill has no oom-kill: line of its own: it takes those of the first
+		| ($k | map({key: "\(.event_id)", value: $raw["\(.victim.pid)"]})
+			| map(select(.value != null)) | from_entries) as $by_event
+		| $k | map(.raw = ($raw["\(.victim.pid)"] // $by_event["\(.event_id)"]))' \
+		"$dir/kmsg.json"
+}
+
+# oracle DIR TIER: every kernel kill against the tier's record of it, one
+# JSON object a kill, then one with what the tier has that the kernel lacks
+oracle() {
+	local dir=$1 tier=$2
+	local rt=false
+	# PREEMPT_RT before 6.2 (when the mm's RSS counters were still split per thread)
+	[ "$(kv "$dir" preempt_rt)" = 1 ] && printf '%s\n6.2\n' "$(kv "$dir" kernel)" | sort -V -C && rt=true
+	jq -c -n --argjson fields "$ORACLE_FIELDS" --slurpfile recs "$dir/$tier.json" \
+		--argjson k "$(kernel_kills "$dir")" --argjson rt $rt '
+		def at($p): getpath($p | split("."));
+		def differs($got; $want; $tol):
+			if ($got | type) == "number" and ($want | type) == "number"
+			then (($got - $want) | fabs) > $tol else $got != $want end;
+		($recs | map(select(.type == "oom_kill"))) as $r
+		| ($k | map(.victim.pid)) as $kpids
+		| ($k[] | . as $kk
+			| ($r | map(select((.victim.tid // .victim.pid) == $kk.victim.pid)) | .[0]) as $rec
+			| ([$k[] | select(.event_id == $kk.event_id)] | .[: map(.victim.pid) | index($kk.victim.pid)])
+			  as $before
+			# what they held by their kill lines, and 256 kB each for kernel stacks and tables
+			| ($before | map(.victim | .anon_rss_kb + .file_rss_kb + .shmem_rss_kb + .pgtables_kb + 256)
+			   | add // 0) as $freed
+			| ($before != []) as $later
+			| {pid: $kk.victim.pid, event: $kk.event_id, rec_event: $rec.event_id,
+			   kind: $rec.kind, missed: ($rec == null)}
+			+ if $rec == null then {compared: 0, nulls: 0, bad: []} else
+				($fields | map(. as [$f, $kf, $cases]
+						| {field: $f,
+						   tol: ([0, if $later then ($cases.group // 0
+								| if . == "freed_before" then $freed else . end) else 0 end,
+							if $rt then $cases.rt // 0 else 0 end] | max),
+						   want: ($kk | at($kf)), got: ($rec | at($f))})
+				 | map(select(.want != null))) as $rows
+				| {compared: ($rows | map(select(.got != null)) | length),
+				   nulls: ($rows | map(select(.got == null) | .field)),
+				   bad: ($rows | map(select(.got != null and differs(.got; .want; .tol))))}
+			  end),
+		{extra: ($r | map(select(((.victim.tid // .victim.pid) as $p | $kpids | index($p) | not)
+				and .kind != "already_exiting")
+			| {pid: .victim.pid, tid: .victim.tid, kind, event_id, comm: .victim.comm}))}'
+}
+
+# scenario_of DIR PID: the scenario whose KV names PID
+scenario_of() {
+	awk -v p="$2" '$1 == "@@" && $2 == "KV" && $3 ~ /_(pid|sleeper|holder)$/ && $4 == p {
+		sub(/_(pid|sleeper|holder)$/, "", $3); print $3; exit }' "$1/results.txt"
+}
+
+ORACLE_TOTAL=0
+ORACLE_NULLS=0
+check_oracle() { # check_oracle NAME DIR TIER
+	local name=$1 dir=$2 tier=$3 out line pid what
+	out=$(oracle "$dir" "$tier")
+	while read -r line; do
+		if [ "$(jq -r 'has("extra")' <<<"$line")" = true ]; then
+			jq -e '.extra == []' <<<"$line" >/dev/null
+			ok $? "[$name] $tier: no kill record for a kill the kernel did not report"
+			jq -e '.extra == []' <<<"$line" >/dev/null || jq -c '.extra[]' <<<"$line" | diag
+			continue
+		fi
+		pid=$(jq -r .pid <<<"$line")
+		what=$(scenario_of "$dir" "$pid")
+		ORACLE_TOTAL=$((ORACLE_TOTAL + $(jq .compared <<<"$line")))
+		ORACLE_NULLS=$((ORACLE_NULLS + $(jq '.nulls | length' <<<"$line")))
+		jq -e '.missed == false and .bad == []' <<<"$line" >/dev/null
+		ok $? "[$name] $tier: ${what:-unexpected} kill of pid $pid agrees with the kernel's report ($(jq -r '"\(.compared) fields equal, \(.nulls | length) null"' <<<"$line"))"
+		jq -e '.missed' <<<"$line" >/dev/null && echo "$tier has no record of the kernel's kill of pid $pid" | diag
+		jq -c '.bad[] | {field, kernel: .want, record: .got, tol}' <<<"$line" | diag
+	done <<<"$out"
+	jq -r -s 'map(select(has("nulls")) | .nulls[]) | group_by(.) | map("\(.[0]) (\(length))") | join(", ")
+		| select(. != "") | "null in the record where the kernel printed a value: \(.)"' <<<"$out" | diag
+	# one kernel OOM, one event: the same grouping of victims
+	jq -e -s 'map(select(has("pid") and .missed == false))
+		| (group_by(.event) | all(map(.rec_event) | unique | length == 1))
+		and (map([.event, .rec_event]) | unique | map(.[1]) | (unique | length) == length)' \
+		<<<"$out" >/dev/null
+	ok $? "[$name] $tier: victims share an event_id exactly when the kernel killed them in one OOM"
+	jq -e -s 'map(select(has("pid") and .missed == false)) | all(.kind == "kill")' <<<"$out" >/dev/null
+	ok $? "[$name] $tier: every kill the kernel reported has kind \"kill\" ($(jq -r -s '[.[] | select(has("pid")) | .kind] | unique | map(tostring) | join(",")' <<<"$out"))"
+}
+
+# ---- counts that reconcile, and the scenarios themselves ----
+
+skip_test() { # skip_test DESCRIPTION REASON
+	T_NUM=$((T_NUM + 1))
+	echo "ok $T_NUM - $1 # SKIP $2"
+}
+skipped() { awk -v s="$2" '$1 == "@@" && $2 == "SKIP" && $3 == s {$1 = $2 = $3 = ""; sub(/^ +/, ""); print; exit}' "$1/results.txt" | tr -d '\r'; }
+
+# repeats DIR [MEMCG]: "Killed process" lines that name a victim already
+# killed in the same OOM (5.10 to 6.12 kill the first victim of a
+# memory.oom.group kill again with the group), in MEMCG's subtree if given; the
+# kernel's counters count every such line
+repeats() {
+	jq -s --arg m "${2:-}" '
+		map(select(.type == "oom_kill")) | group_by([.event_id, .victim.pid])
+		| map(select(length > 1 and ($m == ""
+			or ((.[0].cgroup // .[0].memcg.path // "") as $c | $c == $m or ($c | startswith($m + "/"))))))
+		| map(length - 1) | add // 0' "$1/kmsg.json"
+}
+
+# kernel_lines DIR [MEMCG]: the kernel log's kill lines, in MEMCG's subtree
+kernel_lines() {
+	jq -s --arg m "${2:-}" '
+		map(select(.type == "oom_kill")) | group_by([.event_id, .victim.pid])
+		| map((.[0].cgroup // .[0].memcg.path // "") as $c
+			| select($m == "" or $c == $m or ($c | startswith($m + "/"))) | length)
+		| add // 0' "$1/kmsg.json"
+}
+
+check_counts() { # check_counts NAME DIR TIER
+	local name=$1 dir=$2 tier=$3 json=$2/$3.json delta rep n line m want
+	delta=$(($(kv "$dir" vmstat_after) - $(kv "$dir" vmstat_before)))
+	rep=$(repeats "$dir")
+	n=$(jq -s 'map(select(.type == "oom_kill" and .kind == "kill")) | length' "$json")
+	[ "$n" -eq $((delta - rep)) ]
+	ok $? "[$name] $tier: $n records of kind \"kill\" = /proc/vmstat oom_kill delta $delta less the kernel's $rep repeated kill line(s)"
+	jq -e -s 'map(select(.type == "oom_kill")) | all(has("kind"))' "$json" >/dev/null ||
+		echo "$tier's oom_kill records have no \"kind\" field" | diag
+	while read -r line; do
+		[ -n "$line" ] || continue
+		m=${line%% *} want=${line#* }
+		rep=$(repeats "$dir" "$m")
+		n=$(jq -s --arg m "$m" 'map(select(.type == "oom_kill" and .kind == "kill"
+			and (.cgroup == $m or (.cgroup // "" | startswith($m + "/"))))) | length' "$json")
+		[ "$n" -eq $((want - rep)) ]
+		ok $? "[$name] $tier: $n kill records in $m = its memcg's oom_kill count $want less $rep repeated line(s)"
+	done < <(awk '$1 == "@@" && $2 == "KV" && $3 ~ /^v[12]:/ {sub(/^v[12]:/, "", $3); print $3, $4}' \
+		"$dir/results.txt" | tr -d '\r')
+	jq -e -s --argjson d "$delta" 'map(select(.type == "summary")) | .[0]
+		| has("unreconciled_kills") and .unreconciled_kills == 0 and .kernel_kills == $d' "$json" >/dev/null
+	ok $? "[$name] $tier: summary has kernel_kills $delta and unreconciled_kills 0 ($(jq -r -s 'map(select(.type == "summary")) | .[0]
+		| if has("unreconciled_kills") then "kernel_kills \(.kernel_kills), unreconciled_kills \(.unreconciled_kills)"
+		  else "the summary has no unreconciled_kills field" end' "$json"))"
+}
+
+# kernel_kill DIR PID: the kernel's report of PID's kill, with its raw fields
+kernel_kill() { kernel_kills "$1" | jq -c --argjson p "$2" '.[] | select(.victim.pid == $p)' | head -1; }
+
+# expect_scenario NAME DIR SCENARIO DESCRIPTION JQ: the kernel's report of
+# the scenario's kill (input .k, with $kv the guest's KV pairs) satisfies JQ
+expect_scenario() {
+	local name=$1 dir=$2 scen=$3 desc=$4 expr=$5 pid reason k
+	reason=$(skipped "$dir" "$scen")
+	if [ -n "$reason" ]; then
+		skip_test "[$name] $scen: $desc" "$reason"
+		return
+	fi
+	pid=$(kv "$dir" "${scen}_pid")
+	k=$([ -n "$pid" ] && kernel_kill "$dir" "$pid")
+	jq -e -n --argjson k "${k:-null}" --argjson kv "$(kv_json "$dir")" \
+		"\$k != null and (\$k | $expr)" >/dev/null
+	ok $? "[$name] $scen: $desc (pid ${pid:-none})"
+	[ -n "$k" ] || echo "the kernel's log has no kill of pid ${pid:-none}" | diag
+}
+kv_json() {
+	awk '$1 == "@@" && $2 == "KV" {print $3, $4}' "$1/results.txt" | tr -d '\r' |
+		jq -R -n '[inputs | split(" ") | {key: .[0], value: (.[1] | tonumber? // .)}] | from_entries'
+}
+
+check_scenarios() { # check_scenarios NAME DIR: the kernel did what each scenario meant
+	local name=$1 dir=$2 p
+	expect_scenario "$name" "$dir" memcg "memcg OOM at /oomt-vm's 64 MiB" \
+		'.constraint == "MEMCG" and .memcg.path == "/oomt-vm" and .memcg.limit_kb == 65536'
+	expect_scenario "$name" "$dir" group "memory.oom.group kills all three members in one OOM, one with 3 threads" \
+		'.event_id as $e | .memcg.path == "/oomt-group" and $kv.group_holder_threads == 3
+		and $kv.group_rc == 137 and $kv.group_holder_rc == 137'
+	for p in group_sleeper group_holder; do
+		jq -e -n --argjson a "$(kernel_kill "$dir" "$(kv "$dir" group_pid)" | jq .event_id)" \
+			--argjson b "$(kernel_kill "$dir" "$(kv "$dir" $p)" | jq .event_id)" '$a == $b' >/dev/null 2>&1
+		ok $? "[$name] group: the kernel killed the $p ($(kv "$dir" $p)) in the trigger's OOM"
+	done
+	expect_scenario "$name" "$dir" threads "a four-thread victim whose threads all allocate" \
+		'.constraint == "MEMCG" and .memcg.path == "/oomt-threads" and $kv.threads_rc == 137'
+	expect_scenario "$name" "$dir" cpuset "a cpuset on node 1 OOMs with CONSTRAINT_CPUSET" \
+		'.constraint == "CPUSET" and .raw.cpuset == "oomt-cpuset" and .raw.mems_allowed == "\($kv.cpuset_mems)" and .memcg == null'
+	expect_scenario "$name" "$dir" mempolicy "an MPOL_BIND to node 1 OOMs with CONSTRAINT_MEMORY_POLICY" \
+		'.constraint == "MEMORY_POLICY" and .raw.nodemask == "1"'
+	expect_scenario "$name" "$dir" sysrq "sysrq f kills the oom_score_adj 1000 sleeper, order -1, from a kworker" \
+		'.order == -1 and (.invoker.comm | startswith("kworker")) and .victim.oom_score_adj == 1000 and .constraint == "NONE"'
+	expect_scenario "$name" "$dir" global "a global OOM" '.constraint == "NONE" and .memcg == null'
+	expect_scenario "$name" "$dir" crowd "a global OOM with $(kv "$dir" crowd_procs) processes alive" \
+		'.constraint == "NONE" and $kv.crowd_procs >= 1000'
+	expect_scenario "$name" "$dir" v1 "a v1 memcg OOM at memory.limit_in_bytes" \
+		'.memcg.cgroup_version == 1 and .memcg.path == "/oomt-v1" and .memcg.limit_kb == 65536 and $kv.v1_failcnt > 0'
+	expect_scenario "$name" "$dir" v1memsw "a v1 memcg OOM at memory.memsw.limit_in_bytes" \
+		'.memcg.cgroup_version == 1 and .memcg.path == "/oomt-v1sw" and $kv.v1memsw_failcnt > 0 and $kv.v1memsw_mem_failcnt == 0'
+	# the already-exiting victim: marked (the reaper reaped it), never killed
+	p=$(kv "$dir" exiting_pid)
+	jq -e -s --argjson p "${p:-0}" --argjson kv "$(kv_json "$dir")" '$p > 0
+		and (map(select(.type == "oom_kill" and .victim.pid == $p)) == [])
+		and any(.[]; .type == "oom_reaped" and .victim.pid == $p)
+		and $kv.exiting_alloc_rc == 3 and $kv["v2:/oomt-exiting"] == 0
+		and $kv.exiting_oom_events > 0' "$dir/kmsg.json" >/dev/null
+	ok $? "[$name] exiting: the memcg OOMed ($(kv "$dir" exiting_oom_events) memory.events oom) and the kernel marked pid ${p:-none} without a kill line (the reaper took it, no oom_kill, the allocator lived)"
+}
+
+# check_exiting NAME DIR TIER: the tier saw the mark of the exiting victim
+check_exiting() {
+	local name=$1 dir=$2 tier=$3 p
+	p=$(kv "$dir" exiting_pid)
+	jq -e -s --argjson p "${p:-0}" 'map(select(.type == "oom_kill" and .victim.pid == $p))
+		| length == 1 and .[0].kind == "already_exiting"' "$dir/$tier.json" >/dev/null
+	ok $? "[$name] $tier: one record of kind \"already_exiting\" for exiting pid ${p:-none} ($(jq -r -s --argjson p "${p:-0}" '[.[] | select(.type == "oom_kill" and .victim.pid == $p) | .kind] | map(tostring) | join(",") | if . == "" then "none" else "kind \(.)" end' "$dir/$tier.json"))"
+}
+
+# check_kernel_log NAME DIR: the guest's whole kernel log, parsed by oomtrace
+check_kernel_log() {
+	local name=$1 dir=$2 delta lines m want
+	extract "$dir" kernel.log >"$dir/kernel.log"
+	"$TOP/oomtrace" --source kmsg --input "$dir/kernel.log" --json >"$dir/kmsg.json" 2>"$dir/kmsg.err"
+	jq -e -s 'map(select(.type == "summary")) | .[0] | .dropped == 0 and .incomplete == 0' \
+		"$dir/kmsg.json" >/dev/null && [ "$(wc -l <"$dir/kernel.log")" -gt 100 ]
+	ok $? "[$name] the kernel log came whole ($(wc -l <"$dir/kernel.log") lines; $(jq -r -s 'map(select(.type == "summary")) | .[0] | "\(.kills) kill lines, \(.dropped) records lost, \(.incomplete) reports incomplete"' "$dir/kmsg.json" 2>/dev/null))"
+	delta=$(($(kv "$dir" vmstat_after) - $(kv "$dir" vmstat_before)))
+	lines=$(kernel_lines "$dir")
+	[ "$lines" -eq "$delta" ]
+	ok $? "[$name] the kernel's log has a kill line for each of the $delta kills /proc/vmstat counted ($lines)"
+	while read -r m want; do
+		[ -n "$m" ] || continue
+		lines=$(kernel_lines "$dir" "$m")
+		[ "$lines" -eq "$want" ]
+		ok $? "[$name] the kernel's log has a kill line for each of the $want kills $m's memcg counted ($lines)"
+	done < <(awk '$1 == "@@" && $2 == "KV" && $3 ~ /^v[12]:/ {sub(/^v[12]:/, "", $3); print $3, $4}' \
+		"$dir/results.txt" | tr -d '\r')
 }

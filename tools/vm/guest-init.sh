@@ -1,9 +1,12 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # /init of the matrix's guest: a busybox system in RAM that runs oomtrace
-# in every tier at once through one memcg OOM and one global OOM, and
-# streams what it saw to the host on the second serial port (/dev/ttyS1).
-# The host checks it (tests/vm/check.sh); the guest only collects.
+# in every tier at once through a series of OOMs (memcg, memory.oom.group,
+# threads, an already-exiting victim, cpuset, mempolicy, sysrq, global,
+# global among 1,000 processes, cgroup v1), keeps the kernel's own log of
+# them and its kill counters, and streams it all to the host on the second
+# serial port (/dev/ttyS1).  The host checks it (tests/vm/check.sh,
+# docs/kernel-matrix.md); the guest only collects.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -13,32 +16,80 @@ mount -t tmpfs tmpfs /tmp
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
+CG=/sys/fs/cgroup
 
 OUT=/dev/ttyS1
 stty -F "$OUT" raw -echo 2>/dev/null
 TIERS="fentry kprobe tracepoint"
 kv() { echo "@@ KV $1 $2" >"$OUT"; }
+skip() { echo "@@ SKIP $1 $2" >"$OUT"; } # skip SCENARIO REASON...
 dump() { # dump NAME FILE
 	echo "@@ BEGIN $1" >"$OUT"
 	cat "$2" >"$OUT" 2>/dev/null
 	echo "@@ END $1" >"$OUT"
 }
+# dumpz NAME FILE: the same, gzipped and in base64: a fifth of the bytes,
+# and the rt kernel's threaded 8250 IRQ was disabled ("nobody cared")
+# after ~180 KB of plain text, which stalled the port for good
+dumpz() {
+	echo "@@ BEGIN $1.gz" >"$OUT"
+	gzip -9 -c "$2" 2>/dev/null | base64 >"$OUT"
+	echo "@@ END $1.gz" >"$OUT"
+}
+protect() { echo -1000 >/proc/$1/oom_score_adj; }
+vmstat_kills() { awk '$1 == "oom_kill" {print $2}' /proc/vmstat; }
+# in_cg DIR CMD...: CMD in the cgroup DIR, in the background ($! is its pid)
+in_cg() {
+	local dir=$1
+	shift
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$dir" "$@" >/dev/null 2>&1 &
+}
+# memcg_v2 NAME MIB: a child of the v2 root with a hard limit and no swap
+memcg_v2() {
+	mkdir $CG/$1
+	echo "$2M" >$CG/$1/memory.max
+	echo 0 >$CG/$1/memory.swap.max 2>/dev/null
+}
+# count_v2 NAME: the kernel's own kill count of a v2 test memcg
+count_v2() { kv "v2:/$1" "$(awk '$1 == "oom_kill" {print $2}' $CG/$1/memory.events)"; }
+rm_cg() { # a killed task can take a moment to leave its cgroup
+	for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "$1" 2>/dev/null && return 0; sleep 0.2; done
+	return 1
+}
+# wait_line FILE PATTERN: until FILE has a line matching PATTERN (20 s)
+wait_line() {
+	local i=0
+	while [ $i -lt 200 ] && ! grep -q "$2" "$1" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q "$2" "$1" 2>/dev/null
+}
+
+# The kernel's log, every record as it is written: the ring buffer is 128
+# KiB on Debian's kernels, less than this run prints.  /dev/kmsg records
+# carry sequence numbers, so the host can tell if any were lost.
+cat /dev/kmsg >/tmp/kernel.log &
+KMSG_PID=$!
+protect $KMSG_PID
 
 kv kernel "$(uname -r)"
-echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+uname -v | grep -q PREEMPT_RT && kv preempt_rt 1 || kv preempt_rt 0
+kv nodes "$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)"
+echo +memory >$CG/cgroup.subtree_control
 /prog-ids >/tmp/ids.before
 
 # every tier at once, so that their records describe the same kills
 for tier in $TIERS; do
 	/oomtrace --json --hooks "$tier" >/tmp/$tier.json 2>/tmp/$tier.err &
 	echo $! >/tmp/$tier.pid
-	echo -1000 >/proc/$!/oom_score_adj
+	protect $!
 done
 # a fifth instance filtered to one memcg, created before it starts
-mkdir /sys/fs/cgroup/oomt-vm
+mkdir $CG/oomt-vm
 /oomtrace --json --cgroup /oomt-vm >/tmp/filtered.json 2>/tmp/filtered.err &
 echo $! >/tmp/filtered.pid
-echo -1000 >/proc/$!/oom_score_adj
+protect $!
 for tier in $TIERS filtered; do
 	i=0
 	while [ $i -lt 600 ] && ! grep -q '^Tracing' /tmp/$tier.err; do
@@ -49,31 +100,183 @@ for tier in $TIERS filtered; do
 	grep -q '^Tracing' /tmp/$tier.err && kv ready.$tier 1 || kv ready.$tier 0
 done
 cat /proc/[0-9]*/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" {print $2}' | sort -u >/tmp/ids.held
+kv vmstat_before "$(vmstat_kills)"
 
-# a memcg OOM in a 64 MiB child, then a global OOM of the guest's own RAM
-echo 64M >/sys/fs/cgroup/oomt-vm/memory.max
-echo 0 >/sys/fs/cgroup/oomt-vm/memory.swap.max 2>/dev/null
-sh -c 'echo $$ >/sys/fs/cgroup/oomt-vm/cgroup.procs && exec /oom-trigger --max 1024' >/dev/null 2>&1 &
+# 1. a memcg OOM in a 64 MiB child
+echo 64M >$CG/oomt-vm/memory.max
+echo 0 >$CG/oomt-vm/memory.swap.max 2>/dev/null
+in_cg $CG/oomt-vm /oom-trigger --max 1024
 kv memcg_pid $!
 wait $!
 kv memcg_rc $?
-# memory.oom.group: the whole cgroup dies together, as one OOM event
-mkdir /sys/fs/cgroup/oomt-group
-echo 64M >/sys/fs/cgroup/oomt-group/memory.max
-echo 0 >/sys/fs/cgroup/oomt-group/memory.swap.max 2>/dev/null
-echo 1 >/sys/fs/cgroup/oomt-group/memory.oom.group
-sh -c 'echo $$ >/sys/fs/cgroup/oomt-group/cgroup.procs && exec sleep 1000' &
+count_v2 oomt-vm
+
+# 2. memory.oom.group: a sleeper, a holder with three threads and the
+# trigger die together, as one OOM event
+memcg_v2 oomt-group 64
+echo 1 >$CG/oomt-group/memory.oom.group
+in_cg $CG/oomt-group sleep 1000
 kv group_sleeper $!
-sleep 0.2
-sh -c 'echo $$ >/sys/fs/cgroup/oomt-group/cgroup.procs && exec /oom-trigger --max 1024' >/dev/null 2>&1 &
+in_cg $CG/oomt-group /oom-trigger --threads 3 --max 6 --hold
+GROUP_HOLDER=$!
+kv group_holder $GROUP_HOLDER
+i=0 # until all three threads hold their share
+while [ $i -lt 100 ] && [ "$(awk '$1 == "VmRSS:" {print $2}' /proc/$GROUP_HOLDER/status)" -lt 6144 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kv group_holder_threads "$(awk '$1 == "Threads:" {print $2}' /proc/$GROUP_HOLDER/status)"
+in_cg $CG/oomt-group /oom-trigger --max 1024
 kv group_pid $!
 wait $!
 kv group_rc $?
+wait $GROUP_HOLDER
+kv group_holder_rc $?
+count_v2 oomt-group
+
+# 3. a victim whose four threads all allocate
+memcg_v2 oomt-threads 64
+in_cg $CG/oomt-threads /oom-trigger --threads 4 --max 1024
+kv threads_pid $!
+wait $!
+kv threads_rc $?
+count_v2 oomt-threads
+
+# 4. a victim that is already exiting: the kernel marks it and kills
+# nobody (oom_kill_process() -> task_will_free_mem()).  A child of 40 MiB
+# stops under ptrace in its exit, with its mm whole; then a second
+# process allocates 40 MiB more; the reaper takes the child's memory and
+# the allocator gets its 40 MiB without a kill.
+memcg_v2 oomt-exiting 64
+sh -c 'echo $$ >"$0/cgroup.procs" && exec /oom-trigger --exit-traced --max 40' \
+	$CG/oomt-exiting >/tmp/exiting.out 2>&1 &
+EXIT_TRACER=$!
+if wait_line /tmp/exiting.out 'stopped in its exit'; then
+	kv exiting_pid "$(awk '/stopped in its exit/ {print $3}' /tmp/exiting.out)"
+	in_cg $CG/oomt-exiting /oom-trigger --max 40
+	kv exiting_alloc_pid $!
+	wait $!
+	kv exiting_alloc_rc $?
+else
+	kv exiting_pid 0
+	cat /tmp/exiting.out >/dev/console
+fi
+count_v2 oomt-exiting
+kv exiting_oom_events "$(awk '$1 == "oom" {print $2}' $CG/oomt-exiting/memory.events)"
+kill $EXIT_TRACER
+wait $EXIT_TRACER
+# its tmpfs pages are charged to the memcg and would keep it alive (v1 below)
+rm -f /tmp/exiting.out
+
+# 5. a global OOM that a cpuset confines to node 1, then one that an
+# MPOL_BIND policy confines to node 1
+if [ ! -d /sys/devices/system/node/node1 ]; then
+	skip cpuset "the guest has one NUMA node (qemu needs two -numa nodes)"
+	skip mempolicy "the guest has one NUMA node (qemu needs two -numa nodes)"
+elif ! echo +cpuset >$CG/cgroup.subtree_control 2>/dev/null; then
+	skip cpuset "cannot enable the v2 cpuset controller"
+else
+	mkdir $CG/oomt-cpuset
+	echo 0 >$CG/oomt-cpuset/cpuset.cpus
+	echo 1 >$CG/oomt-cpuset/cpuset.mems
+	kv cpuset_mems "$(cat $CG/oomt-cpuset/cpuset.mems.effective)"
+	in_cg $CG/oomt-cpuset /oom-trigger --step 4 --max 4096
+	kv cpuset_pid $!
+	wait $!
+	kv cpuset_rc $?
+	count_v2 oomt-cpuset
+fi
+if [ -d /sys/devices/system/node/node1 ]; then
+	/oom-trigger --bind-node 1 --step 4 --max 4096 >/dev/null 2>&1 &
+	kv mempolicy_pid $!
+	wait $!
+	kv mempolicy_rc $?
+fi
+
+# 6. a manual OOM (sysrq f): the victim is a sleeper at oom_score_adj 1000
+if [ -w /proc/sysrq-trigger ]; then
+	sleep 1000 &
+	SYSRQ_SLEEPER=$!
+	echo 1000 >/proc/$SYSRQ_SLEEPER/oom_score_adj
+	kv sysrq_pid $SYSRQ_SLEEPER
+	echo 1 >/proc/sys/kernel/sysrq
+	echo f >/proc/sysrq-trigger
+	wait $SYSRQ_SLEEPER
+	kv sysrq_rc $?
+else
+	skip sysrq "no /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ)"
+fi
+
+# 7. a global OOM of the guest's own RAM
 /oom-trigger --step 4 --max 4096 >/dev/null 2>&1 &
 kv global_pid $!
 wait $!
 kv global_rc $?
+
+# 8. a global OOM while 1,000 other processes are alive
+SLEEPERS=""
+i=0
+while [ $i -lt 1000 ]; do
+	sleep 1000 &
+	SLEEPERS="$SLEEPERS $!"
+	i=$((i + 1))
+done
+kv crowd_procs "$(ls -d /proc/[0-9]* | wc -l)"
+/oom-trigger --step 4 --max 4096 >/dev/null 2>&1 &
+kv crowd_pid $!
+wait $!
+kv crowd_rc $?
+kill $SLEEPERS
+for p in $SLEEPERS; do wait $p; done
+
+# 9. the v1 memory controller: the v2 children go, memory leaves the v2
+# root's subtree_control and is mounted as v1, with oomtrace still running
+for d in oomt-vm oomt-group oomt-threads oomt-exiting oomt-cpuset; do
+	[ -d $CG/$d ] && { rm_cg $CG/$d || echo "guest: cannot remove $CG/$d" >/dev/console; }
+done
+echo -memory >$CG/cgroup.subtree_control
+V1=/mnt/memcg-v1
+mkdir -p $V1
+i=0 # busy while the removed memcgs' last pages go; EINVAL: no v1 at all
+while ! mount -t cgroup -o memory memory $V1 2>/tmp/v1.err && grep -q busy /tmp/v1.err &&
+	[ $i -lt 20 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
+if ! grep -q " $V1 cgroup " /proc/mounts; then
+	if grep -q 'Invalid argument' /tmp/v1.err; then
+		skip v1 "the kernel has no v1 memory controller (mount -t cgroup -o memory: EINVAL; CONFIG_MEMCG_V1 unset?)"
+	else
+		skip v1 "mount -t cgroup -o memory failed: $(cat /tmp/v1.err) ($(tr '\n' ' ' <$CG/cgroup.stat))"
+	fi
+	skip v1memsw "no v1 memory controller"
+else
+	mkdir $V1/oomt-v1
+	echo 64M >$V1/oomt-v1/memory.limit_in_bytes
+	in_cg $V1/oomt-v1 /oom-trigger --max 1024
+	kv v1_pid $!
+	wait $!
+	kv v1_rc $?
+	kv v1:/oomt-v1 "$(awk '$1 == "oom_kill" {print $2}' $V1/oomt-v1/memory.oom_control)"
+	kv v1_failcnt "$(cat $V1/oomt-v1/memory.failcnt)"
+	if [ -e $V1/oomt-v1/memory.memsw.limit_in_bytes ]; then
+		# memory+swap is charged first: with both at 64 MiB, memsw is hit
+		mkdir $V1/oomt-v1sw
+		echo 64M >$V1/oomt-v1sw/memory.limit_in_bytes
+		echo 64M >$V1/oomt-v1sw/memory.memsw.limit_in_bytes
+		in_cg $V1/oomt-v1sw /oom-trigger --max 1024
+		kv v1memsw_pid $!
+		wait $!
+		kv v1memsw_rc $?
+		kv v1:/oomt-v1sw "$(awk '$1 == "oom_kill" {print $2}' $V1/oomt-v1sw/memory.oom_control)"
+		kv v1memsw_failcnt "$(cat $V1/oomt-v1sw/memory.memsw.failcnt)"
+		kv v1memsw_mem_failcnt "$(cat $V1/oomt-v1sw/memory.failcnt)"
+	else
+		skip v1memsw "no memory.memsw.limit_in_bytes (swap accounting off: swapaccount=1)"
+	fi
+fi
 sleep 1
+kv vmstat_after "$(vmstat_kills)"
 
 for tier in $TIERS filtered; do
 	pid=$(cat /tmp/$tier.pid)
@@ -83,10 +286,12 @@ for tier in $TIERS filtered; do
 done
 sleep 1 # programs are freed after an RCU grace period
 /prog-ids >/tmp/ids.after
+kill $KMSG_PID
 for tier in $TIERS filtered; do
-	dump $tier.json /tmp/$tier.json
+	dumpz $tier.json /tmp/$tier.json
 	dump $tier.err /tmp/$tier.err
 done
+dumpz kernel.log /tmp/kernel.log
 dump ids.before /tmp/ids.before
 dump ids.held /tmp/ids.held
 dump ids.after /tmp/ids.after
