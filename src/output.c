@@ -735,9 +735,15 @@ static unsigned long long dropped_total(const struct run_totals *s)
 	return n;
 }
 
+/* The kernel's kills less the reported ones and those it counted twice. */
+static long long unreconciled(const struct run_totals *s)
+{
+	return (long long)(s->kernel_kills - s->kills - s->repeat_kills);
+}
+
 void output__summary_kernel(FILE *f, const struct run_totals *s)
 {
-	long long diff = (long long)(s->kernel_kills - s->kills);
+	long long diff = unreconciled(s);
 
 	if (s->already_exiting)
 		fprintf(f,
@@ -750,8 +756,11 @@ void output__summary_kernel(FILE *f, const struct run_totals *s)
 				s->kernel_why);
 		return;
 	}
-	fprintf(f, "oomtrace: the kernel counted %llu OOM kill%s (/proc/vmstat oom_kill): ",
+	fprintf(f, "oomtrace: the kernel counted %llu OOM kill%s (/proc/vmstat oom_kill",
 		s->kernel_kills, s->kernel_kills == 1 ? "" : "s");
+	if (s->repeat_kills)
+		fprintf(f, "; %llu of them a memory.oom.group victim killed again", s->repeat_kills);
+	fputs("): ", f);
 	if (!diff)
 		fputs("all reported\n", f);
 	else
@@ -786,10 +795,10 @@ void output__summary_json(FILE *f, const struct run_totals *s)
 		"{\"type\":\"summary\",\"source\":\"%s\",\"kills\":%llu,\"already_exiting\":%llu",
 		s->source ?: "bpf", s->kills, s->already_exiting);
 	if (s->have_kernel_kills)
-		fprintf(f, ",\"kernel_kills\":%llu,\"unreconciled_kills\":%lld", s->kernel_kills,
-			(long long)(s->kernel_kills - s->kills));
+		fprintf(f, ",\"kernel_kills\":%llu,\"repeat_kills\":%llu,\"unreconciled_kills\":%lld",
+			s->kernel_kills, s->repeat_kills, unreconciled(s));
 	else
-		fputs(",\"kernel_kills\":null,\"unreconciled_kills\":null", f);
+		fputs(",\"kernel_kills\":null,\"repeat_kills\":null,\"unreconciled_kills\":null", f);
 	fprintf(f, ",\"dropped\":%llu,", s->source ? s->log_lost : dropped_total(s));
 	if (s->source) /* the kernel log's losses have no record type */
 		fprintf(f, "\"dropped_by_type\":null,\"incomplete\":%llu", s->incomplete);

@@ -76,6 +76,11 @@ struct run_totals {
 	/* the kernel's kills over the run (/proc/vmstat oom_kill), if compared */
 	bool have_kernel_kills;
 	unsigned long long kernel_kills;
+	/*
+	 * Kills the kernel counted twice: a memory.oom.group kill kills the
+	 * task it chose again, with no second mark, so no second record
+	 */
+	unsigned long long repeat_kills;
 	const char *kernel_why; /* why not compared, for the text; NULL: nothing to say */
 	unsigned long long dropped[OOMT_RECORD_TYPES]; /* BPF: by enum record_type */
 	/* kmsg: log records overwritten unread, reports cut off before a victim */

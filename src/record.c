@@ -366,6 +366,7 @@ int recorder__summary(struct recorder *w, const struct run_totals *s)
 	put_u32(&w->b, s->have_kernel_kills);
 	put_u64(&w->b, s->kernel_kills);
 	put_str(&w->b, s->kernel_why);
+	put_u64(&w->b, s->repeat_kills); /* added later still */
 	end_frame(&w->b, at);
 	return write_all(w);
 }
@@ -784,6 +785,8 @@ static void decode_summary(struct cursor *c, struct record_frame *fr)
 	/* why the live run did not compare, as its text summary said it */
 	get_str(c, fr->memcg, sizeof(fr->memcg));
 	s->kernel_why = fr->memcg[0] ? fr->memcg : NULL;
+	if (more(c))
+		s->repeat_kills = get_u64(c);
 }
 
 static void decode_unreconciled(struct cursor *c, struct record_frame *fr)

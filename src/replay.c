@@ -187,6 +187,7 @@ static void add_totals(struct replay *rp, const struct run_totals *s)
 	}
 	if (s->have_kernel_kills) {
 		t->kernel_kills += s->kernel_kills;
+		t->repeat_kills += s->repeat_kills;
 		rp->kernel_sessions++;
 	}
 	snprintf(rp->kernel_why, sizeof(rp->kernel_why), "%s", s->kernel_why ?: "");

@@ -626,6 +626,7 @@ static void run_totals(const struct tracer *t, struct run_totals *s)
 	s->already_exiting = t->already_exiting;
 	s->have_kernel_kills =
 	    reconcile__summary(t->rc, t->nr_filters, &s->kernel_kills, &s->kernel_why);
+	s->repeat_kills = t->skel->bss->oom_rekills;
 	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
 		s->dropped[i] = dropped_of(t, i);
 	for (__u32 nid = 0; nid < OUTPUT_MAX_NODES; nid++)

@@ -463,8 +463,8 @@ static void older_frames_read(void **state)
 
 	memcpy(b, fx->bytes, fx->size);
 	len = drop_tail(b, fx->size, FRAME_KILL, 4);
-	/* u64 already_exiting, u32 have, u64 kernel kills, string "" (u32 0) */
-	len = drop_tail(b, len, FRAME_SUMMARY, 8 + 4 + 8 + 4);
+	/* u64 already_exiting, u32 have, u64 kernel kills, string "" (u32 0), u64 repeat kills */
+	len = drop_tail(b, len, FRAME_SUMMARY, 8 + 4 + 8 + 4 + 8);
 	f = open_bytes(b, len);
 	rd = record_reader__new(f, "old.rec");
 	while ((ret = record_reader__next(rd, fr)) > 0) {
@@ -577,7 +577,7 @@ static void replay_prints_what_live_printed(void **state)
 			       "\"kernel_kills\":2,\"kills\":1,\"unreconciled_kills\":1,"
 			       "\"dropped_kills\":1}\n"));
 	assert_non_null(strstr(live, "\"kills\":1,\"already_exiting\":0,\"kernel_kills\":2,"
-				     "\"unreconciled_kills\":1,"));
+				     "\"repeat_kills\":0,\"unreconciled_kills\":1,"));
 	fclose(in);
 	stats__free(st);
 	free(live);
