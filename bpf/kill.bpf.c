@@ -106,7 +106,9 @@ struct {
  * included: __oom_kill_process() kills that one again, counting it again
  * in /proc/vmstat oom_kill and its memcg's oom_kill and printing "Killed
  * process" twice, but mark_oom_victim() returns before its tracepoint.
- * The second SIGKILL to a victim still marked is that kill.  By the
+ * The second SIGKILL, in the same OOM event, to a victim still marked is
+ * that kill (another SEND_SIG_PRIV SIGKILL to a marked task, outside the
+ * event, is none: the kernel counts no kill for it).  By the
  * victim's memcg id; the host's total in oom_rekills.
  */
 __u64 oom_rekills = 0;
@@ -203,17 +205,22 @@ SEC("raw_tp/signal_generate")
 int BPF_PROG(signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task)
 {
 	struct sigkill k = { (__u64)task, 0 };
+	struct victim_state *v;
+	struct kill_event *ke;
 	__u32 tid;
 
 	/* the OOM killer's are SEND_SIG_PRIV; a kill(2) before an allocation is not one */
 	if (sig != SIGKILL || info != SEND_SIG_PRIV)
 		return 0;
 	tid = BPF_CORE_READ(task, pid);
-	if (bpf_map_lookup_elem(&victims, &tid)) {
+	v = bpf_map_lookup_elem(&victims, &tid);
+	tid = current_tid();
+	/* a victim of this thread's OOM event, killed again in the same event */
+	ke = bpf_map_lookup_elem(&kill_events, &tid);
+	if (v && ke && v->event_id == ke->event_id) {
 		count_rekill(task);
 		return 0;
 	}
-	tid = current_tid();
 	k.ns = bpf_ktime_get_ns();
 	bpf_map_update_elem(&sigkill_target, &tid, &k, BPF_ANY);
 	return 0;
