@@ -256,7 +256,8 @@ void attach__survey(const struct btf *vmlinux, int forced, struct attach_choice 
 	if (tp_layout__read(vmlinux, &c->layout, missing, sizeof(missing)))
 		fprintf(stderr,
 			"oomtrace: warning: this kernel's vmscan tracepoints have no %s that "
-			"oomtrace can find: records leave them null\n",
+			"oomtrace can find: it leaves them unread (gfp and order null; pages "
+			"scanned and reclaimed, and kswapd's node, not counted)\n",
 			missing);
 	for (size_t i = 0; i < sizeof(plans) / sizeof(plans[0]); i++) {
 		const struct plan *p = &plans[i];
