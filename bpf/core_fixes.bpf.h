@@ -64,13 +64,15 @@ static __always_inline __u64 address_of(const void *p)
 static __always_inline long percpu_deltas(const s32 *counters)
 {
 	__u64 pptrs = address_of(&cpu_offsets) + bpf_core_field_offset(struct bpf_array, pptrs);
-	__u64 base = 0;
+	__u64 base = 0, counters_less_base;
 	__u32 zero = 0;
 	long sum = 0;
 
 	bpf_probe_read_kernel(&base, sizeof(base), (const void *)pptrs);
 	if (!base || !counters)
 		return 0;
+	/* CPU c's delta: counters + (copy on c - base) */
+	counters_less_base = address_of(counters) - base;
 	for (__u32 cpu = 0; cpu < OOMT_MAX_CPUS && cpu < nr_cpus; cpu++) {
 		const void *copy = bpf_map_lookup_percpu_elem(&cpu_offsets, &zero, cpu);
 		s32 v = 0;
@@ -78,7 +80,7 @@ static __always_inline long percpu_deltas(const s32 *counters)
 		if (!copy)
 			break;
 		bpf_probe_read_kernel(&v, sizeof(v),
-				      (const void *)(address_of(counters) + address_of(copy) - base));
+				      (const void *)(counters_less_base + address_of(copy)));
 		sum += v;
 	}
 	return sum;

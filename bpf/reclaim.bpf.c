@@ -219,17 +219,23 @@ int lru_shrink_inactive(const __u64 *ctx)
 	return 0;
 }
 
+/* The node kswapd_wake or kswapd_sleep names; NULL where the nid is unreadable. */
+static __always_inline struct node_stats *kswapd_node(const __u64 *ctx)
+{
+	__u32 node;
+
+	if (kswapd_nid_arg < 0)
+		return NULL;
+	node = (__u32)tp_arg(ctx, kswapd_nid_arg);
+	return bpf_map_lookup_elem(&node_kswapd, &node);
+}
+
 SEC("raw_tp/mm_vmscan_kswapd_wake")
 int kswapd_wake(const __u64 *ctx)
 {
-	struct node_stats *n = NULL;
-	__u32 node;
+	struct node_stats *n = kswapd_node(ctx);
 
 	__sync_fetch_and_add(&kswapd_wakes, 1);
-	if (kswapd_nid_arg >= 0) {
-		node = (__u32)tp_arg(ctx, kswapd_nid_arg);
-		n = bpf_map_lookup_elem(&node_kswapd, &node);
-	}
 	if (n) {
 		__sync_fetch_and_add(&n->wakes, 1);
 		if (!n->woke_ns)
@@ -241,13 +247,8 @@ int kswapd_wake(const __u64 *ctx)
 SEC("raw_tp/mm_vmscan_kswapd_sleep")
 int kswapd_sleep(const __u64 *ctx)
 {
-	struct node_stats *n = NULL;
-	__u32 node;
+	struct node_stats *n = kswapd_node(ctx);
 
-	if (kswapd_nid_arg >= 0) {
-		node = (__u32)tp_arg(ctx, kswapd_nid_arg);
-		n = bpf_map_lookup_elem(&node_kswapd, &node);
-	}
 	if (n && n->woke_ns) {
 		n->run_ns += bpf_ktime_get_ns() - n->woke_ns;
 		n->woke_ns = 0;

@@ -102,25 +102,6 @@ static bool plan_wanted(const struct plan *p, int forced)
 	return forced < 0 || p->oc_hook == forced;
 }
 
-/*
- * Kernels before the 6.9 mark_victim layout pass only a pid; see
- * core_fixes.bpf.h.  The same test, on the BTF, in user space.
- */
-static bool mark_victim_passes_pid(const struct btf *vmlinux)
-{
-	int id = btf__find_by_name_kind(vmlinux, "trace_event_raw_mark_victim", BTF_KIND_STRUCT);
-	const struct btf_type *t = id > 0 ? btf__type_by_id(vmlinux, id) : NULL;
-	const struct btf_member *m;
-	int i;
-
-	if (!t)
-		return true;
-	for (i = 0, m = btf_members(t); i < btf_vlen(t); i++, m++)
-		if (!strcmp(btf__name_by_offset(vmlinux, m->name_off), "total_vm"))
-			return false;
-	return true;
-}
-
 static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p)
 {
 	bool fentry = p->oc_hook == HOOK_FENTRY, kprobe = p->oc_hook == HOOK_KPROBE;
@@ -129,8 +110,10 @@ static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p)
 	bpf_program__set_autoload(skel->progs.fentry_out_of_memory, fentry);
 	bpf_program__set_autoload(skel->progs.kprobe_oom_kill_process, kprobe);
 	bpf_program__set_autoload(skel->progs.kprobe_out_of_memory, kprobe);
-	/* without oom_control or a task from mark_victim: the SIGKILL's target */
-	/* every tier: the SIGKILL before a mark tells a kill from an exiting victim */
+	/*
+	 * every tier: the SIGKILL before a mark tells a kill from an exiting
+	 * victim, and names the victim where mark_victim passes only a pid
+	 */
 	bpf_program__set_autoload(skel->progs.signal_generate, true);
 	bpf_program__set_autoload(skel->progs.tp_btf_mark_victim, p->tp_btf);
 	bpf_program__set_autoload(skel->progs.raw_tp_mark_victim, !p->tp_btf);
@@ -252,7 +235,6 @@ void attach__survey(const struct btf *vmlinux, int forced, struct attach_choice 
 	char missing[256];
 
 	memset(c, 0, sizeof(*c));
-	c->pid_only = mark_victim_passes_pid(vmlinux);
 	if (tp_layout__read(vmlinux, &c->layout, missing, sizeof(missing)))
 		fprintf(stderr,
 			"oomtrace: warning: this kernel's vmscan tracepoints have no %s that "

@@ -24,7 +24,6 @@ struct attach_config {
 
 struct attach_choice {
 	unsigned int viable;	 /* plans the survey did not rule out */
-	bool pid_only;		 /* mark_victim passes a pid, not the task */
 	int oc_hook;		 /* enum hook_kind that reads oom_control */
 	const char *victim_prog; /* "tp_btf" or "raw_tp" for oom:mark_victim */
 	char why[512];		 /* why better tiers were passed over */

@@ -50,8 +50,16 @@ memcg_v2() {
 	echo "$2M" >$CG/$1/memory.max
 	echo 0 >$CG/$1/memory.swap.max 2>/dev/null
 }
-# count_v2 NAME: the kernel's own kill count of a v2 test memcg
+# finished NAME: the background job just started, its pid and exit status as NAME_pid, NAME_rc
+finished() {
+	local pid=$!
+	kv "$1_pid" $pid
+	wait $pid
+	kv "$1_rc" $?
+}
+# count_v2 NAME, count_v1 NAME: the kernel's own kill count of a test memcg
 count_v2() { kv "v2:/$1" "$(awk '$1 == "oom_kill" {print $2}' $CG/$1/memory.events)"; }
+count_v1() { kv "v1:/$1" "$(awk '$1 == "oom_kill" {print $2}' $V1/$1/memory.oom_control)"; }
 rm_cg() { # a killed task can take a moment to leave its cgroup
 	for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "$1" 2>/dev/null && return 0; sleep 0.2; done
 	return 1
@@ -106,9 +114,7 @@ kv vmstat_before "$(vmstat_kills)"
 echo 64M >$CG/oomt-vm/memory.max
 echo 0 >$CG/oomt-vm/memory.swap.max 2>/dev/null
 in_cg $CG/oomt-vm /oom-trigger --max 1024
-kv memcg_pid $!
-wait $!
-kv memcg_rc $?
+finished memcg
 count_v2 oomt-vm
 
 # 2. memory.oom.group: a sleeper, a holder with three threads and the
@@ -127,9 +133,7 @@ while [ $i -lt 100 ] && [ "$(awk '$1 == "VmRSS:" {print $2}' /proc/$GROUP_HOLDER
 done
 kv group_holder_threads "$(awk '$1 == "Threads:" {print $2}' /proc/$GROUP_HOLDER/status)"
 in_cg $CG/oomt-group /oom-trigger --max 1024
-kv group_pid $!
-wait $!
-kv group_rc $?
+finished group
 wait $GROUP_HOLDER
 kv group_holder_rc $?
 count_v2 oomt-group
@@ -137,9 +141,7 @@ count_v2 oomt-group
 # 3. a victim whose four threads all allocate
 memcg_v2 oomt-threads 64
 in_cg $CG/oomt-threads /oom-trigger --threads 4 --max 1024
-kv threads_pid $!
-wait $!
-kv threads_rc $?
+finished threads
 count_v2 oomt-threads
 
 # 4. a victim that is already exiting: the kernel marks it and kills
@@ -154,9 +156,7 @@ EXIT_TRACER=$!
 if wait_line /tmp/exiting.out 'stopped in its exit'; then
 	kv exiting_pid "$(awk '/stopped in its exit/ {print $3}' /tmp/exiting.out)"
 	in_cg $CG/oomt-exiting /oom-trigger --max 40
-	kv exiting_alloc_pid $!
-	wait $!
-	kv exiting_alloc_rc $?
+	finished exiting_alloc
 else
 	kv exiting_pid 0
 	cat /tmp/exiting.out >/dev/console
@@ -181,16 +181,12 @@ else
 	echo 1 >$CG/oomt-cpuset/cpuset.mems
 	kv cpuset_mems "$(cat $CG/oomt-cpuset/cpuset.mems.effective)"
 	in_cg $CG/oomt-cpuset /oom-trigger --step 4 --max 4096
-	kv cpuset_pid $!
-	wait $!
-	kv cpuset_rc $?
+	finished cpuset
 	count_v2 oomt-cpuset
 fi
 if [ -d /sys/devices/system/node/node1 ]; then
 	/oom-trigger --bind-node 1 --step 4 --max 4096 >/dev/null 2>&1 &
-	kv mempolicy_pid $!
-	wait $!
-	kv mempolicy_rc $?
+	finished mempolicy
 fi
 
 # 6. a manual OOM (sysrq f): the victim is a sleeper at oom_score_adj 1000
@@ -209,9 +205,7 @@ fi
 
 # 7. a global OOM of the guest's own RAM
 /oom-trigger --step 4 --max 4096 >/dev/null 2>&1 &
-kv global_pid $!
-wait $!
-kv global_rc $?
+finished global
 
 # 8. a global OOM while 1,000 other processes are alive
 SLEEPERS=""
@@ -223,9 +217,7 @@ while [ $i -lt 1000 ]; do
 done
 kv crowd_procs "$(ls -d /proc/[0-9]* | wc -l)"
 /oom-trigger --step 4 --max 4096 >/dev/null 2>&1 &
-kv crowd_pid $!
-wait $!
-kv crowd_rc $?
+finished crowd
 kill $SLEEPERS
 for p in $SLEEPERS; do wait $p; done
 
@@ -254,10 +246,8 @@ else
 	mkdir $V1/oomt-v1
 	echo 64M >$V1/oomt-v1/memory.limit_in_bytes
 	in_cg $V1/oomt-v1 /oom-trigger --max 1024
-	kv v1_pid $!
-	wait $!
-	kv v1_rc $?
-	kv v1:/oomt-v1 "$(awk '$1 == "oom_kill" {print $2}' $V1/oomt-v1/memory.oom_control)"
+	finished v1
+	count_v1 oomt-v1
 	kv v1_failcnt "$(cat $V1/oomt-v1/memory.failcnt)"
 	if [ -e $V1/oomt-v1/memory.memsw.limit_in_bytes ]; then
 		# memory+swap is charged first: with both at 64 MiB, memsw is hit
@@ -265,10 +255,8 @@ else
 		echo 64M >$V1/oomt-v1sw/memory.limit_in_bytes
 		echo 64M >$V1/oomt-v1sw/memory.memsw.limit_in_bytes
 		in_cg $V1/oomt-v1sw /oom-trigger --max 1024
-		kv v1memsw_pid $!
-		wait $!
-		kv v1memsw_rc $?
-		kv v1:/oomt-v1sw "$(awk '$1 == "oom_kill" {print $2}' $V1/oomt-v1sw/memory.oom_control)"
+		finished v1memsw
+		count_v1 oomt-v1sw
 		kv v1memsw_failcnt "$(cat $V1/oomt-v1sw/memory.memsw.failcnt)"
 		kv v1memsw_mem_failcnt "$(cat $V1/oomt-v1sw/memory.failcnt)"
 	else
