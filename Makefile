@@ -139,7 +139,9 @@ FUZZ_DIR := .output/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SRCS := src/ksyms.c src/container.c src/cgpath.c src/procs.c src/badness.c \
 	src/memcg_state.c src/json.c src/cgroups.c src/kmsg.c \
-	src/record.c src/replay.c src/output.c src/report.c src/gfp.c src/stats.c \
+	src/record.c src/replay.c src/output.c src/decode.c src/gfp.c src/stats.c \
+	src/event.c src/pipeline.c src/aftermath.c src/exporter.c src/metrics.c \
+	src/metrics_file.c src/metrics_http.c src/host.c \
 	src/color.c src/outfile.c src/reconcile.c
 
 $(FUZZ_DIR):

@@ -12,11 +12,11 @@
 #define MAX_SKIP 4097
 
 /* The victim's pid, and the processes of the threads the kernel marked. */
-static size_t skip_list(const struct kill_report *r, const struct marked_tids *marked, int *skip)
+static size_t skip_list(const struct oom_event *ev, const struct marked_tids *marked, int *skip)
 {
 	size_t n = 0;
 
-	skip[n++] = (int)r->rec->victim_pid;
+	skip[n++] = (int)ev->victim.pid;
 	for (size_t i = 0; marked && i < marked->nr && n < MAX_SKIP; i++) {
 		int tgid = procs__tgid((int)marked->tids[i]);
 
@@ -27,8 +27,8 @@ static size_t skip_list(const struct kill_report *r, const struct marked_tids *m
 	return n;
 }
 
-void aftermath__read(struct kill_report *r, struct cgroups *cg, const struct host_info *host,
-		     const struct marked_tids *marked, struct aftermath *am)
+void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host_info *host,
+		     const struct marked_tids *marked)
 {
 	static int skip[MAX_SKIP];
 	char dir[8192];
@@ -36,30 +36,33 @@ void aftermath__read(struct kill_report *r, struct cgroups *cg, const struct hos
 	size_t nr = 0, n;
 	struct proc_info *ranked;
 	struct procs_query q = {
-		.totalpages = r->have_totalpages ? r->totalpages
-						 : host->totalram_pages + host->total_swap_pages,
+		.totalpages = event__has(ev, EV_TOTALPAGES)
+				  ? ev->totalpages
+				  : host->totalram_pages + host->total_swap_pages,
 		.page_size = host->page_size,
 		.max = NEXT_VICTIMS,
 		.skip = skip,
 	};
 
-	memset(am, 0, sizeof(*am));
-	if (r->have_memcg && cg) {
-		if (cgroups__dir(cg, r->memcg_path, dir, sizeof(dir)) < 0)
+	event__clear_next(ev);
+	ev->known |= EV_NEXT; /* looked for: none found is an empty list */
+	if (event__has(ev, EV_MEMCG) && cg) {
+		if (cgroups__dir(cg, ev->memcg.path, dir, sizeof(dir)) < 0)
 			return;
-		r->have_state = !memcg_state__read(dir, cgroups__version(cg), &r->state);
-		pids = procs__in_cgroup(dir, &nr, &am->next_truncated);
+		if (!memcg_state__read(dir, cgroups__version(cg), &ev->memcg.state))
+			ev->known |= EV_MEMCG_STATE;
+		pids = procs__in_cgroup(dir, &nr, &ev->next_truncated);
 		if (!pids)
 			return;
 	}
 	q.pids = pids;
 	q.nr_pids = nr;
 	/* the victim left out: it may still be exiting */
-	q.nr_skip = skip_list(r, marked, skip);
-	ranked = procs__rank(&q, &n, &am->next_truncated);
+	q.nr_skip = skip_list(ev, marked, skip);
+	ranked = procs__rank(&q, &n, &ev->next_truncated);
 	free(pids);
 	if (!ranked)
 		return;
-	r->next = ranked;
-	r->nr_next = n;
+	ev->next = ranked;
+	ev->nr_next = n;
 }

@@ -8,15 +8,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "event.h"
 #include "host.h"
-#include "report.h"
 
 struct cgroups;
-
-/* What the aftermath says beyond struct kill_report's fields. */
-struct aftermath {
-	bool next_truncated; /* the domain had more processes than one scan reads */
-};
 
 /* Victims the kernel has marked and that have not exited: their thread ids. */
 struct marked_tids {
@@ -25,11 +20,11 @@ struct marked_tids {
 };
 
 /*
- * Fill r->state and r->next (to be freed), and am; cg and marked may be
- * NULL.  The next victims leave out the marked and the exiting: the
- * kernel passes over them too.
+ * Fill ev's memcg state and next victims (to be freed with
+ * event__clear_next()); cg and marked may be NULL.  The next victims
+ * leave out the marked and the exiting: the kernel passes over them too.
  */
-void aftermath__read(struct kill_report *r, struct cgroups *cg, const struct host_info *host,
-		     const struct marked_tids *marked, struct aftermath *am);
+void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host_info *host,
+		     const struct marked_tids *marked);
 
 #endif

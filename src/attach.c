@@ -11,7 +11,7 @@
 #include "oomtrace.h"
 #include "oomtrace.skel.h"
 #include "attach.h"
-#include "report.h"
+#include "decode.h"
 
 #define KILL_FUNC "oom_kill_process"
 
@@ -204,7 +204,7 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, const struct attach_c
 	if (!err)
 		return skel;
 fail:
-	add_why(c, "%s%s: failed to %s: %s", report__hook_name(p->oc_hook),
+	add_why(c, "%s%s: failed to %s: %s", decode__hook_name(p->oc_hook),
 		p->tp_btf ? "" : " (raw_tp)", step, attach__strerror(err));
 	oomtrace_bpf__destroy(skel);
 	errno = -err;
@@ -249,7 +249,7 @@ void attach__survey(const struct btf *vmlinux, int forced, struct attach_choice 
 			continue;
 		why = precheck(p, vmlinux);
 		if (why)
-			add_why(c, "%s%s: %s", report__hook_name(p->oc_hook),
+			add_why(c, "%s%s: %s", decode__hook_name(p->oc_hook),
 				p->tp_btf ? "" : " (raw_tp)", why);
 		else
 			c->viable |= 1u << i;

@@ -9,7 +9,7 @@
 #include "metrics_file.h"
 #include "metrics_http.h"
 #include "reconcile.h"
-#include "report.h"
+#include "event.h"
 
 /* the textfile collector reads on each scrape: more often buys nothing */
 #define FILE_INTERVAL_NS 1000000000ULL
@@ -110,17 +110,18 @@ int exporter__start(struct exporter *e, const char *hooks)
 	return 0;
 }
 
-void exporter__kill(struct exporter *e, const struct kill_report *r)
+void exporter__kill(struct exporter *e, const struct oom_event *ev)
 {
+	bool c = event__has(ev, EV_CONTAINER);
+
 	if (!e)
 		return;
-	if (r->rec->flags & KILL_ALREADY_EXITING) {
+	if (ev->already_exiting) {
 		metrics__add_already_exiting(e->metrics);
 		return;
 	}
-	metrics__add_kill(e->metrics, report__memcg_label(r),
-			  r->have_container ? r->container.id : "",
-			  r->have_container ? r->container.pod_uid : "", r->constraint);
+	metrics__add_kill(e->metrics, event__memcg_label(ev), c ? ev->container.id : "",
+			  c ? ev->container.pod_uid : "", ev->constraint);
 }
 
 void exporter__reconcile(struct exporter *e, const struct reconcile *rc)

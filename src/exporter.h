@@ -11,7 +11,7 @@
 #include "options.h"
 
 struct exporter;
-struct kill_report;
+struct oom_event;
 
 /*
  * Checks --metrics-file and binds --metrics before anything is loaded.
@@ -24,7 +24,7 @@ int exporter__start(struct exporter *e, const char *hooks);
 struct reconcile;
 
 /* A kill, or a victim already exiting, which counts apart. */
-void exporter__kill(struct exporter *e, const struct kill_report *r);
+void exporter__kill(struct exporter *e, const struct oom_event *ev);
 /* The differences with the kernel's counts, after each comparison. */
 void exporter__reconcile(struct exporter *e, const struct reconcile *rc);
 /* memcg: the episode's memcg path, NULL if unknown. */

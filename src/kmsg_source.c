@@ -19,7 +19,8 @@
 #include "outfile.h"
 #include "output.h"
 #include "reconcile.h"
-#include "report.h"
+#include "decode.h"
+#include "pipeline.h"
 #include "stats.h"
 
 #define KMSG_PATH   "/dev/kmsg"
@@ -33,7 +34,7 @@ struct kmsg_source {
 	FILE *out;
 	struct kmsg_parser *parser;
 	struct host_info host;
-	struct output_ctx fmt;
+	struct pipeline pipe; /* every kill goes through it to the sinks */
 	struct cgroups *cgroups; /* live only: the memcg state and next victims */
 	struct stats *stats;
 	struct exporter *exporter; /* --metrics, --metrics-file; live only */
@@ -41,10 +42,9 @@ struct kmsg_source {
 	bool live;
 	char (*filters)[FILTER_PATH]; /* --cgroup paths, as the kernel prints them */
 	int nr_filters;
-	unsigned long long kills, warned_lost;
+	unsigned long long warned_lost;
 	unsigned long long kept[KEPT_EVENTS];
 	unsigned int kept_next;
-	int write_err;
 	bool started; /* the input was opened: a summary is owed */
 };
 
@@ -72,150 +72,111 @@ static bool kept(const struct kmsg_source *s, unsigned long long event)
 
 static int flush_records(struct kmsg_source *s)
 {
-	if (!s->write_err) /* the first failure is the one to tell */
-		s->write_err = outfile__flush(s->out);
-	return s->write_err;
+	return pipeline__flush(&s->pipe);
 }
 
-static unsigned int unknown_of(const struct kmsg_source *s, const struct kmsg_kill *k)
+/* What the log said of the victim, and what follows when this is the host it ran on. */
+static void build_victim(const struct kmsg_source *s, const struct kmsg_kill *k,
+			 struct oom_event *ev)
 {
 	static const struct {
-		unsigned int have, unknown;
+		unsigned int have, field;
 	} map[] = {
-		{ KMSG_HAVE_TS, REPORT_NO_KTIME },
-		{ KMSG_HAVE_INVOKER, REPORT_NO_INVOKER },
-		{ KMSG_HAVE_INVOKER_PID, REPORT_NO_INVOKER_PID },
-		{ KMSG_HAVE_GFP_NAMES, REPORT_NO_GFP_NAMES },
-		{ KMSG_HAVE_UID, REPORT_NO_UID },
-		{ KMSG_HAVE_ADJ, REPORT_NO_ADJ },
-		{ KMSG_HAVE_VM, REPORT_NO_VM },
-		{ KMSG_HAVE_ANON, REPORT_NO_ANON },
-		{ KMSG_HAVE_FILE, REPORT_NO_FILE },
-		{ KMSG_HAVE_SHMEM, REPORT_NO_SHMEM },
-		{ KMSG_HAVE_SWAP, REPORT_NO_SWAP },
-		{ KMSG_HAVE_PGTABLES, REPORT_NO_PGTABLES },
-		{ KMSG_HAVE_USAGE, REPORT_NO_MEMCG_USAGE },
-		{ KMSG_HAVE_VERSION, REPORT_NO_CGROUP_VERSION },
-		{ KMSG_HAVE_STACK, REPORT_NO_STACK },
+		{ KMSG_HAVE_UID, EV_UID },	     { KMSG_HAVE_ADJ, EV_ADJ },
+		{ KMSG_HAVE_VM, EV_VM },	     { KMSG_HAVE_ANON, EV_ANON },
+		{ KMSG_HAVE_FILE, EV_FILE },	     { KMSG_HAVE_SHMEM, EV_SHMEM },
+		{ KMSG_HAVE_SWAP, EV_SWAP },	     { KMSG_HAVE_PGTABLES, EV_PGTABLES },
 	};
-	unsigned int unknown = s->live ? 0 : REPORT_NO_NEXT;
 
+	ev->known |= EV_VICTIM;
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!(k->have & map[i].have))
-			unknown |= map[i].unknown;
+		if (k->have & map[i].have)
+			ev->known |= map[i].field;
 	/* a host without swap: nobody has any swapped out */
 	if (s->live && !s->host.total_swap_pages)
-		unknown &= ~REPORT_NO_SWAP;
-	return unknown;
+		ev->known |= EV_SWAP;
+	ev->victim.pid = ev->victim.tid = k->victim_pid;
+	snprintf(ev->victim.comm, sizeof(ev->victim.comm), "%s", k->victim_comm);
+	ev->victim.uid = k->victim_uid;
+	ev->victim.oom_score_adj = k->oom_score_adj;
+	ev->victim.total_vm_kb = k->total_vm_kb;
+	ev->victim.anon_kb = k->anon_kb;
+	ev->victim.file_kb = k->file_kb;
+	ev->victim.shmem_kb = k->shmem_kb;
+	ev->victim.swap_kb = k->swap_kb;
+	ev->victim.pgtables_kb = k->pgtables_kb;
 }
 
-/*
- * The OOM domain, as mem_cgroup_get_max() or the global OOM reckon it.
- * Old text does not say how much swap its host had: only a memcg whose
- * swap limit is zero is known then.
- */
-static void derive_totalpages(const struct kmsg_source *s, const struct kmsg_kill *k,
-			      struct kill_report *r)
+static void build_invoker(const struct kmsg_kill *k, struct oom_event *ev)
 {
-	const struct oom_kill_record *rec = r->rec;
-	unsigned long kbpp = s->host.page_size / 1024;
-	unsigned long swap_limit = ~0UL / 2;
-
-	if (r->have_memcg && (k->have & KMSG_HAVE_USAGE)) {
-		if (k->have & KMSG_HAVE_SWAP_LIMIT)
-			swap_limit = k->swap_limit_kb / kbpp;
-		if (!s->live && !(k->have & KMSG_HAVE_SWAP_LIMIT))
-			return;
-		if (!s->live && (rec->memcg_is_v1 ? swap_limit > rec->memcg_max_pages : swap_limit))
-			return;
-		r->totalpages = memcg_totalpages(rec->memcg_max_pages, swap_limit, rec->memcg_is_v1,
-						 s->host.total_swap_pages);
-		r->have_totalpages = true;
-	} else if (s->live && k->constraint == OOMT_CONSTRAINT_NONE) {
-		r->totalpages = global_totalpages(s->host.totalram_pages, s->host.total_swap_pages);
-		r->have_totalpages = true;
-	}
-}
-
-static void derive_points(const struct kmsg_source *s, struct kill_report *r)
-{
-	const struct oom_kill_record *rec = r->rec;
-	const unsigned int needed = REPORT_NO_ANON | REPORT_NO_FILE | REPORT_NO_SHMEM |
-				    REPORT_NO_SWAP | REPORT_NO_PGTABLES | REPORT_NO_ADJ;
-	struct badness_parts parts = {
-		.rss_pages = rec->anon_pages + rec->file_pages + rec->shmem_pages,
-		.swap_pages = rec->swap_pages,
-		.pgtables_bytes = rec->pgtables_bytes,
-		.oom_score_adj = rec->oom_score_adj,
-	};
-
-	if ((r->unknown & needed) || !r->have_totalpages)
+	if (!(k->have & KMSG_HAVE_INVOKER))
 		return;
-	r->points = badness_points(&parts, r->totalpages, s->host.page_size);
-	r->have_points = true;
-}
-
-static void fill_record(const struct kmsg_source *s, const struct kmsg_kill *k,
-			struct oom_kill_record *rec)
-{
-	unsigned long kbpp = s->host.page_size / 1024;
-
-	memset(rec, 0, sizeof(*rec));
-	rec->type = RECORD_OOM_KILL;
-	rec->ktime_ns = k->ts_us * 1000;
-	rec->flags = KILL_HAVE_VICTIM;
-	rec->constraint = k->constraint;
-	rec->event_id = k->event;
-	rec->invoker_pid = rec->invoker_tid = k->invoker_pid;
-	memcpy(rec->invoker_comm, k->invoker_comm, sizeof(rec->invoker_comm));
+	ev->known |= EV_INVOKER | EV_GFP;
+	snprintf(ev->invoker.comm, sizeof(ev->invoker.comm), "%s", k->invoker_comm);
+	if (k->have & KMSG_HAVE_INVOKER_PID) {
+		ev->known |= EV_INVOKER_PID;
+		ev->invoker.pid = ev->invoker.tid = k->invoker_pid;
+	}
 	if (k->have & KMSG_HAVE_INVOKER_ADJ) {
-		rec->invoker_oom_score_adj = k->invoker_adj;
-		rec->flags |= KILL_HAVE_INVOKER_ADJ;
+		ev->known |= EV_INVOKER_ADJ;
+		ev->invoker.oom_score_adj = k->invoker_adj;
 	}
-	rec->gfp_mask = k->gfp_mask;
-	rec->order = k->order;
-	rec->victim_pid = rec->victim_tid = k->victim_pid;
-	memcpy(rec->victim_comm, k->victim_comm, sizeof(rec->victim_comm));
-	rec->victim_uid = k->victim_uid;
-	rec->oom_score_adj = k->oom_score_adj;
-	rec->total_vm_pages = k->total_vm_kb / kbpp;
-	rec->anon_pages = k->anon_kb / kbpp;
-	rec->file_pages = k->file_kb / kbpp;
-	rec->shmem_pages = k->shmem_kb / kbpp;
-	rec->swap_pages = k->swap_kb / kbpp;
-	rec->pgtables_bytes = k->pgtables_kb * 1024;
-	rec->memcg_usage_pages = k->usage_kb / kbpp;
-	rec->memcg_max_pages = k->limit_kb / kbpp;
-	rec->memcg_is_v1 = k->cgroup_version == 1;
+	ev->gfp.mask = k->gfp_mask;
+	ev->gfp.order = k->order;
+	ev->gfp.source = "kernel_log";
+	if (k->have & KMSG_HAVE_GFP_NAMES) {
+		ev->known |= EV_GFP_NAMES;
+		snprintf(ev->gfp.names, sizeof(ev->gfp.names), "%s", k->gfp_names);
+	}
 }
 
-static void build_report(const struct kmsg_source *s, const struct kmsg_kill *k,
-			 struct oom_kill_record *rec, struct kill_report *r, const char **frames)
+static void build_memcg(const struct kmsg_kill *k, struct oom_event *ev)
 {
-	fill_record(s, k, rec);
-	memset(r, 0, sizeof(*r));
-	r->rec = rec;
-	r->source = r->hook = "kmsg";
-	r->unknown = unknown_of(s, k);
-	r->constraint = report__constraint_name(k->constraint);
-	if (k->have & KMSG_HAVE_INVOKER) {
-		r->have_gfp = true;
-		r->gfp_mask = k->gfp_mask;
-		r->gfp_source = "kernel_log";
-		r->gfp_names = k->have & KMSG_HAVE_GFP_NAMES ? k->gfp_names : NULL;
-	}
+	ev->memcg.is_v1 = k->cgroup_version == 1;
+	if (k->have & KMSG_HAVE_VERSION)
+		ev->known |= EV_CGROUP_VERSION;
 	if (k->memcg[0]) {
-		r->have_memcg = true;
-		snprintf(r->memcg_path, sizeof(r->memcg_path), "%s", k->memcg);
+		ev->known |= EV_MEMCG;
+		snprintf(ev->memcg.path, sizeof(ev->memcg.path), "%s", k->memcg);
+		if (k->have & KMSG_HAVE_USAGE)
+			ev->known |= EV_MEMCG_USAGE;
+		if (k->have & KMSG_HAVE_SWAP_LIMIT)
+			ev->known |= EV_MEMCG_SWAP;
 	}
-	snprintf(r->cgroup_path, sizeof(r->cgroup_path), "%s", k->task_memcg);
-	r->have_container = r->cgroup_path[0] && container__parse(r->cgroup_path, &r->container);
-	for (int i = 0; i < k->nr_frames; i++)
-		frames[i] = k->frames[i];
-	r->frames = frames;
-	r->nr_frames = k->nr_frames;
-	derive_totalpages(s, k, r);
-	derive_points(s, r);
+	ev->memcg.usage_kb = k->usage_kb;
+	ev->memcg.limit_kb = k->limit_kb;
+	ev->memcg.swap_limit_kb = k->swap_limit_kb;
+	snprintf(ev->cgroup_path, sizeof(ev->cgroup_path), "%s", k->task_memcg);
+	if (ev->cgroup_path[0] && container__parse(ev->cgroup_path, &ev->container))
+		ev->known |= EV_CONTAINER;
+}
+
+/* One victim of the kernel's report as an event: what it printed, nothing it did not. */
+static void build_event(const struct kmsg_source *s, const struct kmsg_kill *k,
+			struct oom_event *ev)
+{
+	struct event_host eh = decode__event_host(&s->host);
+
+	memset(ev, 0, sizeof(*ev));
+	ev->source = ev->hook = "kmsg";
+	ev->event_id = k->event;
+	if (k->have & KMSG_HAVE_TS) {
+		ev->known |= EV_KTIME;
+		ev->ktime_ns = k->ts_us * 1000;
+	}
+	ev->constraint = decode__constraint_name(k->constraint);
+	build_invoker(k, ev);
+	build_victim(s, k, ev);
+	build_memcg(k, ev);
+	if (k->have & KMSG_HAVE_STACK) {
+		ev->known |= EV_STACK;
+		ev->nr_frames = k->nr_frames < EVENT_MAX_FRAMES ? k->nr_frames : EVENT_MAX_FRAMES;
+		for (int i = 0; i < ev->nr_frames; i++)
+			snprintf(ev->frames[i], sizeof(ev->frames[i]), "%s", k->frames[i]);
+	}
+	/* a saved log's machine is not this one: its RAM and swap are unknown */
+	eh.known = s->live;
+	event__derive(ev, &eh);
 }
 
 /* Lost log records, said once per loss, and in every record's "dropped". */
@@ -235,69 +196,67 @@ static unsigned long long lost(struct kmsg_source *s)
 
 static int handle_kill(struct kmsg_source *s, const struct kmsg_kill *k)
 {
-	struct oom_kill_record rec;
-	struct kill_report r;
-	struct aftermath am = { 0 };
-	const char *frames[KMSG_MAX_FRAMES];
+	static struct oom_event ev; /* large: one, not one per call on the stack */
 	struct timespec when;
-	bool timed = s->live && (k->have & KMSG_HAVE_TS);
+	struct kill_arrival a = { 0 };
+	int err;
 
 	if (!wanted(s, k))
 		return 0;
 	s->kept[s->kept_next++ % KEPT_EVENTS] = k->event;
-	s->kills++;
-	build_report(s, k, &rec, &r, frames);
-	if (s->live)
-		aftermath__read(&r, s->cgroups, &s->host, NULL, &am);
-	stats__add_kill(s->stats, report__memcg_label(&r));
-	/*
-	 * The log prints "Killed process" for kills only: each one the kernel
-	 * counted.  A memory.oom.group kill's further victims have no memcg
-	 * line: somewhere under the OOM memcg.
-	 */
-	if (!k->task_memcg[0] && k->memcg[0])
-		reconcile__record_within(s->rc, k->memcg, host__monotonic_ns());
-	else
-		reconcile__record(s->rc, k->task_memcg, true, host__monotonic_ns());
-	if (timed)
-		when = host__realtime_of(rec.ktime_ns);
-	output__kill(s->out, &s->fmt, &r, &am, timed ? &when : NULL, lost(s));
-	exporter__kill(s->exporter, &r);
-	free(r.next);
-	return flush_records(s);
+	build_event(s, k, &ev);
+	if (s->live && (k->have & KMSG_HAVE_TS)) {
+		when = host__realtime_of(ev.ktime_ns);
+		a.when = &when;
+	}
+	a.dropped = lost(s);
+	err = pipeline__kill(&s->pipe, &ev, &a);
+	event__clear_next(&ev);
+	return err;
+}
+
+/* The reaper's word on a victim: it said nothing of the exit. */
+static void build_reap(const struct kmsg_reap *k, struct reap_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->source = "kmsg";
+	ev->reaper = k->state == KMSG_REAPED ? "finished" : "skipped";
+	ev->reaped = true;
+	ev->pid = ev->tid = k->pid;
+	snprintf(ev->comm, sizeof(ev->comm), "%s", k->comm);
+	if (k->have_kill) {
+		ev->known |= REAP_EVENT;
+		ev->event_id = k->event;
+	}
+	if (k->have_ts) {
+		ev->known |= REAP_KTIME;
+		ev->ktime_ns = k->ts_us * 1000;
+	}
+	if (k->have_ts && k->have_kill_ts) {
+		ev->known |= REAP_TIME;
+		ev->reap_ns = (k->ts_us - k->kill_ts_us) * 1000;
+	}
+	if (k->have_rss && k->have_kill_rss) {
+		ev->known |= REAP_KB;
+		ev->reaped_kb = k->kill_rss_kb > k->rss_kb ? k->kill_rss_kb - k->rss_kb : 0;
+	}
 }
 
 static int handle_reap(struct kmsg_source *s, const struct kmsg_reap *k)
 {
-	struct oom_reaped_record rec = {
-		.type = RECORD_OOM_REAPED,
-		.reaper = k->state == KMSG_REAPED ? REAPER_FINISHED : REAPER_SKIPPED,
-		.event_id = k->event,
-		.kill_ns = k->kill_ts_us * 1000,
-		.reap_end_ns = k->ts_us * 1000,
-		.victim_pid = k->pid,
-		.victim_tid = k->pid,
-	};
-	struct reaped_report rr = {
-		.rec = &rec,
-		.source = "kmsg",
-		.no_event = !k->have_kill,
-		.no_ktime = !k->have_ts,
-		.no_reap_time = !k->have_ts || !k->have_kill_ts,
-		.no_exit = true,
-		.have_reaped_kb = k->have_rss && k->have_kill_rss,
-		.reaped_kb = k->kill_rss_kb > k->rss_kb ? k->kill_rss_kb - k->rss_kb : 0,
-	};
+	struct reap_event ev;
 	struct timespec when;
-	bool timed = s->live && k->have_ts;
+	struct reap_arrival a = { 0 };
 
 	if (s->nr_filters && !(k->have_kill && kept(s, k->event)))
 		return 0;
-	memcpy(rec.victim_comm, k->comm, sizeof(rec.victim_comm));
-	if (timed)
-		when = host__realtime_of(rec.reap_end_ns);
-	output__reaped_report(s->out, &s->fmt, &rr, timed ? &when : NULL, lost(s));
-	return flush_records(s);
+	build_reap(k, &ev);
+	if (s->live && k->have_ts) {
+		when = host__realtime_of(ev.ktime_ns);
+		a.when = &when;
+	}
+	a.dropped = lost(s);
+	return pipeline__reaped(&s->pipe, &ev, &a);
 }
 
 static int say_unreconciled(void *ctx, const struct reconcile_diff *d)
@@ -306,7 +265,7 @@ static int say_unreconciled(void *ctx, const struct reconcile_diff *d)
 	struct timespec now;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	output__unreconciled(s->out, &s->fmt, d, &now);
+	output__unreconciled(s->out, &s->pipe.fmt, d, &now);
 	return flush_records(s);
 }
 
@@ -358,6 +317,7 @@ static int follow_kmsg(struct kmsg_source *s, volatile sig_atomic_t *stop)
 	/* only kills from now on: older records are history, not this run's */
 	lseek(fd, 0, SEEK_END);
 	s->rc = reconcile__open(s->cgroups, !s->nr_filters);
+	s->pipe.rc = s->rc;
 	if (!s->rc) {
 		close(fd);
 		return -ENOMEM;
@@ -371,7 +331,7 @@ static int follow_kmsg(struct kmsg_source *s, volatile sig_atomic_t *stop)
 		"Tracing OOM kills (source: kmsg, the kernel's OOM reports in %s)... Hit Ctrl-C "
 		"to end.\n",
 		KMSG_PATH);
-	while (!*stop && !s->write_err) {
+	while (!*stop && !s->pipe.write_err) {
 		ssize_t n = read(fd, rec, sizeof(rec) - 1);
 
 		if (n > 0) {
@@ -431,7 +391,7 @@ static int parse_input(struct kmsg_source *s, volatile sig_atomic_t *stop)
 		return EXIT_USAGE;
 	}
 	s->started = true;
-	while (!*stop && !s->write_err && read_line(f, line, sizeof(line), &len, &nul)) {
+	while (!*stop && !s->pipe.write_err && read_line(f, line, sizeof(line), &len, &nul)) {
 		nr++;
 		if (nul)
 			break;
@@ -492,7 +452,7 @@ static void summary(const struct kmsg_source *s, FILE *f)
 	unsigned long long incomplete = kmsg_parser__incomplete(s->parser);
 	struct run_totals t = {
 		.source = "kmsg",
-		.kills = s->kills,
+		.kills = s->pipe.kills,
 		.log_lost = lost,
 		.incomplete = incomplete,
 		.stats = s->stats,
@@ -502,14 +462,14 @@ static void summary(const struct kmsg_source *s, FILE *f)
 	    reconcile__summary(s->rc, s->nr_filters, &t.kernel_kills, &t.kernel_why);
 
 	fprintf(f, "oomtrace: %llu OOM kill%s from the kernel log, %llu log record%s lost",
-		s->kills, s->kills == 1 ? "" : "s", lost, lost == 1 ? "" : "s");
+		s->pipe.kills, s->pipe.kills == 1 ? "" : "s", lost, lost == 1 ? "" : "s");
 	if (incomplete)
 		fprintf(f, ", %llu report%s cut off before naming a victim", incomplete,
 			incomplete == 1 ? "" : "s");
 	fputc('\n', f);
 	output__summary_kernel(f, &t);
 	stats__print(s->stats, f);
-	if (!s->fmt.json || s->write_err)
+	if (!s->pipe.fmt.json || s->pipe.write_err)
 		return;
 	output__summary_json(s->out, &t);
 }
@@ -539,10 +499,15 @@ static int setup(struct kmsg_source *s, const struct options *opts)
 	s->stats = stats__new();
 	if (!s->parser || !s->stats)
 		return EXIT_FAILURE_RUNTIME;
-	s->fmt.json = opts->json;
-	s->fmt.color = color__for(opts->color, opts->json, s->out);
-	s->fmt.lost_to = "the kernel log's overwrites";
-	s->fmt.page_size = s->host.page_size;
+	pipeline__init(&s->pipe, s->out, opts);
+	s->pipe.fmt.lost_to = "the kernel log's overwrites";
+	s->pipe.fmt.page_size = s->host.page_size;
+	s->pipe.flush_each = true;
+	s->pipe.stats = s->stats;
+	s->pipe.exporter = s->exporter;
+	s->pipe.enrich = s->live;
+	s->pipe.cgroups = s->cgroups;
+	s->pipe.host = &s->host;
 	return EXIT_OK;
 }
 
@@ -587,11 +552,11 @@ int kmsg_source__run(const struct options *opts, volatile sig_atomic_t *stop, co
 		/* a report still open when the input ended or the signal came */
 		kmsg_parser__finish(s.parser);
 		drain(&s);
-		if (!s.write_err)
+		if (!s.pipe.write_err)
 			reconcile_kills(&s, true);
 	}
-	if (s.write_err && s.write_err != -EPIPE) {
-		fprintf(stderr, "oomtrace: failed to write records: %s\n", strerror(-s.write_err));
+	if (s.pipe.write_err && s.pipe.write_err != -EPIPE) {
+		fprintf(stderr, "oomtrace: failed to write records: %s\n", strerror(-s.pipe.write_err));
 		ret = EXIT_FAILURE_RUNTIME;
 	}
 	if (s.started && ret != EXIT_USAGE)

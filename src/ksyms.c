@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,7 @@ int ksyms__format(const struct ksyms *ks, unsigned long addr, char *buf, size_t 
 struct ksyms_loader {
 	pthread_t thread;
 	bool started;
+	atomic_bool done; /* the thread has its result */
 	const char *path;
 	struct ksyms *ks;
 	int err;
@@ -309,6 +311,7 @@ static void *load_thread(void *arg)
 
 	l->ks = ksyms__load(l->path);
 	l->err = l->ks ? 0 : errno;
+	atomic_store(&l->done, true);
 	return NULL;
 }
 
@@ -322,6 +325,12 @@ struct ksyms_loader *ksyms__load_start(const char *path)
 	/* no thread to be had: load in ksyms__load_wait() instead */
 	l->started = !pthread_create(&l->thread, NULL, load_thread, l);
 	return l;
+}
+
+bool ksyms__load_done(struct ksyms_loader *l)
+{
+	/* no thread, or no loader at all: waiting is what is left */
+	return !l || !l->started || atomic_load(&l->done);
 }
 
 struct ksyms *ksyms__load_wait(struct ksyms_loader *l)

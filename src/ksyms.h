@@ -22,6 +22,8 @@ struct ksyms *ksyms__load_file(FILE *f);
 /* ksyms__load() on a thread of its own; wait returns its result and errno. */
 struct ksyms_loader *ksyms__load_start(const char *path);
 struct ksyms *ksyms__load_wait(struct ksyms_loader *l);
+/* Would ksyms__load_wait() return at once? */
+bool ksyms__load_done(struct ksyms_loader *l);
 void ksyms__free(struct ksyms *ks);
 size_t ksyms__count(const struct ksyms *ks);
 /*

@@ -4,10 +4,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include "decode.h"
 #include "gfp.h"
 #include "json.h"
 #include "ksyms.h"
 #include "output.h"
+#include "procs.h"
 #include "stats.h"
 
 #define SYM_LEN 256
@@ -23,30 +25,33 @@ int output__format_time(const struct timespec *ts, char *buf, size_t size)
 	return snprintf(buf, size, "%s.%06ldZ", base, ts->tv_nsec / 1000);
 }
 
-static unsigned long long kb(const struct output_ctx *ctx, unsigned long long pages)
-{
-	return pages * (ctx->page_size / 1024);
-}
-
-/* A kernel stack as bpf_get_stack() left it: len bytes, or -errno. */
+/* A kernel stack of addresses: nr frames, and the capture's -errno or 0. */
 struct stack {
-	const __u64 *addrs;
-	int len;
+	const unsigned long long *addrs;
+	int nr, err;
 };
 
-#define STACK_OF(s) ((struct stack){ .addrs = (s)->kstack, .len = (s)->kstack_len })
-
-static int stack_depth(struct stack st)
+/* A reclaim episode's stack, as bpf_get_stack() left it: len bytes, or -errno. */
+static struct stack episode_stack(const struct reclaim_episode *ep)
 {
-	int n = st.len > 0 ? st.len / (int)sizeof(st.addrs[0]) : 0;
+	int n = ep->kstack_len > 0 ? ep->kstack_len / (int)sizeof(ep->kstack[0]) : 0;
 
-	return n < OOMT_MAX_STACK ? n : OOMT_MAX_STACK;
+	return (struct stack){
+		.addrs = (const unsigned long long *)ep->kstack,
+		.nr = n < OOMT_MAX_STACK ? n : OOMT_MAX_STACK,
+		.err = ep->kstack_len < 0 ? ep->kstack_len : 0,
+	};
+}
+
+static struct stack event_stack(const struct oom_event *ev)
+{
+	return (struct stack){ .addrs = ev->stack, .nr = ev->nr_stack, .err = ev->stack_error };
 }
 
 /* The frames worth printing: the kernel's, not BPF's own on top of them. */
 static int stack_start(const struct output_ctx *ctx, struct stack st)
 {
-	return ksyms__bpf_frames(ctx->ksyms, (const unsigned long long *)st.addrs, stack_depth(st));
+	return ksyms__bpf_frames(ctx->ksyms, st.addrs, st.nr);
 }
 
 static const char *gfp_name(const struct output_ctx *ctx, unsigned int mask, char *buf)
@@ -77,9 +82,9 @@ static void json_ull(FILE *f, const char *key, bool known, unsigned long long v)
 		fprintf(f, ",\"%s\":null", key);
 }
 
-static bool known(const struct kill_report *r, unsigned int what)
+static bool known(const struct oom_event *ev, unsigned int what)
 {
-	return !(r->unknown & what);
+	return event__has(ev, what);
 }
 
 static void json_key_str(FILE *f, const char *key, const char *val, size_t n)
@@ -116,18 +121,17 @@ static void json_container(FILE *f, const struct container_info *c)
 	fputc('}', f);
 }
 
-static void json_victim(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+static void json_victim(FILE *f, const struct oom_event *ev)
 {
-	const struct oom_kill_record *rec = r->rec;
-	bool mm = rec->flags & KILL_HAVE_VICTIM;
+	bool mm = known(ev, EV_VICTIM);
 
 	fputs(",\"victim\":{\"pid\":", f);
-	if (rec->victim_pid)
-		fprintf(f, "%u", rec->victim_pid);
+	if (ev->victim.pid)
+		fprintf(f, "%u", ev->victim.pid);
 	else
 		fputs("null", f);
-	fprintf(f, ",\"tid\":%u", rec->victim_tid);
-	json_key_str(f, "comm", mm ? rec->victim_comm : NULL, sizeof(rec->victim_comm));
+	fprintf(f, ",\"tid\":%u", ev->victim.tid);
+	json_key_str(f, "comm", mm ? ev->victim.comm : NULL, sizeof(ev->victim.comm));
 	if (!mm) {
 		fputs(",\"uid\":null,\"oom_score_adj\":null,\"points\":null,\"points_source\":null,"
 		      "\"total_vm_kb\":null,"
@@ -136,62 +140,57 @@ static void json_victim(FILE *f, const struct output_ctx *ctx, const struct kill
 		      f);
 		return;
 	}
-	json_ull(f, "uid", known(r, REPORT_NO_UID), rec->victim_uid);
-	if (known(r, REPORT_NO_ADJ))
-		fprintf(f, ",\"oom_score_adj\":%d", rec->oom_score_adj);
+	json_ull(f, "uid", known(ev, EV_UID), ev->victim.uid);
+	if (known(ev, EV_ADJ))
+		fprintf(f, ",\"oom_score_adj\":%d", ev->victim.oom_score_adj);
 	else
 		fputs(",\"oom_score_adj\":null", f);
-	if (r->have_points)
-		fprintf(f, ",\"points\":%ld,\"points_source\":\"%s\"", r->points,
-			r->points_from_kernel ? "oom_control" : "computed");
+	if (known(ev, EV_POINTS))
+		fprintf(f, ",\"points\":%ld,\"points_source\":\"%s\"", ev->points,
+			ev->points_origin == ORIGIN_KERNEL ? "oom_control" : "computed");
 	else
 		fputs(",\"points\":null,\"points_source\":null", f); /* no points, no source */
-	json_ull(f, "total_vm_kb", known(r, REPORT_NO_VM), kb(ctx, rec->total_vm_pages));
-	json_ull(f, "anon_rss_kb", known(r, REPORT_NO_ANON), kb(ctx, rec->anon_pages));
-	json_ull(f, "file_rss_kb", known(r, REPORT_NO_FILE), kb(ctx, rec->file_pages));
-	json_ull(f, "shmem_rss_kb", known(r, REPORT_NO_SHMEM), kb(ctx, rec->shmem_pages));
-	json_ull(f, "swap_kb", known(r, REPORT_NO_SWAP), kb(ctx, rec->swap_pages));
-	json_ull(f, "pgtables_kb", known(r, REPORT_NO_PGTABLES), rec->pgtables_bytes / 1024);
+	json_ull(f, "total_vm_kb", known(ev, EV_VM), ev->victim.total_vm_kb);
+	json_ull(f, "anon_rss_kb", known(ev, EV_ANON), ev->victim.anon_kb);
+	json_ull(f, "file_rss_kb", known(ev, EV_FILE), ev->victim.file_kb);
+	json_ull(f, "shmem_rss_kb", known(ev, EV_SHMEM), ev->victim.shmem_kb);
+	json_ull(f, "swap_kb", known(ev, EV_SWAP), ev->victim.swap_kb);
+	json_ull(f, "pgtables_kb", known(ev, EV_PGTABLES), ev->victim.pgtables_kb);
 	fputc('}', f);
 }
 
-static void json_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+static void json_memcg(FILE *f, const struct oom_event *ev)
 {
-	const struct oom_kill_record *rec = r->rec;
-
 	fputs(",\"memcg\":", f);
-	if (!r->have_memcg) {
+	if (!known(ev, EV_MEMCG)) {
 		fputs("null", f);
 	} else {
 		fputs("{\"path\":", f);
-		json_string(f, r->memcg_path, sizeof(r->memcg_path));
-		json_ull(f, "usage_kb", known(r, REPORT_NO_MEMCG_USAGE),
-			 kb(ctx, rec->memcg_usage_pages));
-		json_ull(f, "limit_kb", known(r, REPORT_NO_MEMCG_USAGE),
-			 kb(ctx, rec->memcg_max_pages));
-		json_ull(f, "cgroup_version", known(r, REPORT_NO_CGROUP_VERSION),
-			 rec->memcg_is_v1 ? 1 : 2);
+		json_string(f, ev->memcg.path, sizeof(ev->memcg.path));
+		json_ull(f, "usage_kb", known(ev, EV_MEMCG_USAGE), ev->memcg.usage_kb);
+		json_ull(f, "limit_kb", known(ev, EV_MEMCG_USAGE), ev->memcg.limit_kb);
+		json_ull(f, "cgroup_version", known(ev, EV_CGROUP_VERSION), ev->memcg.is_v1 ? 1 : 2);
 		fputs(",\"state\":", f);
-		if (r->have_state)
-			memcg_state__json(f, &r->state);
+		if (known(ev, EV_MEMCG_STATE))
+			memcg_state__json(f, &ev->memcg.state);
 		else
 			fputs("null", f);
 		fputc('}', f);
 	}
-	json_key_str(f, "cgroup", r->cgroup_path[0] ? r->cgroup_path : NULL,
-		     sizeof(r->cgroup_path));
-	json_container(f, r->have_container ? &r->container : NULL);
+	json_key_str(f, "cgroup", ev->cgroup_path[0] ? ev->cgroup_path : NULL,
+		     sizeof(ev->cgroup_path));
+	json_container(f, known(ev, EV_CONTAINER) ? &ev->container : NULL);
 }
 
-static void json_next(FILE *f, const struct kill_report *r, const struct aftermath *am)
+static void json_next(FILE *f, const struct oom_event *ev)
 {
-	if (!known(r, REPORT_NO_NEXT)) {
+	if (!known(ev, EV_NEXT)) {
 		fputs(",\"next_victims\":null,\"next_victims_truncated\":null", f);
 		return;
 	}
 	fputs(",\"next_victims\":[", f);
-	for (size_t i = 0; i < r->nr_next; i++) {
-		const struct proc_info *p = &r->next[i];
+	for (size_t i = 0; i < ev->nr_next; i++) {
+		const struct proc_info *p = &ev->next[i];
 
 		fprintf(f, "%s{\"pid\":%d", i ? "," : "", p->pid);
 		json_key_str(f, "comm", p->comm, sizeof(p->comm));
@@ -202,116 +201,105 @@ static void json_next(FILE *f, const struct kill_report *r, const struct afterma
 		    p->points, p->rss_anon_kb, p->rss_file_kb, p->rss_shmem_kb, p->swap_kb,
 		    p->pgtables_kb, p->oom_score_adj);
 	}
-	fprintf(f, "],\"next_victims_truncated\":%s", am && am->next_truncated ? "true" : "false");
+	fprintf(f, "],\"next_victims_truncated\":%s", ev->next_truncated ? "true" : "false");
 }
 
 static void json_stack(FILE *f, const struct output_ctx *ctx, struct stack st)
 {
 	char sym[SYM_LEN];
-	int i, first = stack_start(ctx, st), n = stack_depth(st);
+	int i, first = stack_start(ctx, st);
 
 	fputs(",\"kstack\":[", f);
-	for (i = first; i < n; i++) {
+	for (i = first; i < st.nr; i++) {
 		ksyms__format(ctx->ksyms, st.addrs[i], sym, sizeof(sym));
 		if (i > first)
 			fputc(',', f);
 		json_string(f, sym, sizeof(sym));
 	}
 	fputc(']', f);
-	if (st.len < 0)
-		fprintf(f, ",\"kstack_error\":%d", st.len);
+	if (st.err)
+		fprintf(f, ",\"kstack_error\":%d", st.err);
 }
 
 /* The invoker's reclaim episode that ended in this kill. */
-static void json_reclaim(FILE *f, const struct oom_kill_record *rec)
+static void json_reclaim(FILE *f, const struct oom_event *ev)
 {
-	const struct reclaim_episode *ep = &rec->episode;
+	const struct event_reclaim *rc = &ev->reclaim;
 
-	if (!rec->have_episode) {
+	if (!ev->have_reclaim) {
 		fputs(",\"reclaim\":null", f);
 		return;
 	}
 	fprintf(f,
 		",\"reclaim\":{\"passes\":%u,\"stall_us\":%llu,\"scanned\":%llu,\"reclaimed\":%llu,"
 		"\"first_us_before_kill\":%llu,\"kswapd_wakes\":%llu}",
-		ep->passes, (unsigned long long)ep->stall_ns / 1000,
-		(unsigned long long)ep->scanned, (unsigned long long)ep->reclaimed,
-		(unsigned long long)(rec->ktime_ns - ep->first_ns) / 1000,
-		(unsigned long long)(rec->kswapd_wakes - ep->kswapd_wakes));
+		rc->passes, rc->stall_ns / 1000, rc->scanned, rc->reclaimed,
+		rc->first_ns_before_kill / 1000, rc->kswapd_wakes);
 }
 
 /* The stack as its source gave it: text frames, or addresses to resolve. */
-static void json_frames(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+static void json_frames(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev)
 {
-	if (!known(r, REPORT_NO_STACK)) {
+	if (!known(ev, EV_STACK)) {
 		fputs(",\"kstack\":null", f);
 		return;
 	}
-	if (!r->frames) {
-		json_stack(f, ctx, STACK_OF(r->rec));
+	if (!ev->nr_frames) {
+		json_stack(f, ctx, event_stack(ev));
 		return;
 	}
 	fputs(",\"kstack\":[", f);
-	for (int i = 0; i < r->nr_frames; i++) {
+	for (int i = 0; i < ev->nr_frames; i++) {
 		if (i)
 			fputc(',', f);
-		json_string(f, r->frames[i], SYM_LEN);
+		json_string(f, ev->frames[i], sizeof(ev->frames[i]));
 	}
 	fputc(']', f);
 }
 
-static const char *gfp_text(const struct output_ctx *ctx, const struct kill_report *r, char *buf)
+static const char *gfp_text(const struct output_ctx *ctx, const struct oom_event *ev, char *buf)
 {
-	if (!r->have_gfp || !known(r, REPORT_NO_GFP_NAMES))
+	if (!known(ev, EV_GFP | EV_GFP_NAMES))
 		return NULL;
-	return r->gfp_names ?: gfp_name(ctx, r->gfp_mask, buf);
+	return ev->gfp.names[0] ? ev->gfp.names : gfp_name(ctx, ev->gfp.mask, buf);
 }
 
-const char *output__kill_kind(const struct kill_report *r)
+static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev,
+			     const char *time, unsigned long long dropped)
 {
-	return r->rec->flags & KILL_ALREADY_EXITING ? "already_exiting" : "kill";
-}
-
-static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
-			     const struct aftermath *am, const char *time,
-			     unsigned long long dropped)
-{
-	const struct oom_kill_record *rec = r->rec;
 	char buf[GFP_LEN];
 
 	fputs("{\"type\":\"oom_kill\"", f);
 	json_key_str(f, "time", time, 64);
-	json_ull(f, "ktime_ns", known(r, REPORT_NO_KTIME), rec->ktime_ns);
+	json_ull(f, "ktime_ns", known(ev, EV_KTIME), ev->ktime_ns);
 	fprintf(f, ",\"event_id\":%llu,\"kind\":\"%s\",\"hook\":\"%s\",\"source\":\"%s\"",
-		(unsigned long long)rec->event_id, output__kill_kind(r),
-		r->hook ?: report__hook_name(rec->hook), r->source ?: "bpf");
-	json_key_str(f, "constraint", r->constraint, 32);
-	json_key_str(f, "gfp_mask", gfp_text(ctx, r, buf), sizeof(buf));
-	if (r->have_gfp)
-		fprintf(f, ",\"gfp_mask_raw\":%u,\"order\":%d,\"gfp_source\":\"%s\"", r->gfp_mask,
-			rec->order, r->gfp_source);
+		ev->event_id, event__kind(ev), ev->hook, ev->source);
+	json_key_str(f, "constraint", ev->constraint, 32);
+	json_key_str(f, "gfp_mask", gfp_text(ctx, ev, buf), sizeof(buf));
+	if (known(ev, EV_GFP))
+		fprintf(f, ",\"gfp_mask_raw\":%u,\"order\":%d,\"gfp_source\":\"%s\"", ev->gfp.mask,
+			ev->gfp.order, ev->gfp.source);
 	else
 		fputs(",\"gfp_mask_raw\":null,\"order\":null,\"gfp_source\":null", f);
-	if (known(r, REPORT_NO_INVOKER | REPORT_NO_INVOKER_PID))
-		fprintf(f, ",\"invoker\":{\"pid\":%u,\"tid\":%u", rec->invoker_pid,
-			rec->invoker_tid);
+	if (known(ev, EV_INVOKER | EV_INVOKER_PID))
+		fprintf(f, ",\"invoker\":{\"pid\":%u,\"tid\":%u", ev->invoker.pid, ev->invoker.tid);
 	else
 		fputs(",\"invoker\":{\"pid\":null,\"tid\":null", f);
-	json_key_str(f, "comm", known(r, REPORT_NO_INVOKER) ? rec->invoker_comm : NULL,
-		     sizeof(rec->invoker_comm));
-	if (rec->flags & KILL_HAVE_INVOKER_ADJ)
-		fprintf(f, ",\"oom_score_adj\":%d}", rec->invoker_oom_score_adj);
+	json_key_str(f, "comm", known(ev, EV_INVOKER) ? ev->invoker.comm : NULL,
+		     sizeof(ev->invoker.comm));
+	if (known(ev, EV_INVOKER_ADJ))
+		fprintf(f, ",\"oom_score_adj\":%d}", ev->invoker.oom_score_adj);
 	else
 		fputs(",\"oom_score_adj\":null}", f);
-	json_victim(f, ctx, r);
-	if (r->have_totalpages)
-		fprintf(f, ",\"totalpages\":%lu", r->totalpages);
+	json_victim(f, ev);
+	if (known(ev, EV_TOTALPAGES))
+		fprintf(f, ",\"totalpages\":%lu", ev->totalpages);
 	else
 		fputs(",\"totalpages\":null", f);
-	json_memcg(f, ctx, r);
-	json_next(f, r, am);
-	json_reclaim(f, rec);
-	json_frames(f, ctx, r);
+	json_memcg(f, ev);
+	json_next(f, ev);
+	json_reclaim(f, ev);
+	json_frames(f, ctx, ev);
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);
 }
 
@@ -325,16 +313,16 @@ static void text_comm(FILE *f, const char *comm, size_t n)
 
 static void text_stack(FILE *f, const struct output_ctx *ctx, struct stack st)
 {
-	int i, first = stack_start(ctx, st), n = stack_depth(st);
+	int i, first = stack_start(ctx, st);
 
-	for (i = first; i < n; i++) {
+	for (i = first; i < st.nr; i++) {
 		char sym[SYM_LEN];
 
 		ksyms__format(ctx->ksyms, st.addrs[i], sym, sizeof(sym));
 		fprintf(f, "  %-8s %s\n", i > first ? "" : "stack", sym);
 	}
-	if (st.len < 0)
-		fprintf(f, "  %sstack    unavailable (%d)%s\n", C(ctx, COLOR_WARNING), st.len,
+	if (st.err)
+		fprintf(f, "  %sstack    unavailable (%d)%s\n", C(ctx, COLOR_WARNING), st.err,
 			C(ctx, COLOR_RESET));
 }
 
@@ -345,11 +333,11 @@ static void text_dropped(FILE *f, const struct output_ctx *ctx, unsigned long lo
 			dropped, ctx->lost_to ?: "a full ring buffer", C(ctx, COLOR_RESET));
 }
 
-static void text_state(FILE *f, const struct kill_report *r)
+static void text_state(FILE *f, const struct oom_event *ev)
 {
-	const struct memcg_state *s = &r->state;
+	const struct memcg_state *s = &ev->memcg.state;
 
-	if (!r->have_state)
+	if (!known(ev, EV_MEMCG_STATE))
 		return;
 	fprintf(f, "  state    anon %lld kB file %lld kB shmem %lld kB", s->anon >> 10,
 		s->file >> 10, s->shmem >> 10);
@@ -364,11 +352,11 @@ static void text_state(FILE *f, const struct kill_report *r)
 	fputc('\n', f);
 }
 
-static void text_container(FILE *f, const struct kill_report *r)
+static void text_container(FILE *f, const struct oom_event *ev)
 {
-	const struct container_info *c = &r->container;
+	const struct container_info *c = &ev->container;
 
-	if (!r->have_container)
+	if (!known(ev, EV_CONTAINER))
 		return;
 	fprintf(f, "  container %s%s%.12s", c->runtime[0] ? c->runtime : "",
 		c->runtime[0] && c->id[0] ? " " : "", c->id);
@@ -379,10 +367,10 @@ static void text_container(FILE *f, const struct kill_report *r)
 	fputc('\n', f);
 }
 
-static void text_next(FILE *f, const struct kill_report *r, const struct aftermath *am)
+static void text_next(FILE *f, const struct oom_event *ev)
 {
-	for (size_t i = 0; i < r->nr_next; i++) {
-		const struct proc_info *p = &r->next[i];
+	for (size_t i = 0; i < ev->nr_next; i++) {
+		const struct proc_info *p = &ev->next[i];
 
 		fprintf(f, "  %-8s pid %d ", i ? "" : "next", p->pid);
 		text_comm(f, p->comm, sizeof(p->comm));
@@ -390,26 +378,29 @@ static void text_next(FILE *f, const struct kill_report *r, const struct afterma
 			p->points, p->rss_anon_kb + p->rss_file_kb + p->rss_shmem_kb, p->swap_kb,
 			p->pgtables_kb, p->oom_score_adj);
 	}
-	if (am && am->next_truncated)
+	if (ev->next_truncated)
 		fprintf(
 		    f, "  %-8s scan truncated: the domain has more processes than one scan reads\n",
-		    r->nr_next ? "" : "next");
+		    ev->nr_next ? "" : "next");
 }
 
-static void text_reclaim(FILE *f, const struct oom_kill_record *rec)
+static void text_reclaim(FILE *f, const struct oom_event *ev)
 {
-	const struct reclaim_episode *ep = &rec->episode;
+	const struct event_reclaim *rc = &ev->reclaim;
 
-	if (!rec->have_episode) {
+	if (!known(ev, EV_RECLAIM)) {
+		fputs("  reclaim  not in the kernel log\n", f);
+		return;
+	}
+	if (!ev->have_reclaim) {
 		fputs("  reclaim  none by the invoker before the kill\n", f);
 		return;
 	}
 	fprintf(f,
 		"  reclaim  %u passes from %.1f ms before the kill, stalled %.1f ms, "
 		"scanned %llu reclaimed %llu pages, kswapd woke %llu times\n",
-		ep->passes, ms(rec->ktime_ns - ep->first_ns), ms(ep->stall_ns),
-		(unsigned long long)ep->scanned, (unsigned long long)ep->reclaimed,
-		(unsigned long long)(rec->kswapd_wakes - ep->kswapd_wakes));
+		rc->passes, ms(rc->first_ns_before_kill), ms(rc->stall_ns), rc->scanned,
+		rc->reclaimed, rc->kswapd_wakes);
 }
 
 /* " label N kB", or " label ? kB" for what the source could not learn */
@@ -421,138 +412,126 @@ static void text_kb(FILE *f, const char *label, bool known, unsigned long long v
 		fprintf(f, "%s ? kB", label);
 }
 
-static void text_victim(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+static void text_victim(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev)
 {
-	const struct oom_kill_record *rec = r->rec;
-
-	fprintf(f, "  victim   %spid %u tid %u ", C(ctx, COLOR_VICTIM), rec->victim_pid,
-		rec->victim_tid);
-	if (!(rec->flags & KILL_HAVE_VICTIM)) {
+	fprintf(f, "  victim   %spid %u tid %u ", C(ctx, COLOR_VICTIM), ev->victim.pid,
+		ev->victim.tid);
+	if (!known(ev, EV_VICTIM)) {
 		fprintf(f, "%s(task not readable on this kernel)\n", C(ctx, COLOR_RESET));
 		return;
 	}
-	text_comm(f, rec->victim_comm, sizeof(rec->victim_comm));
+	text_comm(f, ev->victim.comm, sizeof(ev->victim.comm));
 	fputs(C(ctx, COLOR_RESET), f);
-	if (known(r, REPORT_NO_UID))
-		fprintf(f, " uid %u", rec->victim_uid);
-	if (known(r, REPORT_NO_ADJ))
-		fprintf(f, " oom_score_adj %d", rec->oom_score_adj);
-	if (r->have_points)
-		fprintf(f, " points %ld%s\n", r->points,
-			r->points_from_kernel ? "" : " (computed)");
+	if (known(ev, EV_UID))
+		fprintf(f, " uid %u", ev->victim.uid);
+	if (known(ev, EV_ADJ))
+		fprintf(f, " oom_score_adj %d", ev->victim.oom_score_adj);
+	if (known(ev, EV_POINTS))
+		fprintf(f, " points %ld%s\n", ev->points,
+			ev->points_origin == ORIGIN_KERNEL ? "" : " (computed)");
 	else
 		fputs(" points unknown\n", f);
-	text_kb(f, "           rss anon", known(r, REPORT_NO_ANON), kb(ctx, rec->anon_pages));
-	text_kb(f, " file", known(r, REPORT_NO_FILE), kb(ctx, rec->file_pages));
-	text_kb(f, " shmem", known(r, REPORT_NO_SHMEM), kb(ctx, rec->shmem_pages));
-	text_kb(f, "  swap", known(r, REPORT_NO_SWAP), kb(ctx, rec->swap_pages));
-	text_kb(f, "  pgtables", known(r, REPORT_NO_PGTABLES), rec->pgtables_bytes / 1024);
-	text_kb(f, "  vm", known(r, REPORT_NO_VM), kb(ctx, rec->total_vm_pages));
+	text_kb(f, "           rss anon", known(ev, EV_ANON), ev->victim.anon_kb);
+	text_kb(f, " file", known(ev, EV_FILE), ev->victim.file_kb);
+	text_kb(f, " shmem", known(ev, EV_SHMEM), ev->victim.shmem_kb);
+	text_kb(f, "  swap", known(ev, EV_SWAP), ev->victim.swap_kb);
+	text_kb(f, "  pgtables", known(ev, EV_PGTABLES), ev->victim.pgtables_kb);
+	text_kb(f, "  vm", known(ev, EV_VM), ev->victim.total_vm_kb);
 	fputc('\n', f);
 }
 
-static void text_invoker(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+static void text_invoker(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev)
 {
-	const struct oom_kill_record *rec = r->rec;
 	const char *gfp;
 	char buf[GFP_LEN];
 
-	if (!known(r, REPORT_NO_INVOKER)) {
+	if (!known(ev, EV_INVOKER)) {
 		fputs("  invoker  unknown\n", f);
 		return;
 	}
-	if (known(r, REPORT_NO_INVOKER_PID))
-		fprintf(f, "  invoker  pid %u tid %u ", rec->invoker_pid, rec->invoker_tid);
+	if (known(ev, EV_INVOKER_PID))
+		fprintf(f, "  invoker  pid %u tid %u ", ev->invoker.pid, ev->invoker.tid);
 	else
 		fputs("  invoker  pid ? ", f);
-	text_comm(f, rec->invoker_comm, sizeof(rec->invoker_comm));
-	gfp = gfp_text(ctx, r, buf);
-	if (r->have_gfp && !gfp)
-		snprintf(buf, sizeof(buf), "%#x", r->gfp_mask), gfp = buf;
-	if (r->have_gfp)
-		fprintf(f, " gfp %s order %d%s", gfp, rec->order,
-			rec->flags & KILL_GFP_FROM_RECLAIM ? " (of its last reclaim)" : "");
+	text_comm(f, ev->invoker.comm, sizeof(ev->invoker.comm));
+	gfp = gfp_text(ctx, ev, buf);
+	if (known(ev, EV_GFP) && !gfp)
+		snprintf(buf, sizeof(buf), "%#x", ev->gfp.mask), gfp = buf;
+	if (known(ev, EV_GFP))
+		fprintf(f, " gfp %s order %d%s", gfp, ev->gfp.order,
+			ev->gfp.of_reclaim ? " (of its last reclaim)" : "");
 	else
 		fputs(" gfp unknown", f);
-	if (rec->flags & KILL_HAVE_INVOKER_ADJ)
-		fprintf(f, " adj %d", rec->invoker_oom_score_adj);
+	if (known(ev, EV_INVOKER_ADJ))
+		fprintf(f, " adj %d", ev->invoker.oom_score_adj);
 	fputc('\n', f);
 }
 
-static void text_memcg(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+static void text_memcg(FILE *f, const struct oom_event *ev)
 {
-	const struct oom_kill_record *rec = r->rec;
-	unsigned long long max = rec->memcg_max_pages;
+	unsigned long long max = ev->memcg.limit_kb;
 
-	if (!r->have_memcg)
+	if (!known(ev, EV_MEMCG))
 		fputs("  memcg    none at its limit (global OOM)\n", f);
-	else if (!known(r, REPORT_NO_MEMCG_USAGE))
-		fprintf(f, "  memcg    %s  usage unknown\n", r->memcg_path);
+	else if (!known(ev, EV_MEMCG_USAGE))
+		fprintf(f, "  memcg    %s  usage unknown\n", ev->memcg.path);
 	else
-		fprintf(f, "  memcg    %s  usage %llu kB of %llu kB (%llu%%)\n", r->memcg_path,
-			kb(ctx, rec->memcg_usage_pages), kb(ctx, max),
-			max ? rec->memcg_usage_pages * 100 / max : 0);
-	if (r->cgroup_path[0] && strcmp(r->cgroup_path, r->memcg_path))
-		fprintf(f, "  cgroup   %s (victim's)\n", r->cgroup_path);
+		fprintf(f, "  memcg    %s  usage %llu kB of %llu kB (%llu%%)\n", ev->memcg.path,
+			ev->memcg.usage_kb, max, max ? ev->memcg.usage_kb * 100 / max : 0);
+	if (ev->cgroup_path[0] && strcmp(ev->cgroup_path, ev->memcg.path))
+		fprintf(f, "  cgroup   %s (victim's)\n", ev->cgroup_path);
 }
 
-static void text_frames(FILE *f, const struct output_ctx *ctx, const struct kill_report *r)
+static void text_frames(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev)
 {
-	if (!known(r, REPORT_NO_STACK)) {
+	if (!known(ev, EV_STACK)) {
 		fputs("  stack    not in the log\n", f);
 		return;
 	}
-	if (!r->frames) {
-		text_stack(f, ctx, STACK_OF(r->rec));
+	if (!ev->nr_frames) {
+		text_stack(f, ctx, event_stack(ev));
 		return;
 	}
-	for (int i = 0; i < r->nr_frames; i++)
-		fprintf(f, "  %-8s %s\n", i ? "" : "stack", r->frames[i]);
+	for (int i = 0; i < ev->nr_frames; i++)
+		fprintf(f, "  %-8s %s\n", i ? "" : "stack", ev->frames[i]);
 }
 
-static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
-			     const struct aftermath *am, const char *time,
-			     unsigned long long dropped)
+static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev,
+			     const char *time, unsigned long long dropped)
 {
-	const struct oom_kill_record *rec = r->rec;
-	bool exiting = rec->flags & KILL_ALREADY_EXITING;
+	bool exiting = ev->already_exiting;
 
 	fprintf(f, "%s%s OOM %s  constraint %s  event %llu  (via %s)%s\n", C(ctx, COLOR_HEADER),
 		time ?: "(time unknown)", exiting ? "victim already exiting" : "kill",
-		r->constraint ?: "unknown", (unsigned long long)rec->event_id,
-		r->hook ?: report__hook_name(rec->hook), C(ctx, COLOR_RESET));
+		ev->constraint ?: "unknown", ev->event_id, ev->hook, C(ctx, COLOR_RESET));
 	if (exiting)
 		fputs("  kind     already exiting: the kernel marked it as the victim, it did not "
 		      "kill "
 		      "it (no SIGKILL, not counted as a kill)\n",
 		      f);
-	text_victim(f, ctx, r);
-	text_invoker(f, ctx, r);
-	text_memcg(f, ctx, r);
-	text_state(f, r);
-	text_container(f, r);
-	text_next(f, r, am);
-	if (r->source)
-		fputs("  reclaim  not in the kernel log\n", f);
-	else
-		text_reclaim(f, rec);
-	text_frames(f, ctx, r);
+	text_victim(f, ctx, ev);
+	text_invoker(f, ctx, ev);
+	text_memcg(f, ev);
+	text_state(f, ev);
+	text_container(f, ev);
+	text_next(f, ev);
+	text_reclaim(f, ev);
+	text_frames(f, ctx, ev);
 	text_dropped(f, ctx, dropped);
 	fputc('\n', f);
 }
 
-void output__kill(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
-		  const struct aftermath *am, const struct timespec *realtime,
-		  unsigned long long dropped)
+void output__kill(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev,
+		  const struct timespec *realtime, unsigned long long dropped)
 {
 	char time[64];
 
 	if (realtime)
 		output__format_time(realtime, time, sizeof(time));
 	if (ctx->json)
-		output_kill_json(f, ctx, r, am, realtime ? time : NULL, dropped);
+		output_kill_json(f, ctx, ev, realtime ? time : NULL, dropped);
 	else
-		output_kill_text(f, ctx, r, am, realtime ? time : NULL, dropped);
+		output_kill_text(f, ctx, ev, realtime ? time : NULL, dropped);
 }
 
 /* ---- the kernel's count ---- */
@@ -585,7 +564,7 @@ void output__unreconciled(FILE *f, const struct output_ctx *ctx, const struct re
 	output__format_time(realtime, time, sizeof(time));
 	fprintf(f, "{\"type\":\"unreconciled\",\"time\":\"%s\",\"scope\":\"%s\"", time,
 		host ? "host" : "memcg");
-	json_key_str(f, "memcg", d->memcg, REPORT_PATH_LEN);
+	json_key_str(f, "memcg", d->memcg, EVENT_PATH_LEN);
 	fprintf(f,
 		",\"kernel_kills\":%llu,\"kills\":%llu,\"unreconciled_kills\":%lld,"
 		"\"dropped_kills\":%llu}\n",
@@ -611,7 +590,7 @@ void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_s
 	unsigned long long span =
 	    ep->last_end_ns > ep->first_ns ? ep->last_end_ns - ep->first_ns : 0;
 	unsigned int gfp =
-	    report__request_gfp(ctx->gfp, ep->gfp_mask, ep->last_kind == RECLAIM_MEMCG);
+	    decode__request_gfp(ctx->gfp, ep->gfp_mask, ep->last_kind == RECLAIM_MEMCG);
 	char time[64], buf[GFP_LEN];
 
 	output__format_time(realtime, time, sizeof(time));
@@ -627,8 +606,8 @@ void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_s
 			kinds_name(ep->kinds), memcg ?: "(memcg unknown)", ms(ep->stall_ns),
 			ep->passes, ms(span), (unsigned long long)ep->scanned,
 			(unsigned long long)ep->reclaimed, buf, ep->order,
-			report__episode_end_name(r->end));
-		text_stack(f, ctx, STACK_OF(ep));
+			decode__episode_end_name(r->end));
+		text_stack(f, ctx, episode_stack(ep));
 		text_dropped(f, ctx, dropped);
 		fputc('\n', f);
 		return;
@@ -651,9 +630,9 @@ void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_s
 		(unsigned long long)ep->stall_ns / 1000, ep->passes,
 		(unsigned long long)ep->scanned, (unsigned long long)ep->reclaimed, ep->order);
 	json_key_str(f, "gfp_mask", buf, sizeof(buf));
-	fprintf(f, ",\"ended\":\"%s\"", report__episode_end_name(r->end));
+	fprintf(f, ",\"ended\":\"%s\"", decode__episode_end_name(r->end));
 	if (ep->kstack_len)
-		json_stack(f, ctx, STACK_OF(ep));
+		json_stack(f, ctx, episode_stack(ep));
 	else
 		fputs(",\"kstack\":null", f);
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);
@@ -661,66 +640,51 @@ void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_s
 
 /* ---- after the kill ---- */
 
-void output__reaped(FILE *f, const struct output_ctx *ctx, const struct oom_reaped_record *r,
-		    const struct timespec *realtime, unsigned long long dropped)
+static void text_reaped(FILE *f, const struct reap_event *ev, const char *time)
 {
-	struct reaped_report rr = { .rec = r };
-
-	output__reaped_report(f, ctx, &rr, realtime, dropped);
-}
-
-static void text_reaped(FILE *f, const struct reaped_report *rr, const char *time,
-			unsigned long long reap_ns, unsigned long long exit_ns)
-{
-	const struct oom_reaped_record *r = rr->rec;
-	bool reaped = r->reaper == REAPER_FINISHED || r->reaper == REAPER_SKIPPED;
+	bool exited = ev->known & REAP_EXIT;
 
 	fprintf(f, "%s OOM victim %s  pid %u tid %u ", time ?: "(time unknown)",
-		rr->no_exit ? "reaped" : "exited", r->victim_pid, r->victim_tid);
-	text_comm(f, r->victim_comm, sizeof(r->victim_comm));
-	if (rr->no_event)
+		exited ? "exited" : "reaped", ev->pid, ev->tid);
+	text_comm(f, ev->comm, sizeof(ev->comm));
+	if (!(ev->known & REAP_EVENT))
 		fputs("  event unknown\n  after    ", f);
 	else
-		fprintf(f, "  event %llu\n  after    ", (unsigned long long)r->event_id);
-	if (!rr->no_exit)
-		fprintf(f, "exit %.1f ms after the kill; ", ms(exit_ns));
-	fprintf(f, "oom_reaper: %s", report__reaper_name(r->reaper));
-	if (reaped && !rr->no_reap_time)
-		fprintf(f, " at %.1f ms", ms(reap_ns));
-	if (rr->have_reaped_kb)
-		fprintf(f, ", %llu kB freed", rr->reaped_kb);
+		fprintf(f, "  event %llu\n  after    ", ev->event_id);
+	if (exited)
+		fprintf(f, "exit %.1f ms after the kill; ", ms(ev->exit_ns));
+	fprintf(f, "oom_reaper: %s", ev->reaper);
+	if (ev->reaped && (ev->known & REAP_TIME))
+		fprintf(f, " at %.1f ms", ms(ev->reap_ns));
+	if (ev->known & REAP_KB)
+		fprintf(f, ", %llu kB freed", ev->reaped_kb);
 	fputs("\n", f);
 }
 
-void output__reaped_report(FILE *f, const struct output_ctx *ctx, const struct reaped_report *rr,
-			   const struct timespec *realtime, unsigned long long dropped)
+void output__reaped(FILE *f, const struct output_ctx *ctx, const struct reap_event *ev,
+		    const struct timespec *realtime, unsigned long long dropped)
 {
-	const struct oom_reaped_record *r = rr->rec;
-	bool reaped = r->reaper == REAPER_FINISHED || r->reaper == REAPER_SKIPPED;
-	unsigned long long reap_ns = reaped ? r->reap_end_ns - r->kill_ns : 0;
-	unsigned long long exit_ns = r->exit_ns - r->kill_ns;
 	char time[64];
 
 	if (realtime)
 		output__format_time(realtime, time, sizeof(time));
 	if (!ctx->json) {
-		text_reaped(f, rr, realtime ? time : NULL, reap_ns, exit_ns);
+		text_reaped(f, ev, realtime ? time : NULL);
 		text_dropped(f, ctx, dropped);
 		fputc('\n', f);
 		return;
 	}
 	fputs("{\"type\":\"oom_reaped\"", f);
 	json_key_str(f, "time", realtime ? time : NULL, sizeof(time));
-	/* BPF: the exit; the kernel log: the reaper's word */
-	json_ull(f, "ktime_ns", !rr->no_ktime, rr->no_exit ? r->reap_end_ns : r->exit_ns);
-	json_ull(f, "event_id", !rr->no_event, r->event_id);
-	fprintf(f, ",\"source\":\"%s\",\"victim\":{\"pid\":%u,\"tid\":%u", rr->source ?: "bpf",
-		r->victim_pid, r->victim_tid);
-	json_key_str(f, "comm", r->victim_comm, sizeof(r->victim_comm));
-	fprintf(f, "},\"reaper\":{\"state\":\"%s\"", report__reaper_name(r->reaper));
-	json_ull(f, "reaped_kb", rr->have_reaped_kb, rr->reaped_kb);
-	json_ull(f, "reap_us", reaped && !rr->no_reap_time, reap_ns / 1000);
-	json_ull(f, "exit_us", !rr->no_exit, exit_ns / 1000);
+	json_ull(f, "ktime_ns", ev->known & REAP_KTIME, ev->ktime_ns);
+	json_ull(f, "event_id", ev->known & REAP_EVENT, ev->event_id);
+	fprintf(f, ",\"source\":\"%s\",\"victim\":{\"pid\":%u,\"tid\":%u", ev->source, ev->pid,
+		ev->tid);
+	json_key_str(f, "comm", ev->comm, sizeof(ev->comm));
+	fprintf(f, "},\"reaper\":{\"state\":\"%s\"", ev->reaper);
+	json_ull(f, "reaped_kb", ev->known & REAP_KB, ev->reaped_kb);
+	json_ull(f, "reap_us", ev->reaped && (ev->known & REAP_TIME), ev->reap_ns / 1000);
+	json_ull(f, "exit_us", ev->known & REAP_EXIT, ev->exit_ns / 1000);
 	fprintf(f, "},\"dropped\":%llu}\n", dropped);
 }
 

@@ -6,10 +6,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
-#include "aftermath.h"
+#include "oomtrace.h"
 #include "color.h"
+#include "event.h"
 #include "reconcile.h"
-#include "report.h"
 
 struct ksyms;
 struct gfp_table;
@@ -24,15 +24,9 @@ struct output_ctx {
 	const char *lost_to; /* what dropped records were lost to; NULL: a full ring buffer */
 };
 
-/*
- * Write one kill record; realtime is the wall-clock time of the kill, NULL
- * if not known; am NULL: no aftermath beyond r's.
- */
-void output__kill(FILE *f, const struct output_ctx *ctx, const struct kill_report *r,
-		  const struct aftermath *am, const struct timespec *realtime,
-		  unsigned long long dropped);
-/* "kill", or "already_exiting" for a victim the kernel marked but did not kill. */
-const char *output__kill_kind(const struct kill_report *r);
+/* Write one kill; realtime is the wall-clock time of the kill, NULL if not known. */
+void output__kill(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev,
+		  const struct timespec *realtime, unsigned long long dropped);
 /*
  * A difference between the kills reported and the kernel's count: an
  * "unreconciled" record on f with --json, else a warning on stderr.
@@ -42,23 +36,9 @@ void output__unreconciled(FILE *f, const struct output_ctx *ctx, const struct re
 /* A closed reclaim episode; memcg is the task's memcg path, NULL if unknown. */
 void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_stall_record *r,
 		   const char *memcg, const struct timespec *realtime, unsigned long long dropped);
-/* A victim's exit, with what the oom_reaper did before it. */
-void output__reaped(FILE *f, const struct output_ctx *ctx, const struct oom_reaped_record *r,
+/* A victim's end, with what the oom_reaper did before it; realtime NULL: not known. */
+void output__reaped(FILE *f, const struct output_ctx *ctx, const struct reap_event *ev,
 		    const struct timespec *realtime, unsigned long long dropped);
-
-/* An oom_reaped record, with what its source (the kernel log) could not learn. */
-struct reaped_report {
-	const struct oom_reaped_record *rec;
-	const char *source;		       /* "bpf" when NULL */
-	bool no_event, no_ktime, no_reap_time; /* event_id, ktime_ns, reap_us are null */
-	bool no_exit; /* the exit was not seen: ktime_ns is rec->reap_end_ns */
-	bool have_reaped_kb;
-	unsigned long long reaped_kb;
-};
-
-/* As output__reaped(); realtime NULL: not known. */
-void output__reaped_report(FILE *f, const struct output_ctx *ctx, const struct reaped_report *rr,
-			   const struct timespec *realtime, unsigned long long dropped);
 
 #define OUTPUT_MAX_NODES 64 /* NUMA nodes, as reclaim.bpf.c sizes its maps */
 

@@ -285,28 +285,29 @@ static void put_proc(struct buf *b, const struct proc_info *p)
 	put_str(b, p->memcg);
 }
 
-int recorder__kill(struct recorder *w, const struct kill_report *r, const struct aftermath *am,
-		   const struct ksyms *ks, const struct record_ctx *c)
+int recorder__kill(struct recorder *w, const struct oom_kill_record *raw,
+		   const struct oom_event *ev, const struct ksyms *ks, const struct record_ctx *c)
 {
-	size_t at, nr_next = r->nr_next < RECORD_MAX_NEXT ? r->nr_next : RECORD_MAX_NEXT;
+	size_t at, nr_next = ev->nr_next < RECORD_MAX_NEXT ? ev->nr_next : RECORD_MAX_NEXT;
 
 	if (!w || w->err)
 		return w ? w->err : 0;
-	put_symbols(w, ks, r->rec->kstack, r->rec->kstack_len);
+	put_symbols(w, ks, raw->kstack, raw->kstack_len);
 	at = begin_frame(&w->b, FRAME_KILL);
 	put_ctx(&w->b, c);
-	put_raw(&w->b, r->rec, sizeof(*r->rec));
-	put_str(&w->b, r->memcg_path);
-	put_str(&w->b, r->cgroup_path);
-	put_u32(&w->b, r->have_state);
+	put_raw(&w->b, raw, sizeof(*raw));
+	put_str(&w->b, event__has(ev, EV_MEMCG) ? ev->memcg.path : "");
+	put_str(&w->b, ev->cgroup_path);
+	put_u32(&w->b, event__has(ev, EV_MEMCG_STATE));
 	put_u32(&w->b, NR_STATE);
 	for (size_t i = 0; i < NR_STATE; i++)
-		put_u64(&w->b, *(const long long *)((const char *)&r->state + state_fields[i]));
+		put_u64(&w->b,
+			*(const long long *)((const char *)&ev->memcg.state + state_fields[i]));
 	put_u32(&w->b, nr_next);
 	for (size_t i = 0; i < nr_next; i++)
-		put_proc(&w->b, &r->next[i]);
+		put_proc(&w->b, &ev->next[i]);
 	/* added after version 1's first files: their readers stop before it */
-	put_u32(&w->b, am && am->next_truncated);
+	put_u32(&w->b, ev->next_truncated);
 	end_frame(&w->b, at);
 	return write_all(w);
 }
@@ -736,9 +737,9 @@ static void decode_kill(struct cursor *c, struct record_frame *fr)
 		c->bad = true;
 	for (fr->nr_next = 0; fr->nr_next < n && !c->bad; fr->nr_next++)
 		get_proc(c, &fr->next[fr->nr_next]);
-	memset(&fr->aftermath, 0, sizeof(fr->aftermath));
+	fr->next_truncated = false;
 	if (more(c))
-		fr->aftermath.next_truncated = get_u32(c);
+		fr->next_truncated = get_u32(c);
 }
 
 static void decode_stall(struct cursor *c, struct record_frame *fr)

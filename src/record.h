@@ -16,7 +16,7 @@
 #include "memcg_state.h"
 #include "output.h"
 #include "procs.h"
-#include "report.h"
+#include "event.h"
 
 struct ksyms;
 struct gfp_table;
@@ -72,8 +72,8 @@ struct recorder *recorder__new(int fd, const char *name, const struct record_hea
  * the record being written.  The first failure is said on stderr, once;
  * it and every later call return -errno.  A NULL recorder records nothing.
  */
-int recorder__kill(struct recorder *w, const struct kill_report *r, const struct aftermath *am,
-		   const struct ksyms *ks, const struct record_ctx *c);
+int recorder__kill(struct recorder *w, const struct oom_kill_record *raw,
+		   const struct oom_event *ev, const struct ksyms *ks, const struct record_ctx *c);
 int recorder__stall(struct recorder *w, const struct reclaim_stall_record *rec, const char *memcg,
 		    const struct ksyms *ks, const struct record_ctx *c);
 int recorder__reaped(struct recorder *w, const struct oom_reaped_record *rec,
@@ -96,13 +96,13 @@ struct record_frame {
 		struct oom_reaped_record reaped;
 	};
 	/* kill: what user space read when it arrived */
-	char memcg_path[REPORT_PATH_LEN];
-	char cgroup_path[REPORT_PATH_LEN];
+	char memcg_path[EVENT_PATH_LEN];
+	char cgroup_path[EVENT_PATH_LEN];
 	bool have_state;
 	struct memcg_state state;
 	struct proc_info next[RECORD_MAX_NEXT];
 	size_t nr_next;
-	struct aftermath aftermath; /* older files: none truncated */
+	bool next_truncated; /* older files: not truncated */
 	/* unreconciled: the difference, its memcg in memcg below */
 	struct reconcile_diff unreconciled;
 	/* stall: the task's memcg, if it was known; unreconciled: the memcg's path */

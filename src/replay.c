@@ -14,7 +14,8 @@
 #include "output.h"
 #include "record.h"
 #include "replay.h"
-#include "report.h"
+#include "decode.h"
+#include "pipeline.h"
 #include "stats.h"
 
 struct replay {
@@ -23,7 +24,7 @@ struct replay {
 	FILE *out;
 	struct record_reader *rd;
 	struct record_frame *fr;
-	struct output_ctx fmt;
+	struct pipeline pipe; /* kills go through it to out and stats */
 	struct stats *stats;
 	struct run_totals totals;
 	int sessions;
@@ -98,8 +99,8 @@ static void start_session(struct replay *rp)
 	rp->sessions++;
 	rp->session_ended = false;
 	rp->last_dropped = 0;
-	rp->fmt.gfp = h->gfp;
-	rp->fmt.page_size = h->host.page_size;
+	rp->pipe.fmt.gfp = h->gfp;
+	rp->pipe.fmt.page_size = h->host.page_size;
 	output__format_time(&h->started, when, sizeof(when));
 	fprintf(stderr,
 		"oomtrace: report '%s': recorded on %s (Linux %s) by oomtrace %s from %s; "
@@ -114,28 +115,22 @@ static void start_session(struct replay *rp)
 
 static int replay_kill(struct replay *rp, const struct record_frame *fr)
 {
+	static struct oom_event ev; /* large: one, not one per call on the stack */
 	const struct record_header *h = record_reader__header(rp->rd);
-	struct kill_report r;
+	struct kill_arrival a = { .when = &fr->ctx.when, .dropped = fr->ctx.dropped };
 
 	if (!wanted(rp, fr->cgroup_path[0] ? fr->cgroup_path : fr->memcg_path))
 		return 0;
 	if (rp->opts->nr_cgroups && keep_event(rp, fr->kill.event_id))
 		return -ENOMEM;
-	report__build(&r, &fr->kill, &h->host, h->gfp);
-	/* what the tracer read at the kill, as read_aftermath() left it */
-	r.have_state = fr->have_state;
-	r.state = fr->state;
-	r.next = (struct proc_info *)fr->next;
-	r.nr_next = fr->nr_next;
-	if (fr->kill.flags & KILL_ALREADY_EXITING) {
-		rp->totals.already_exiting++;
-	} else {
-		rp->totals.kills++;
-		stats__add_kill(rp->stats, report__memcg_label(&r));
-	}
-	if (printing(rp))
-		output__kill(rp->out, &rp->fmt, &r, &fr->aftermath, &fr->ctx.when, fr->ctx.dropped);
-	return 0;
+	decode__kill(&ev, &fr->kill, &h->host, h->gfp);
+	/* what the tracer read at the kill */
+	ev.known |= EV_NEXT | (fr->have_state ? EV_MEMCG_STATE : 0);
+	ev.memcg.state = fr->state;
+	ev.next = (struct proc_info *)fr->next; /* the frame's: not freed here */
+	ev.nr_next = fr->nr_next;
+	ev.next_truncated = fr->next_truncated;
+	return pipeline__kill(&rp->pipe, &ev, &a);
 }
 
 static void replay_stall(struct replay *rp, const struct record_frame *fr)
@@ -148,7 +143,7 @@ static void replay_stall(struct replay *rp, const struct record_frame *fr)
 		return;
 	stats__add_episode(rp->stats, memcg, ep->passes, ep->stall_ns, ep->scanned, ep->reclaimed);
 	if (printing(rp) && ms >= 0 && ep->stall_ns >= (unsigned long long)ms * 1000000ULL)
-		output__stall(rp->out, &rp->fmt, &fr->stall, memcg, &fr->ctx.when, fr->ctx.dropped);
+		output__stall(rp->out, &rp->pipe.fmt, &fr->stall, memcg, &fr->ctx.when, fr->ctx.dropped);
 }
 
 /* The host's difference says nothing of the part --cgroup keeps. */
@@ -159,7 +154,7 @@ static void replay_unreconciled(struct replay *rp, const struct record_frame *fr
 	if (d->scope == RECONCILE_HOST ? rp->opts->nr_cgroups > 0 : !wanted(rp, d->memcg))
 		return;
 	if (printing(rp))
-		output__unreconciled(rp->out, &rp->fmt, d, &fr->ctx.when);
+		output__unreconciled(rp->out, &rp->pipe.fmt, d, &fr->ctx.when);
 }
 
 /* Sessions appended to one file add up; so do the NUMA nodes' totals. */
@@ -198,15 +193,19 @@ static int replay_frame(struct replay *rp, const struct record_frame *fr)
 {
 	if (fr->type != FRAME_HEADER && fr->type != FRAME_SUMMARY)
 		rp->last_dropped = fr->ctx.dropped;
-	rp->fmt.ksyms = record_reader__ksyms(rp->rd);
+	rp->pipe.fmt.ksyms = record_reader__ksyms(rp->rd);
 	switch (fr->type) {
 	case FRAME_HEADER: start_session(rp); break;
 	case FRAME_KILL: return replay_kill(rp, fr);
 	case FRAME_STALL: replay_stall(rp, fr); break;
 	case FRAME_REAPED:
-		if (event_kept(rp, fr->reaped.event_id) && printing(rp))
-			output__reaped(rp->out, &rp->fmt, &fr->reaped, &fr->ctx.when,
-				       fr->ctx.dropped);
+		if (event_kept(rp, fr->reaped.event_id)) {
+			struct reap_arrival a = { .when = &fr->ctx.when, .dropped = fr->ctx.dropped };
+			struct reap_event ev;
+
+			decode__reaped(&ev, &fr->reaped);
+			return pipeline__reaped(&rp->pipe, &ev, &a);
+		}
 		break;
 	case FRAME_SUMMARY: add_totals(rp, &fr->totals); break;
 	case FRAME_UNRECONCILED: replay_unreconciled(rp, fr); break;
@@ -241,6 +240,8 @@ static int finish(struct replay *rp, int err)
 	/* what was read before any damage still adds up to a summary */
 	if (rp->sessions && !ferror(rp->out)) {
 		rp->totals.stats = rp->stats;
+		rp->totals.kills = rp->pipe.kills;
+		rp->totals.already_exiting = rp->pipe.already_exiting;
 		/* every session compared, and all of each one's kills kept */
 		rp->totals.have_kernel_kills =
 		    rp->kernel_sessions == rp->sessions && !rp->opts->nr_cgroups;
@@ -248,7 +249,7 @@ static int finish(struct replay *rp, int err)
 			rp->totals.kernel_why = "report --cgroup keeps part of the kills";
 		else if (rp->sessions == 1 && rp->kernel_why[0])
 			rp->totals.kernel_why = rp->kernel_why;
-		if (rp->fmt.json)
+		if (rp->pipe.fmt.json)
 			output__summary_json(rp->out, &rp->totals);
 		else
 			output__summary(rp->out, &rp->totals);
@@ -275,13 +276,15 @@ int replay__stream(FILE *f, const char *name, const struct options *opts, FILE *
 		.opts = opts,
 		.name = name,
 		.out = out,
-		.fmt = { .json = opts->json, .color = color__for(opts->color, opts->json, out) },
 	};
 	int ret = EXIT_FAILURE_RUNTIME;
 
 	rp.rd = record_reader__new(f, name);
 	rp.fr = malloc(sizeof(*rp.fr));
 	rp.stats = stats__new();
+	pipeline__init(&rp.pipe, out, opts);
+	rp.pipe.quiet = opts->summary_only;
+	rp.pipe.stats = rp.stats;
 	if (rp.rd && rp.fr && rp.stats)
 		ret = finish(&rp, replay_frames(&rp));
 	else

@@ -24,7 +24,9 @@
 #include "output.h"
 #include "reconcile.h"
 #include "record.h"
-#include "report.h"
+#include "decode.h"
+#include "pipeline.h"
+#include "queue.h"
 #include "stats.h"
 #include "tracer.h"
 
@@ -33,6 +35,15 @@
 #define RECENT_CLOSED 64
 /* the victims map's size: every victim marked and not yet exited */
 #define MAX_MARKED 4096
+/*
+ * Records drained from the ring buffer and waiting for enrichment: a
+ * storm's worth of kill records (3 KiB each) on top of what the ring holds.
+ */
+#define QUEUE_RECORDS 256
+#define QUEUE_SLOT                                                                                \
+	(sizeof(struct oom_kill_record) > sizeof(struct reclaim_stall_record)                     \
+	     ? sizeof(struct oom_kill_record)                                                     \
+	     : sizeof(struct reclaim_stall_record))
 
 struct tracer {
 	FILE *out; /* records: stdout or --output */
@@ -43,7 +54,10 @@ struct tracer {
 	bool ksyms_pending;		    /* ksyms_loading not joined yet (NULL: out of memory) */
 	struct gfp_table *gfp;
 	struct host_info host;
-	struct output_ctx fmt;
+	struct pipeline pipe; /* every kill goes through it to the sinks below */
+	struct queue *queue;  /* records drained from the ring buffer, not yet handled */
+	struct oom_event *ev; /* the kill being handled: allocated and touched at the start */
+	unsigned long long queue_dropped[OOMT_RECORD_TYPES]; /* that found it full */
 	struct attach_choice choice;
 	struct cgroups *cgroups; /* NULL: no memory hierarchy found */
 	struct stats *stats;
@@ -53,14 +67,12 @@ struct tracer {
 	unsigned long long filter_ids[OOMT_MAX_FILTERS];
 	int nr_filters;
 	char hooks[128];
-	unsigned long long kills, already_exiting;
 	struct reconcile *rc; /* the kills against the kernel's counts */
 	struct {
 		__u32 tid;
 		__u64 first_ns;
 	} recent[RECENT_CLOSED];
 	unsigned int recent_next;
-	int write_err; /* -errno of the first failed write of records */
 	bool no_btf;
 	bool no_hook; /* the kernel refused every tier's programs */
 	struct exporter *exporter; /* --metrics, --metrics-file; NULL: neither */
@@ -79,14 +91,13 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 /* After each record: a reader that went away stops the run. */
 static int flush_records(struct tracer *t)
 {
-	if (!t->write_err) /* the first failure is the one to tell */
-		t->write_err = outfile__flush(t->out);
-	return t->write_err; /* non-zero stops ring_buffer__poll() */
+	return pipeline__flush(&t->pipe); /* non-zero stops ring_buffer__poll() */
 }
 
+/* Records of a type lost so far: to a full ring buffer, or to a full queue. */
 static unsigned long long dropped_of(const struct tracer *t, enum record_type type)
 {
-	return t->skel->bss->dropped[type];
+	return t->skel->bss->dropped[type] + t->queue_dropped[type];
 }
 
 /* every record lost so far, of every type */
@@ -95,8 +106,14 @@ static unsigned long long dropped(const struct tracer *t)
 	unsigned long long n = 0;
 
 	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
-		n += t->skel->bss->dropped[i];
+		n += dropped_of(t, i);
 	return n;
+}
+
+static void dropped_by_type(const struct tracer *t, unsigned long long *n)
+{
+	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
+		n[i] = dropped_of(t, i);
 }
 
 /* The threads the kernel has marked and that have not exited (the victims map). */
@@ -113,31 +130,26 @@ static void marked_victims(const struct tracer *t, struct marked_tids *m)
 	m->nr = n;
 }
 
+/* A kill record, decoded once, through the one pipeline every source feeds. */
 static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 {
-	struct kill_report r;
-	struct aftermath am;
+	struct oom_event *ev = t->ev;
 	struct marked_tids marked;
-	struct record_ctx c = { host__realtime_of(rec->ktime_ns), dropped(t) };
-	bool kill = !(rec->flags & KILL_ALREADY_EXITING);
+	struct timespec when = host__realtime_of(rec->ktime_ns);
+	struct kill_arrival a = {
+		.when = &when,
+		.dropped = dropped(t),
+		.marked = &marked,
+		.raw = rec,
+		.ksyms = t->ksyms,
+	};
 	int err;
 
-	report__build(&r, rec, &t->host, t->gfp);
+	decode__kill(ev, rec, &t->host, t->gfp);
 	marked_victims(t, &marked);
-	aftermath__read(&r, t->cgroups, &t->host, &marked, &am);
-	err = recorder__kill(t->rec, &r, &am, t->ksyms, &c);
-	if (kill) {
-		t->kills++;
-		stats__add_kill(t->stats, report__memcg_label(&r));
-	} else {
-		t->already_exiting++;
-	}
-	/* the kernel counts a kill in the victim's memcg */
-	reconcile__record(t->rc, r.cgroup_path, kill, host__monotonic_ns());
-	output__kill(t->out, &t->fmt, &r, &am, &c.when, c.dropped);
-	exporter__kill(t->exporter, &r);
-	free(r.next);
-	return err ?: flush_records(t);
+	err = pipeline__kill(&t->pipe, ev, &a);
+	event__clear_next(ev);
+	return err;
 }
 
 static int say_unreconciled(void *ctx, const struct reconcile_diff *d)
@@ -150,7 +162,7 @@ static int say_unreconciled(void *ctx, const struct reconcile_diff *d)
 	clock_gettime(CLOCK_REALTIME, &now);
 	c = (struct record_ctx){ now, dropped(t) };
 	err = recorder__unreconciled(t->rec, d, &c);
-	output__unreconciled(t->out, &t->fmt, d, &now);
+	output__unreconciled(t->out, &t->pipe.fmt, d, &now);
 	return err ?: flush_records(t);
 }
 
@@ -179,13 +191,15 @@ static int count_rekills(void *ctx, const char *path, unsigned long long *count)
 	return 0;
 }
 
+static int handle_queued(struct tracer *t);
+
 /*
  * The kills against the kernel's counts, when the moment is quiet.  The
  * ring buffer is drained first: a kill read late is not a kill missed.
  */
 static void reconcile_kills(struct tracer *t, bool at_end)
 {
-	if (ring_buffer__consume(t->rb) < 0)
+	if (handle_queued(t) < 0)
 		return;
 	reconcile__check(t->rc, host__monotonic_ns(), dropped_of(t, RECORD_OOM_KILL), at_end,
 			 say_unreconciled, t);
@@ -220,7 +234,7 @@ static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec
 	exporter__episode(t->exporter, memcg, ep);
 	if (err || t->stall_ms < 0 || ep->stall_ns < (unsigned long long)t->stall_ms * 1000000ULL)
 		return err;
-	output__stall(t->out, &t->fmt, rec, memcg, &c.when, c.dropped);
+	output__stall(t->out, &t->pipe.fmt, rec, memcg, &c.when, c.dropped);
 	return flush_records(t);
 }
 
@@ -234,17 +248,17 @@ static int handle_stall(struct tracer *t, const struct reclaim_stall_record *rec
 
 static int handle_reaped(struct tracer *t, const struct oom_reaped_record *rec)
 {
-	struct record_ctx c = { host__realtime_of(rec->exit_ns), dropped(t) };
-	int err = recorder__reaped(t->rec, rec, &c);
+	struct timespec when = host__realtime_of(rec->exit_ns);
+	struct reap_arrival a = { .when = &when, .dropped = dropped(t), .raw = rec };
+	struct reap_event ev;
 
-	output__reaped(t->out, &t->fmt, rec, &c.when, c.dropped);
-	return err ?: flush_records(t);
+	decode__reaped(&ev, rec);
+	return pipeline__reaped(&t->pipe, &ev, &a);
 }
 
-static int handle_record(void *ctx, void *data, size_t size)
+static int handle_record(struct tracer *t, const void *data, size_t size)
 {
-	struct tracer *t = ctx;
-	enum record_type type = *(enum record_type *)data;
+	enum record_type type = *(const enum record_type *)data;
 
 	if (type == RECORD_OOM_KILL && size >= sizeof(struct oom_kill_record))
 		return handle_kill(t, data);
@@ -253,6 +267,45 @@ static int handle_record(void *ctx, void *data, size_t size)
 	if (type == RECORD_OOM_REAPED && size >= sizeof(struct oom_reaped_record))
 		return handle_reaped(t, data);
 	return 0;
+}
+
+/*
+ * The ring buffer's callback: copy the record into the queue and return,
+ * so that the ring is emptied at the speed of memcpy, whatever /proc costs.
+ */
+static int queue_record(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+	enum record_type type = *(enum record_type *)data;
+
+	if (!queue__push(t->queue, data, size) && type > 0 && type < OOMT_RECORD_TYPES)
+		t->queue_dropped[type]++;
+	return 0;
+}
+
+/*
+ * Handle what was queued, oldest first, emptying the ring buffer into the
+ * queue before each record: a slow enrichment delays the records behind
+ * it, and never leaves the kernel without room for new ones.
+ */
+static int handle_queued(struct tracer *t)
+{
+	const void *rec;
+	size_t size;
+	int err;
+
+	for (;;) {
+		err = ring_buffer__consume(t->rb);
+		if (err < 0 && err != -EINTR)
+			return err;
+		rec = queue__peek(t->queue, &size);
+		if (!rec)
+			return 0;
+		err = handle_record(t, rec, size);
+		queue__pop(t->queue);
+		if (err)
+			return err;
+	}
 }
 
 /*
@@ -294,7 +347,7 @@ static void wait_symbols(struct tracer *t)
 	t->ksyms = ksyms__load_wait(t->ksyms_loading);
 	t->ksyms_loading = NULL;
 	t->ksyms_pending = false;
-	t->fmt.ksyms = t->ksyms;
+	t->pipe.fmt.ksyms = t->ksyms;
 	/* what the loader freed, and libbpf's copy of the BTF: give it back */
 	malloc_trim(0);
 	if (!t->ksyms) {
@@ -350,7 +403,7 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 	}
 	snprintf(t->hooks, sizeof(t->hooks), "oom_kill_process: %s, mark_victim: %s",
 		 t->choice.oc_hook == HOOK_TRACEPOINT ? "none (tracepoints only)"
-						      : report__hook_name(t->choice.oc_hook),
+						      : decode__hook_name(t->choice.oc_hook),
 		 t->choice.victim_prog);
 	if (opts->verbose) {
 		fprintf(stderr, "oomtrace: hooks: %s\n", t->hooks);
@@ -364,7 +417,18 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 
 static int setup_ringbuf(struct tracer *t)
 {
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle_record, t, NULL);
+	t->queue = queue__new(QUEUE_RECORDS, QUEUE_SLOT);
+	t->ev = malloc(sizeof(*t->ev));
+	if (t->ev)
+		memset(t->ev, 0, sizeof(*t->ev));
+	if (!t->queue || !t->ev) {
+		int err = -errno;
+
+		fprintf(stderr, "oomtrace: failed to allocate the record queue: %s\n",
+			strerror(-err));
+		return err;
+	}
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), queue_record, t, NULL);
 	if (!t->rb) {
 		int err = -errno;
 
@@ -520,13 +584,20 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	if (err)
 		goto err_free;
 	t->stall_ms = opts->reclaim_stalls_ms;
-	t->fmt.json = opts->json;
-	t->fmt.color = color__for(opts->color, opts->json, t->out);
-	t->fmt.gfp = t->gfp;
-	t->fmt.page_size = t->host.page_size;
+	pipeline__init(&t->pipe, t->out, opts);
+	t->pipe.fmt.gfp = t->gfp;
+	t->pipe.fmt.page_size = t->host.page_size;
+	t->pipe.flush_each = true;
+	t->pipe.exporter = t->exporter;
+	t->pipe.stats = t->stats;
+	t->pipe.rc = t->rc;
+	t->pipe.enrich = true;
+	t->pipe.cgroups = t->cgroups;
+	t->pipe.host = &t->host;
 	err = setup_record(t, opts);
 	if (err)
 		goto err_free;
+	t->pipe.rec = t->rec;
 	return t;
 
 err_free:
@@ -542,7 +613,7 @@ const char *tracer__hooks(const struct tracer *t)
 
 static bool write_failed(const struct tracer *t)
 {
-	return recorder__error(t->rec) || t->write_err;
+	return recorder__error(t->rec) || t->pipe.write_err;
 }
 
 /* The exit status for a failed write, said once. */
@@ -550,15 +621,39 @@ static int write_status(const struct tracer *t)
 {
 	if (recorder__error(t->rec))
 		return EXIT_FAILURE_RUNTIME; /* the recorder said where it failed */
-	if (t->write_err == -EPIPE)
+	if (t->pipe.write_err == -EPIPE)
 		return EXIT_OK; /* the reader left, as `| head` does */
-	fprintf(stderr, "oomtrace: failed to write records: %s\n", strerror(-t->write_err));
+	fprintf(stderr, "oomtrace: failed to write records: %s\n", strerror(-t->pipe.write_err));
 	return EXIT_FAILURE_RUNTIME;
+}
+
+static void tick_exporter(const struct tracer *t)
+{
+	unsigned long long n[OOMT_RECORD_TYPES];
+
+	dropped_by_type(t, n);
+	exporter__tick(t->exporter, n);
+}
+
+/*
+ * Until the symbols are loaded (a second or more on a busy node), records
+ * are only drained into the queue: a storm in the first second is kept,
+ * not lost to a full ring buffer.
+ */
+static void queue_while_loading(struct tracer *t, volatile sig_atomic_t *stop)
+{
+	while (t->ksyms_pending && !*stop && !ksyms__load_done(t->ksyms_loading)) {
+		int n = ring_buffer__poll(t->rb, 10);
+
+		if (n < 0 && n != -EINTR)
+			break; /* said by the main loop, which meets it again */
+	}
+	wait_symbols(t);
 }
 
 int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 {
-	wait_symbols(t);
+	queue_while_loading(t, stop);
 	while (!*stop) {
 		int err = ring_buffer__poll(t->rb, 100);
 
@@ -569,11 +664,13 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 		 */
 		if (err == 0)
 			err = ring_buffer__consume(t->rb);
-		if (err >= 0 || err == -EINTR) {
+		if (err >= 0 || err == -EINTR)
+			err = handle_queued(t);
+		if (!err || err == -EINTR) {
 			sweep_idle_episodes(t, OOMT_EPISODE_GAP_NS);
 			reconcile_kills(t, false);
 		}
-		exporter__tick(t->exporter, t->skel->bss->dropped);
+		tick_exporter(t);
 		if (write_failed(t))
 			return write_status(t);
 		if (err < 0 && err != -EINTR) {
@@ -584,10 +681,10 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 	}
 	/* records already in the buffer when the signal came, and the stories
 	 * of tasks between two passes, so that the summary holds them */
-	ring_buffer__consume(t->rb);
+	handle_queued(t);
 	sweep_idle_episodes(t, 0);
 	reconcile_kills(t, true);
-	exporter__tick(t->exporter, t->skel->bss->dropped);
+	tick_exporter(t);
 	return write_failed(t) ? write_status(t) : EXIT_OK;
 }
 
@@ -622,13 +719,12 @@ static bool node_totals(const struct tracer *t, __u32 nid, struct node_totals *n
 static void run_totals(const struct tracer *t, struct run_totals *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->kills = t->kills;
-	s->already_exiting = t->already_exiting;
+	s->kills = t->pipe.kills;
+	s->already_exiting = t->pipe.already_exiting;
 	s->have_kernel_kills =
 	    reconcile__summary(t->rc, t->nr_filters, &s->kernel_kills, &s->kernel_why);
 	s->repeat_kills = t->skel->bss->oom_rekills;
-	for (int i = 0; i < OOMT_RECORD_TYPES; i++)
-		s->dropped[i] = dropped_of(t, i);
+	dropped_by_type(t, s->dropped);
 	for (__u32 nid = 0; nid < OUTPUT_MAX_NODES; nid++)
 		if (node_totals(t, nid, &s->nodes[s->nr_nodes]))
 			s->nr_nodes++;
@@ -641,7 +737,7 @@ int tracer__summary(const struct tracer *t, FILE *f)
 
 	run_totals(t, &s);
 	output__summary(f, &s);
-	if (t->fmt.json && !t->write_err)
+	if (t->pipe.fmt.json && !t->pipe.write_err)
 		output__summary_json(t->out, &s);
 	/* a recording that ends without it was cut short */
 	return recorder__summary(t->rec, &s) ? EXIT_FAILURE_RUNTIME : EXIT_OK;
@@ -654,6 +750,8 @@ void tracer__free(struct tracer *t)
 	if (t->ksyms_pending) /* its thread must end before we do */
 		t->ksyms = ksyms__load_wait(t->ksyms_loading);
 	ring_buffer__free(t->rb);
+	queue__free(t->queue);
+	free(t->ev);
 	oomtrace_bpf__destroy(t->skel);
 	cgroups__free(t->cgroups);
 	stats__free(t->stats);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "decode.h"
 #include "gfp.h"
 #include "ksyms.h"
 #include "options.h"
@@ -36,12 +37,11 @@ struct fixture {
 	struct gfp_table *gfp;
 	struct ksyms *ks;
 	struct oom_kill_record kill;
-	struct kill_report r;
+	struct oom_event r;
 	struct proc_info next[2];
 	struct reclaim_stall_record stall;
 	struct oom_reaped_record reaped;
 	struct run_totals totals;
-	struct aftermath am;
 	struct reconcile_diff diff;
 	unsigned char *bytes; /* the file written */
 	size_t size;
@@ -75,16 +75,17 @@ static void make_kill(struct fixture *fx)
 	k->kstack[3] = 0xffffffffc0100004; /* xfs_alloc+0x4 [xfs] */
 	k->kstack[4] = 0x1234;		   /* below every symbol: an address */
 	k->kstack_len = 5 * sizeof(__u64);
-	report__build(&fx->r, k, &host, fx->gfp);
-	memset(&fx->r.state, 0xff, sizeof(fx->r.state));
-	fx->r.have_state = true;
-	fx->r.state.usage = 64 << 20;
-	fx->r.state.ev_oom_kill = 1;
+	decode__kill(&fx->r, k, &host, fx->gfp);
+	memset(&fx->r.memcg.state, 0xff, sizeof(fx->r.memcg.state));
+	fx->r.known |= EV_MEMCG_STATE;
+	fx->r.memcg.state.usage = 64 << 20;
+	fx->r.memcg.state.ev_oom_kill = 1;
 	fx->next[0] = (struct proc_info){ .pid = 17, .comm = "sleep", .points = 459 };
 	fx->next[1] = (struct proc_info){ .pid = 18, .comm = "b\xffsh", .points = -3 };
 	fx->r.next = fx->next;
 	fx->r.nr_next = 2;
-	fx->am.next_truncated = true;
+	fx->r.next_truncated = true;
+	fx->r.known |= EV_NEXT; /* as the tracer's aftermath__read() leaves it */
 }
 
 static void make_others(struct fixture *fx)
@@ -128,7 +129,7 @@ static void write_session(struct fixture *fx, int fd)
 	record_header__init(&h, &host, fx->gfp, "oom_kill_process: fentry, mark_victim: tp_btf");
 	w = recorder__new(fd, fx->path, &h);
 	assert_non_null(w);
-	assert_int_equal(recorder__kill(w, &fx->r, &fx->am, fx->ks, &ctx1), 0);
+	assert_int_equal(recorder__kill(w, &fx->kill, &fx->r, fx->ks, &ctx1), 0);
 	assert_int_equal(recorder__stall(w, &fx->stall, "/a/b", fx->ks, &ctx2), 0);
 	assert_int_equal(recorder__stall(w, &fx->stall, NULL, fx->ks, &ctx2), 0);
 	assert_int_equal(recorder__reaped(w, &fx->reaped, &ctx2), 0);
@@ -216,10 +217,10 @@ static void reads_back_what_was_written(void **state)
 	assert_string_equal(fr->memcg_path, "/process_api/oomt");
 	assert_string_equal(fr->cgroup_path, "/process_api/oomt");
 	assert_true(fr->have_state);
-	assert_memory_equal(&fr->state, &fx->r.state, sizeof(fr->state));
+	assert_memory_equal(&fr->state, &fx->r.memcg.state, sizeof(fr->state));
 	assert_int_equal(fr->nr_next, 2);
 	assert_memory_equal(&fr->next[1], &fx->next[1], sizeof(fx->next[1]));
-	assert_true(fr->aftermath.next_truncated);
+	assert_true(fr->next_truncated);
 	/* every stack address resolves as the live table resolved it */
 	for (int i = 0; i < 5; i++) {
 		ksyms__format(fx->ks, fx->kill.kstack[i], a, sizeof(a));
@@ -380,7 +381,7 @@ static void impossible_values_are_refused(void **state)
 	record_header__init(&h, &host, fx->gfp, "x");
 	w = recorder__new(fd, path, &h);
 	fx->kill.oom_score_adj = 5000;
-	assert_int_equal(recorder__kill(w, &fx->r, NULL, NULL, &ctx1), 0);
+	assert_int_equal(recorder__kill(w, &fx->kill, &fx->r, NULL, &ctx1), 0);
 	fx->kill.oom_score_adj = 0;
 	recorder__free(w);
 	f = fopen(path, "r");
@@ -470,7 +471,7 @@ static void older_frames_read(void **state)
 	while ((ret = record_reader__next(rd, fr)) > 0) {
 		if (fr->type == FRAME_KILL) {
 			kills++;
-			assert_false(fr->aftermath.next_truncated);
+			assert_false(fr->next_truncated);
 			assert_int_equal(fr->nr_next, 2);
 		} else if (fr->type == FRAME_SUMMARY) {
 			summaries++;
@@ -554,10 +555,15 @@ static void replay_prints_what_live_printed(void **state)
 	FILE *in = open_bytes(fx->bytes, fx->size);
 	struct stats *st = stats__new();
 
-	output__kill(lf, &fmt, &fx->r, &fx->am, &ctx1.when, ctx1.dropped);
+	output__kill(lf, &fmt, &fx->r, &ctx1.when, ctx1.dropped);
 	output__stall(lf, &fmt, &fx->stall, "/a/b", &ctx2.when, ctx2.dropped);
 	output__stall(lf, &fmt, &fx->stall, NULL, &ctx2.when, ctx2.dropped);
-	output__reaped(lf, &fmt, &fx->reaped, &ctx2.when, ctx2.dropped);
+	{
+		struct reap_event rev;
+
+		decode__reaped(&rev, &fx->reaped);
+		output__reaped(lf, &fmt, &rev, &ctx2.when, ctx2.dropped);
+	}
 	output__unreconciled(lf, &fmt, &fx->diff, &ctx2.when);
 	stats__add_kill(st, "/process_api/oomt");
 	stats__add_episode(st, "/a/b", 19, 5000000, 0, 0);

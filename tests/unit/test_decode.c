@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "gfp.h"
-#include "report.h"
+#include "decode.h"
 
 static const struct host_info host = {
 	.page_size = 4096,
@@ -43,21 +43,21 @@ static void memcg_kill_matches_kernel_report(void **state)
 {
 	struct gfp_table *gfp = gfp_table__classic();
 	struct oom_kill_record rec;
-	struct kill_report r;
+	static struct oom_event r;
 
 	tracepoint_memcg_record(&rec);
-	report__build(&r, &rec, &host, gfp);
+	decode__kill(&r, &rec, &host, gfp);
 	/* the kernel's log for this kill: rss 16666, pgtables_bytes 180224 */
-	assert_true(r.have_points);
-	assert_false(r.points_from_kernel);
+	assert_true(event__has(&r, EV_POINTS));
+	assert_int_equal(r.points_origin, ORIGIN_COMPUTED);
 	assert_int_equal(r.points, 16666 + 44);
 	assert_int_equal(r.totalpages, 16384);
 	assert_string_equal(r.constraint, "MEMCG");
-	assert_string_equal(r.memcg_path, "/process_api/eece8d3b/oomt-manual");
+	assert_string_equal(r.memcg.path, "/process_api/eece8d3b/oomt-manual");
 	assert_string_equal(r.cgroup_path, "/process_api/eece8d3b/oomt-manual");
 	/* ... and gfp_mask=0xcc0(GFP_KERNEL) */
-	assert_string_equal(r.gfp_source, "memcg_reclaim");
-	assert_int_equal(r.gfp_mask, 0xcc0);
+	assert_string_equal(r.gfp.source, "memcg_reclaim");
+	assert_int_equal(r.gfp.mask, 0xcc0);
 	gfp_table__free(gfp);
 }
 
@@ -65,7 +65,7 @@ static void oom_control_wins_when_present(void **state)
 {
 	struct gfp_table *gfp = gfp_table__classic();
 	struct oom_kill_record rec;
-	struct kill_report r;
+	static struct oom_event r;
 
 	tracepoint_memcg_record(&rec);
 	rec.hook = HOOK_FENTRY;
@@ -75,11 +75,11 @@ static void oom_control_wins_when_present(void **state)
 	rec.totalpages = 16384;
 	rec.gfp_mask = 0xcc0;
 	rec.memcg_level = 1; /* the parent's limit was hit */
-	report__build(&r, &rec, &host, gfp);
-	assert_true(r.points_from_kernel);
+	decode__kill(&r, &rec, &host, gfp);
+	assert_int_equal(r.points_origin, ORIGIN_KERNEL);
 	assert_int_equal(r.points, 16711);
-	assert_string_equal(r.gfp_source, "oom_control");
-	assert_string_equal(r.memcg_path, "/process_api/eece8d3b");
+	assert_string_equal(r.gfp.source, "oom_control");
+	assert_string_equal(r.memcg.path, "/process_api/eece8d3b");
 	assert_string_equal(r.cgroup_path, "/process_api/eece8d3b/oomt-manual");
 	gfp_table__free(gfp);
 }
@@ -89,7 +89,7 @@ static void group_member_points_are_computed(void **state)
 {
 	struct gfp_table *gfp = gfp_table__classic();
 	struct oom_kill_record rec;
-	struct kill_report r;
+	static struct oom_event r;
 
 	tracepoint_memcg_record(&rec);
 	rec.hook = HOOK_FENTRY;
@@ -102,9 +102,9 @@ static void group_member_points_are_computed(void **state)
 	rec.swap_pages = 0;
 	rec.pgtables_bytes = 28672;
 	rec.oom_score_adj = 0;
-	report__build(&r, &rec, &host, gfp);
-	assert_false(r.points_from_kernel);
-	assert_true(r.have_points);
+	decode__kill(&r, &rec, &host, gfp);
+	assert_int_equal(r.points_origin, ORIGIN_COMPUTED);
+	assert_true(event__has(&r, EV_POINTS));
 	assert_int_equal(r.totalpages, 16384);
 	assert_int_equal(r.points, 1 + 28672 / 4096);
 	gfp_table__free(gfp);
@@ -115,32 +115,32 @@ static void global_oom_domain_depends_on_nodes(void **state)
 	struct gfp_table *gfp = gfp_table__classic();
 	struct host_info numa = host;
 	struct oom_kill_record rec;
-	struct kill_report r;
+	static struct oom_event r;
 
 	tracepoint_memcg_record(&rec);
 	rec.flags = KILL_HAVE_VICTIM;
 	rec.constraint = OOMT_CONSTRAINT_UNKNOWN;
 	rec.oom_score_adj = 100;
 	/* no reclaim story: a memcg OOM whose episode was lost looks the same */
-	report__build(&r, &rec, &host, gfp);
+	decode__kill(&r, &rec, &host, gfp);
 	assert_null(r.constraint);
-	assert_false(r.have_points);
+	assert_false(event__has(&r, EV_POINTS));
 
 	rec.flags = KILL_HAVE_VICTIM | KILL_HAVE_GFP | KILL_GFP_FROM_RECLAIM | KILL_AFTER_DIRECT_RECLAIM;
-	report__build(&r, &rec, &host, gfp);
-	assert_false(r.have_memcg);
+	decode__kill(&r, &rec, &host, gfp);
+	assert_false(event__has(&r, EV_MEMCG));
 	assert_string_equal(r.constraint, "NONE");
-	assert_string_equal(r.gfp_source, "direct_reclaim");
-	assert_int_equal(r.gfp_mask, 0x100cca);
+	assert_string_equal(r.gfp.source, "direct_reclaim");
+	assert_int_equal(r.gfp.mask, 0x100cca);
 	assert_int_equal(r.totalpages, 6000000);
 	assert_int_equal(r.points, 16710 + 100 * 6000);
 
 	/* with several nodes a cpuset or mempolicy may have constrained it */
 	numa.single_node = 0;
-	report__build(&r, &rec, &numa, gfp);
+	decode__kill(&r, &rec, &numa, gfp);
 	assert_null(r.constraint);
-	assert_false(r.have_totalpages);
-	assert_false(r.have_points);
+	assert_false(event__has(&r, EV_TOTALPAGES));
+	assert_false(event__has(&r, EV_POINTS));
 	gfp_table__free(gfp);
 }
 
@@ -148,15 +148,15 @@ static void victim_unreadable_has_no_points(void **state)
 {
 	struct gfp_table *gfp = gfp_table__classic();
 	struct oom_kill_record rec;
-	struct kill_report r;
+	static struct oom_event r;
 
 	tracepoint_memcg_record(&rec);
 	rec.flags = 0;
 	rec.cg_depth = 0;
-	report__build(&r, &rec, &host, gfp);
-	assert_false(r.have_points);
-	assert_false(r.have_gfp);
-	assert_false(r.have_memcg);
+	decode__kill(&r, &rec, &host, gfp);
+	assert_false(event__has(&r, EV_POINTS));
+	assert_false(event__has(&r, EV_GFP));
+	assert_false(event__has(&r, EV_MEMCG));
 	assert_string_equal(r.cgroup_path, "");
 	gfp_table__free(gfp);
 }

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <string.h>
+#include "cgpath.h"
+#include "decode.h"
+#include "gfp.h"
+
+const char *decode__hook_name(unsigned int hook)
+{
+	switch (hook) {
+	case HOOK_FENTRY: return "fentry";
+	case HOOK_KPROBE: return "kprobe";
+	case HOOK_TRACEPOINT: return "tracepoint";
+	default: return "unknown";
+	}
+}
+
+const char *decode__constraint_name(unsigned int constraint)
+{
+	switch (constraint) {
+	case OOMT_CONSTRAINT_NONE: return "NONE";
+	case OOMT_CONSTRAINT_CPUSET: return "CPUSET";
+	case OOMT_CONSTRAINT_MEMORY_POLICY: return "MEMORY_POLICY";
+	case OOMT_CONSTRAINT_MEMCG: return "MEMCG";
+	default: return NULL;
+	}
+}
+
+const char *decode__episode_end_name(unsigned int end)
+{
+	switch (end) {
+	case EPISODE_IDLE: return "idle";
+	case EPISODE_MAX_AGE: return "max_age";
+	case EPISODE_OOM_KILL: return "oom_kill";
+	case EPISODE_EXIT: return "exit";
+	default: return "unknown";
+	}
+}
+
+const char *decode__reaper_name(unsigned int state)
+{
+	switch (state) {
+	case REAPER_NONE: return "none";
+	case REAPER_STARTED: return "started";
+	case REAPER_FINISHED: return "finished";
+	case REAPER_SKIPPED: return "skipped";
+	default: return "unknown";
+	}
+}
+
+/*
+ * try_to_free_mem_cgroup_pages() rewrites the placement bits; what it keeps,
+ * for a page-fault charge, is the GFP_KERNEL the kernel's report prints.
+ */
+unsigned int decode__request_gfp(const struct gfp_table *gfp, unsigned int mask, bool memcg_reclaim)
+{
+	return memcg_reclaim ? mask & gfp_table__reclaim_mask(gfp) : mask;
+}
+
+struct event_host decode__event_host(const struct host_info *host)
+{
+	return (struct event_host){
+		.known = true,
+		.page_size = host->page_size,
+		.totalram_pages = host->totalram_pages,
+		.total_swap_pages = host->total_swap_pages,
+	};
+}
+
+static void decode_paths(struct oom_event *ev, const struct oom_kill_record *rec)
+{
+	int trunc = !!(rec->flags & KILL_CG_TRUNCATED);
+
+	if (!rec->cg_depth)
+		return;
+	cgpath__join(rec->cg_names, rec->cg_depth, 0, trunc, ev->cgroup_path,
+		     sizeof(ev->cgroup_path));
+	if ((rec->flags & KILL_HAVE_MEMCG) &&
+	    cgpath__join(rec->cg_names, rec->cg_depth, rec->memcg_level, trunc, ev->memcg.path,
+			 sizeof(ev->memcg.path)) >= 0)
+		ev->known |= EV_MEMCG;
+}
+
+static void decode_gfp(struct oom_event *ev, const struct oom_kill_record *rec,
+		       const struct gfp_table *gfp)
+{
+	if (!(rec->flags & KILL_HAVE_GFP))
+		return;
+	ev->known |= EV_GFP | EV_GFP_NAMES;
+	ev->gfp.mask = rec->gfp_mask;
+	ev->gfp.order = rec->order;
+	ev->gfp.of_reclaim = rec->flags & KILL_GFP_FROM_RECLAIM;
+	if (!ev->gfp.of_reclaim) {
+		ev->gfp.source = "oom_control";
+	} else if (rec->flags & KILL_GFP_FROM_MEMCG) {
+		ev->gfp.source = "memcg_reclaim";
+		ev->gfp.mask = decode__request_gfp(gfp, rec->gfp_mask, true);
+	} else {
+		ev->gfp.source = "direct_reclaim";
+	}
+}
+
+static void decode_victim(struct oom_event *ev, const struct oom_kill_record *rec,
+			  unsigned long kbpp)
+{
+	ev->victim.pid = rec->victim_pid;
+	ev->victim.tid = rec->victim_tid;
+	if (!(rec->flags & KILL_HAVE_VICTIM))
+		return;
+	ev->known |= EV_VICTIM | EV_UID | EV_ADJ | EV_VM | EV_ANON | EV_FILE | EV_SHMEM | EV_SWAP |
+		     EV_PGTABLES;
+	memcpy(ev->victim.comm, rec->victim_comm, sizeof(ev->victim.comm));
+	ev->victim.comm[sizeof(ev->victim.comm) - 1] = '\0';
+	ev->victim.uid = rec->victim_uid;
+	ev->victim.oom_score_adj = rec->oom_score_adj;
+	ev->victim.total_vm_kb = rec->total_vm_pages * kbpp;
+	ev->victim.anon_kb = rec->anon_pages * kbpp;
+	ev->victim.file_kb = rec->file_pages * kbpp;
+	ev->victim.shmem_kb = rec->shmem_pages * kbpp;
+	ev->victim.swap_kb = rec->swap_pages * kbpp;
+	ev->victim.pgtables_kb = rec->pgtables_bytes / 1024;
+}
+
+static void decode_invoker(struct oom_event *ev, const struct oom_kill_record *rec)
+{
+	ev->known |= EV_INVOKER | EV_INVOKER_PID;
+	ev->invoker.pid = rec->invoker_pid;
+	ev->invoker.tid = rec->invoker_tid;
+	memcpy(ev->invoker.comm, rec->invoker_comm, sizeof(ev->invoker.comm));
+	ev->invoker.comm[sizeof(ev->invoker.comm) - 1] = '\0';
+	if (rec->flags & KILL_HAVE_INVOKER_ADJ) {
+		ev->known |= EV_INVOKER_ADJ;
+		ev->invoker.oom_score_adj = rec->invoker_oom_score_adj;
+	}
+}
+
+static void decode_memcg(struct oom_event *ev, const struct oom_kill_record *rec,
+			 unsigned long kbpp)
+{
+	if (!(rec->flags & KILL_HAVE_MEMCG))
+		return;
+	ev->known |= EV_MEMCG_USAGE | EV_MEMCG_SWAP | EV_CGROUP_VERSION;
+	ev->memcg.id = rec->memcg_id;
+	ev->memcg.usage_kb = rec->memcg_usage_pages * kbpp;
+	ev->memcg.limit_kb = rec->memcg_max_pages * kbpp;
+	ev->memcg.swap_limit_kb = rec->memcg_swap_max_pages * kbpp;
+	ev->memcg.is_v1 = rec->memcg_is_v1;
+}
+
+static void decode_reclaim(struct oom_event *ev, const struct oom_kill_record *rec)
+{
+	const struct reclaim_episode *ep = &rec->episode;
+
+	ev->known |= EV_RECLAIM;
+	ev->have_reclaim = rec->have_episode;
+	if (!ev->have_reclaim)
+		return;
+	ev->reclaim = (struct event_reclaim){
+		.passes = ep->passes,
+		.stall_ns = ep->stall_ns,
+		.scanned = ep->scanned,
+		.reclaimed = ep->reclaimed,
+		.first_ns_before_kill = rec->ktime_ns - ep->first_ns,
+		.kswapd_wakes = rec->kswapd_wakes - ep->kswapd_wakes,
+	};
+}
+
+static void decode_stack(struct oom_event *ev, const struct oom_kill_record *rec)
+{
+	int n = rec->kstack_len > 0 ? rec->kstack_len / (int)sizeof(rec->kstack[0]) : 0;
+
+	ev->known |= EV_STACK;
+	ev->nr_stack = n < EVENT_MAX_STACK ? n : EVENT_MAX_STACK;
+	ev->stack_error = rec->kstack_len < 0 ? rec->kstack_len : 0;
+	for (int i = 0; i < ev->nr_stack; i++)
+		ev->stack[i] = rec->kstack[i];
+}
+
+void decode__kill(struct oom_event *ev, const struct oom_kill_record *rec,
+		  const struct host_info *host, const struct gfp_table *gfp)
+{
+	unsigned long kbpp = host->page_size / 1024;
+	struct event_host eh = decode__event_host(host);
+
+	memset(ev, 0, sizeof(*ev));
+	ev->source = "bpf";
+	ev->hook = decode__hook_name(rec->hook);
+	ev->known = EV_KTIME;
+	ev->ktime_ns = rec->ktime_ns;
+	ev->event_id = rec->event_id;
+	ev->already_exiting = rec->flags & KILL_ALREADY_EXITING;
+	ev->constraint = decode__constraint_name(rec->constraint);
+	/*
+	 * With one NUMA node only a memcg can constrain an OOM, and direct
+	 * reclaim before it says none did; without that, it may have been a
+	 * memcg OOM whose reclaim story was lost: say nothing.
+	 */
+	if (!ev->constraint && host->single_node && (rec->flags & KILL_AFTER_DIRECT_RECLAIM))
+		ev->constraint = "NONE";
+	decode_invoker(ev, rec);
+	decode_gfp(ev, rec, gfp);
+	decode_victim(ev, rec, kbpp);
+	decode_paths(ev, rec);
+	decode_memcg(ev, rec, kbpp);
+	if (ev->cgroup_path[0] && container__parse(ev->cgroup_path, &ev->container))
+		ev->known |= EV_CONTAINER;
+	decode_reclaim(ev, rec);
+	decode_stack(ev, rec);
+	if (rec->flags & KILL_HAVE_OC) {
+		ev->totalpages = rec->totalpages;
+		ev->totalpages_origin = ORIGIN_KERNEL;
+		ev->known |= EV_TOTALPAGES;
+	}
+	/* chosen_points are oc->chosen's: other group members' are computed */
+	if (rec->flags & KILL_POINTS_FROM_OC) {
+		ev->points = rec->chosen_points;
+		ev->points_origin = ORIGIN_KERNEL;
+		ev->known |= EV_POINTS;
+	}
+	event__derive(ev, &eh);
+}
+
+void decode__reaped(struct reap_event *ev, const struct oom_reaped_record *rec)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->known = REAP_EVENT | REAP_KTIME | REAP_EXIT | REAP_TIME;
+	ev->source = "bpf";
+	ev->event_id = rec->event_id;
+	ev->ktime_ns = rec->exit_ns;
+	ev->pid = rec->victim_pid;
+	ev->tid = rec->victim_tid;
+	memcpy(ev->comm, rec->victim_comm, sizeof(ev->comm));
+	ev->comm[sizeof(ev->comm) - 1] = '\0';
+	ev->reaper = decode__reaper_name(rec->reaper);
+	ev->reaped = rec->reaper == REAPER_FINISHED || rec->reaper == REAPER_SKIPPED;
+	ev->reap_ns = ev->reaped ? rec->reap_end_ns - rec->kill_ns : 0;
+	ev->exit_ns = rec->exit_ns - rec->kill_ns;
+}

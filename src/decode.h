@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The BPF source's records (bpf/oomtrace.h) into source-neutral events
+ * (event.h): the one place outside bpf/ that reads a kill record's layout.
+ */
+#ifndef __OOMTRACE_DECODE_H
+#define __OOMTRACE_DECODE_H
+
+#include <stdbool.h>
+#include "oomtrace.h"
+#include "event.h"
+#include "host.h"
+
+struct gfp_table;
+
+/*
+ * rec, from a kernel whose machine is host, into ev: what BPF read, what
+ * the record's flags say of it, and what follows from both (points,
+ * totalpages, the constraint on one NUMA node).
+ */
+void decode__kill(struct oom_event *ev, const struct oom_kill_record *rec,
+		  const struct host_info *host, const struct gfp_table *gfp);
+/* A victim's exit record into ev. */
+void decode__reaped(struct reap_event *ev, const struct oom_reaped_record *rec);
+/* The facts event__derive() takes, from a host_info. */
+struct event_host decode__event_host(const struct host_info *host);
+/*
+ * The request's gfp as a reclaim pass saw it.  Memcg reclaim rewrites the
+ * placement bits to GFP_HIGHUSER_MOVABLE's: keep only those it took from
+ * the request.
+ */
+unsigned int decode__request_gfp(const struct gfp_table *gfp, unsigned int mask,
+				 bool memcg_reclaim);
+const char *decode__episode_end_name(unsigned int end);
+const char *decode__reaper_name(unsigned int state);
+const char *decode__hook_name(unsigned int hook);
+const char *decode__constraint_name(unsigned int constraint);
+
+#endif

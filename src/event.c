@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdlib.h>
+#include <string.h>
+#include "badness.h"
+#include "event.h"
+
+const char *event__kind(const struct oom_event *ev)
+{
+	return ev->already_exiting ? "already_exiting" : "kill";
+}
+
+const char *event__memcg_label(const struct oom_event *ev)
+{
+	if (event__has(ev, EV_MEMCG))
+		return ev->memcg.path;
+	return ev->constraint && strcmp(ev->constraint, "MEMCG") ? "(global)" : "(unknown)";
+}
+
+/*
+ * mem_cgroup_get_max() for a memcg OOM, all of RAM and swap for a global
+ * one.  A saved log of another machine does not say how much swap it had:
+ * only a memcg that may use none is known then.
+ */
+static void derive_totalpages(struct oom_event *ev, const struct event_host *host)
+{
+	unsigned long kbpp = host->page_size / 1024;
+	unsigned long max, swap_limit = ~0UL / 2; /* no swap limit given: unlimited */
+
+	if (event__has(ev, EV_MEMCG_USAGE)) {
+		max = ev->memcg.limit_kb / kbpp;
+		if (event__has(ev, EV_MEMCG_SWAP))
+			swap_limit = ev->memcg.swap_limit_kb / kbpp;
+		else if (!host->known)
+			return;
+		if (!host->known && (ev->memcg.is_v1 ? swap_limit > max : swap_limit))
+			return;
+		ev->totalpages =
+		    memcg_totalpages(max, swap_limit, ev->memcg.is_v1, host->total_swap_pages);
+	} else if (host->known && ev->constraint && !strcmp(ev->constraint, "NONE")) {
+		ev->totalpages = global_totalpages(host->totalram_pages, host->total_swap_pages);
+	} else {
+		return;
+	}
+	ev->known |= EV_TOTALPAGES;
+	ev->totalpages_origin = ORIGIN_COMPUTED;
+}
+
+static void derive_points(struct oom_event *ev, const struct event_host *host)
+{
+	const unsigned int needed = EV_VICTIM | EV_ANON | EV_FILE | EV_SHMEM | EV_SWAP |
+				    EV_PGTABLES | EV_ADJ | EV_TOTALPAGES;
+	unsigned long kbpp = host->page_size / 1024;
+	struct badness_parts parts = {
+		.rss_pages = (ev->victim.anon_kb + ev->victim.file_kb + ev->victim.shmem_kb) / kbpp,
+		.swap_pages = ev->victim.swap_kb / kbpp,
+		.pgtables_bytes = ev->victim.pgtables_kb * 1024,
+		.oom_score_adj = ev->victim.oom_score_adj,
+	};
+
+	if (!event__has(ev, needed))
+		return;
+	ev->points = badness_points(&parts, ev->totalpages, host->page_size);
+	ev->points_origin = ORIGIN_COMPUTED;
+	ev->known |= EV_POINTS;
+}
+
+void event__derive(struct oom_event *ev, const struct event_host *host)
+{
+	if (!event__has(ev, EV_TOTALPAGES))
+		derive_totalpages(ev, host);
+	if (!event__has(ev, EV_POINTS))
+		derive_points(ev, host);
+}
+
+void event__clear_next(struct oom_event *ev)
+{
+	free(ev->next);
+	ev->next = NULL;
+	ev->nr_next = 0;
+	ev->next_truncated = false;
+	ev->known &= ~EV_NEXT;
+}

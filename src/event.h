@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * One OOM kill as every source tells it: BPF, the kernel log (live or
+ * --input) and a --record file all fill this, and the pipeline and every
+ * sink read nothing else.  Sizes are in kB, times in ns of CLOCK_MONOTONIC;
+ * a field holds a value only when its bit is in `known`, and a field a
+ * source inferred rather than read says where it came from.
+ */
+#ifndef __OOMTRACE_EVENT_H
+#define __OOMTRACE_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "container.h"
+#include "memcg_state.h"
+#include "procs.h"
+
+#define EVENT_COMM_LEN	16
+#define EVENT_MAX_STACK 48 /* frames; as many as BPF takes */
+#define EVENT_PATH_LEN	(16 * 128 + 8)
+#define EVENT_MAX_FRAMES 64 /* text frames, from the kernel log */
+#define EVENT_FRAME_LEN	 128
+#define EVENT_GFP_LEN	 256
+
+/* Which optional fields of struct oom_event hold values. */
+enum event_field {
+	EV_KTIME = 1 << 0,
+	EV_INVOKER = 1 << 1,	 /* invoker.comm */
+	EV_INVOKER_PID = 1 << 2, /* invoker.pid and .tid */
+	EV_INVOKER_ADJ = 1 << 3,
+	EV_GFP = 1 << 4,	/* gfp.mask and .order */
+	EV_GFP_NAMES = 1 << 5,	/* gfp.mask can be named (from the source, or the flag table) */
+	EV_VICTIM = 1 << 6,	/* the victim's task was read: its comm at least */
+	EV_UID = 1 << 7,
+	EV_ADJ = 1 << 8,
+	EV_VM = 1 << 9,
+	EV_ANON = 1 << 10,
+	EV_FILE = 1 << 11,
+	EV_SHMEM = 1 << 12,
+	EV_SWAP = 1 << 13,
+	EV_PGTABLES = 1 << 14,
+	EV_TOTALPAGES = 1 << 15,
+	EV_POINTS = 1 << 16,
+	EV_MEMCG = 1 << 17,	   /* memcg.path: a memcg's limit was hit */
+	EV_MEMCG_USAGE = 1 << 18,  /* memcg.usage_kb and .limit_kb of the memcg whose limit was hit */
+	EV_MEMCG_SWAP = 1 << 19,   /* memcg.swap_limit_kb */
+	EV_CGROUP_VERSION = 1 << 20,
+	EV_STACK = 1 << 21,	/* stack or frames */
+	EV_RECLAIM = 1 << 22,	/* the source can tell the invoker's reclaim story */
+	EV_NEXT = 1 << 23,	/* next victims were read */
+	EV_MEMCG_STATE = 1 << 24,
+	EV_CONTAINER = 1 << 25,
+};
+
+/* Where an inferred value came from. */
+enum event_origin {
+	ORIGIN_KERNEL = 0,   /* the kernel's own figure (oom_control, the log) */
+	ORIGIN_COMPUTED = 1, /* the kernel's formula, applied to the record's figures */
+};
+
+/* The invoker's reclaim effort before the kill. */
+struct event_reclaim {
+	unsigned int passes;
+	unsigned long long stall_ns, scanned, reclaimed;
+	unsigned long long first_ns_before_kill; /* its first pass, before the kill */
+	unsigned long long kswapd_wakes;	 /* kswapd wakeups from its first pass to the kill */
+};
+
+struct oom_event {
+	unsigned int known; /* enum event_field */
+	const char *source; /* "bpf", "kmsg" */
+	const char *hook;   /* "fentry", "kprobe", "tracepoint", "kmsg" */
+	unsigned long long event_id; /* shared by every victim of one OOM */
+	unsigned long long ktime_ns;
+	bool already_exiting; /* the kernel marked a victim that was exiting: not a kill */
+	const char *constraint; /* "NONE", "CPUSET", "MEMORY_POLICY", "MEMCG"; NULL unknown */
+
+	struct {
+		unsigned int pid, tid;
+		char comm[EVENT_COMM_LEN];
+		int oom_score_adj;
+	} invoker;
+	struct {
+		unsigned int mask;
+		int order;
+		const char *source;	 /* oom_control, direct_reclaim, memcg_reclaim, kernel_log */
+		bool of_reclaim;	 /* of the invoker's last reclaim pass, not the request */
+		char names[EVENT_GFP_LEN]; /* as the source named the flags; "" to name them here */
+	} gfp;
+	struct {
+		unsigned int pid, tid, uid;
+		char comm[EVENT_COMM_LEN];
+		int oom_score_adj;
+		unsigned long long total_vm_kb, anon_kb, file_kb, shmem_kb, swap_kb, pgtables_kb;
+	} victim;
+	long points;
+	enum event_origin points_origin;
+	unsigned long totalpages; /* the OOM domain, in pages */
+	enum event_origin totalpages_origin;
+
+	struct {
+		char path[EVENT_PATH_LEN]; /* whose limit was hit */
+		unsigned long long id;	   /* its cgroup id, 0 unknown */
+		unsigned long long usage_kb, limit_kb, swap_limit_kb;
+		bool is_v1;
+		struct memcg_state state; /* read at arrival, with EV_MEMCG_STATE */
+	} memcg;
+	char cgroup_path[EVENT_PATH_LEN]; /* the victim's memcg; "" unknown */
+	struct container_info container;
+
+	/* with EV_RECLAIM: have_reclaim false is "none before the kill" */
+	bool have_reclaim;
+	struct event_reclaim reclaim;
+
+	/* the kernel stack: addresses to resolve, or the source's text */
+	unsigned long long stack[EVENT_MAX_STACK];
+	int nr_stack;
+	int stack_error; /* -errno of the capture, 0 */
+	char frames[EVENT_MAX_FRAMES][EVENT_FRAME_LEN]; /* innermost first */
+	int nr_frames;			      /* 0: the stack is addresses */
+
+	/* read at arrival, with EV_NEXT */
+	struct proc_info *next; /* the next victims, best first; owned by the event */
+	size_t nr_next;
+	bool next_truncated; /* the domain held more processes than one scan reads */
+};
+
+/* Which optional fields of struct reap_event hold values. */
+enum reap_field {
+	REAP_EVENT = 1 << 0, /* event_id: the kill was seen */
+	REAP_KTIME = 1 << 1,
+	REAP_TIME = 1 << 2, /* reap_ns */
+	REAP_EXIT = 1 << 3, /* exit_ns: the exit was seen */
+	REAP_KB = 1 << 4,   /* reaped_kb */
+};
+
+/* A victim's end: what the oom_reaper did, and its exit. */
+struct reap_event {
+	unsigned int known; /* enum reap_field */
+	const char *source; /* "bpf", "kmsg" */
+	unsigned long long event_id;
+	unsigned long long ktime_ns; /* the exit; without it, the reaper's word */
+	unsigned int pid, tid;
+	char comm[EVENT_COMM_LEN];
+	const char *reaper;	      /* "none", "started", "finished", "skipped" */
+	bool reaped;		      /* finished or skipped: the reaper is done with it */
+	unsigned long long reap_ns;   /* from the kill to the reaper's end */
+	unsigned long long exit_ns;   /* from the kill to the exit */
+	unsigned long long reaped_kb; /* what the reaper freed */
+};
+
+static inline bool event__has(const struct oom_event *ev, unsigned int fields)
+{
+	return (ev->known & fields) == fields;
+}
+
+/* "kill", or "already_exiting" for a victim the kernel marked but did not kill. */
+const char *event__kind(const struct oom_event *ev);
+/*
+ * What a kill counts under, in the summary and the metrics alike: the OOM
+ * memcg's path; "(global)" for a kill no memcg's limit caused;
+ * "(unknown)" when a memcg caused it (or may have) but cannot be named.
+ */
+const char *event__memcg_label(const struct oom_event *ev);
+
+/* The facts of the machine an event happened on, for what is derived. */
+struct event_host {
+	bool known; /* false: a saved log of some other machine */
+	unsigned long page_size, totalram_pages, total_swap_pages;
+};
+
+/*
+ * The OOM domain and the victim's points, where the source did not give
+ * them: by the kernel's formulas (mem_cgroup_get_max(), oom_badness()),
+ * one rule for every source.
+ */
+void event__derive(struct oom_event *ev, const struct event_host *host);
+/* Free what an event owns (its next victims), and forget it. */
+void event__clear_next(struct oom_event *ev);
+
+#endif
