@@ -809,6 +809,27 @@ static void damaged_fields_are_named(void **state)
 	free(b);
 }
 
+/* A version 1 file whose records were laid out otherwise: refused, naming its oomtrace. */
+static void v1_of_another_layout_is_refused(void **state)
+{
+	size_t size, off = 24; /* the preamble, the header frame's type and length */
+	unsigned char *b = load_fixture(FIXTURES "v1.oomtrec", &size);
+	uint32_t n, other = 3168;
+	char err[512];
+
+	for (int i = 0; i < 4; i++) { /* version, kernel, hostname, hooks */
+		memcpy(&n, b + off, 4);
+		off += 4 + n;
+	}
+	off += 8 + 8 + 4 + 3 * 8 + 4; /* clocks, page size, RAM, swap, one node */
+	memcpy(&n, b + off, 4);
+	assert_int_equal(n, 3160); /* the kill record's size */
+	memcpy(b + off, &other, 4);
+	assert_non_null(strstr(read_error(b, size, err, sizeof(err)),
+			       "recorded by oomtrace 0.1.0, whose records are laid out otherwise"));
+	free(b);
+}
+
 /* A version 1 fixture written again through the recorder: version 2, the same output. */
 static void v1_rewritten_as_v2_prints_the_same(void **state)
 {
@@ -892,6 +913,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(absent_tags_read_as_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(damaged_fields_are_named, setup, teardown),
 		cmocka_unit_test(v1_rewritten_as_v2_prints_the_same),
+		cmocka_unit_test(v1_of_another_layout_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
