@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The --record file (docs/record-format.md): every record exactly as BPF
- * produced it, with what user space knew of it when it printed it (the
- * time, the drops, the memcg state, the next victims, the symbols of its
- * stack), so that `oomtrace report` prints it again on any machine.
+ * The --record file (docs/record-format.md): every record's fields, in
+ * tagged fields of fixed units, with what user space knew of it when it
+ * printed it (the time, the drops, the memcg state, the next victims, the
+ * symbols of its stack), so that `oomtrace report` prints it again on any
+ * machine.  It writes version 2 and reads versions 1 and 2.
  */
 #ifndef __OOMTRACE_RECORD_H
 #define __OOMTRACE_RECORD_H
@@ -21,8 +22,8 @@
 struct ksyms;
 struct gfp_table;
 
-#define RECORD_MAGIC	 "OOMTREC" /* with its NUL, the first 8 bytes */
-#define RECORD_VERSION	 1
+#define RECORD_MAGIC	 "OOMTREC"  /* with its NUL, the first 8 bytes */
+#define RECORD_VERSION	 2	    /* the version written; every older one is read */
 #define RECORD_MAX_FRAME (1U << 20) /* a longer frame is damage, not data */
 #define RECORD_MAX_NEXT	 32	    /* next victims a kill frame may name */
 #define RECORD_PATH_LEN	 4096
@@ -131,5 +132,12 @@ const struct record_header *record_reader__header(const struct record_reader *rd
 /* Symbols for the stacks read so far; NULL when there are none. */
 const struct ksyms *record_reader__ksyms(struct record_reader *rd);
 const char *record_reader__error(const struct record_reader *rd);
+/*
+ * Fields read so far whose tags this oomtrace does not know (a later one
+ * wrote them): skipped.  And the tag revision that the writer of the
+ * session being read names (0 for version 1, which names none).
+ */
+unsigned long long record_reader__unknown_fields(const struct record_reader *rd);
+unsigned int record_reader__writer_tags(const struct record_reader *rd);
 
 #endif

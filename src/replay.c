@@ -254,6 +254,11 @@ static int finish(struct replay *rp, int err)
 		else
 			output__summary(rp->out, &rp->totals);
 	}
+	if (record_reader__unknown_fields(rp->rd))
+		fprintf(stderr,
+			"oomtrace: report '%s': %llu fields of a later oomtrace's records were "
+			"skipped: this one does not know their tags\n",
+			rp->name, record_reader__unknown_fields(rp->rd));
 	if ((fflush(rp->out) == EOF || ferror(rp->out)) && !rp->write_err)
 		rp->write_err = errno ?: EIO;
 	if (err == -ENOMEM)

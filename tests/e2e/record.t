@@ -37,6 +37,9 @@ ok $? "the --json instance exits 0"
 wait "$PID_text"
 ok $? "the text instance exits 0"
 
+V=$(head -c 12 "$REC" | tail -c 4 | od -An -tu4 | tr -d ' ')
+ok $((V != 2)) "the file is format version 2, tagged fields (version $V)"
+
 # --- JSON: the same bytes, summary and all ---
 "$OOMTRACE" report "$REC" --json >"$WORK/rep.json" 2>"$WORK/rep.err"
 ok $? "report --json exits 0"

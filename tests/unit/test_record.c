@@ -271,14 +271,16 @@ static void reads_back_what_was_written(void **state)
 }
 
 /* Frame ends in the file, from the header's on: where a cut leaves a clean (if short) file. */
-static bool at_boundary(const struct fixture *fx, size_t len)
+static bool at_boundary(const unsigned char *b, size_t size, size_t len)
 {
-	size_t off = 16; /* the preamble */
+	size_t off = 0;
 
-	while (off + 8 <= fx->size) {
+	while (off + 8 <= size) {
 		uint32_t n;
 
-		memcpy(&n, fx->bytes + off + 4, 4);
+		if (!memcmp(b + off, "OOMTREC", 8))
+			off += 16; /* a session's preamble */
+		memcpy(&n, b + off + 4, 4);
 		off += 8 + n;
 		if (off == len)
 			return true;
@@ -286,19 +288,19 @@ static bool at_boundary(const struct fixture *fx, size_t len)
 	return false;
 }
 
-static void every_cut_is_clean_or_named(void **state)
+/* A file cut at each byte: clean at a frame's end, else truncation said with its offset. */
+static void check_every_cut(const unsigned char *b, size_t size)
 {
-	struct fixture *fx = *state;
 	struct record_frame *fr = malloc(sizeof(*fr));
 
-	for (size_t len = 0; len < fx->size; len++) {
-		FILE *f = open_bytes(fx->bytes, len);
+	for (size_t len = 0; len < size; len++) {
+		FILE *f = len ? fmemopen((void *)b, len, "r") : open_bytes(b, len);
 		struct record_reader *rd = record_reader__new(f, "cut.rec");
 		int ret;
 
 		while ((ret = record_reader__next(rd, fr)) > 0)
 			;
-		if (at_boundary(fx, len)) {
+		if (at_boundary(b, size, len)) {
 			assert_int_equal(ret, 0);
 		} else {
 			assert_true(ret < 0);
@@ -311,6 +313,41 @@ static void every_cut_is_clean_or_named(void **state)
 		fclose(f);
 	}
 	free(fr);
+}
+
+static void every_cut_is_clean_or_named(void **state)
+{
+	struct fixture *fx = *state;
+
+	check_every_cut(fx->bytes, fx->size);
+}
+
+/* The same for the version 1 fixture: today's reader of yesterday's files. */
+#define FIXTURES "tests/fixtures/record/"
+
+static unsigned char *load_fixture(const char *name, size_t *size)
+{
+	FILE *f = fopen(name, "r");
+	unsigned char *b;
+
+	if (!f)
+		fail_msg("%s: %m (run from the top of the tree)", name);
+	fseek(f, 0, SEEK_END);
+	*size = ftell(f);
+	rewind(f);
+	b = malloc(*size);
+	assert_int_equal(fread(b, 1, *size, f), *size);
+	fclose(f);
+	return b;
+}
+
+static void every_cut_of_v1_is_clean_or_named(void **state)
+{
+	size_t size;
+	unsigned char *b = load_fixture(FIXTURES "v1.oomtrec", &size);
+
+	check_every_cut(b, size);
+	free(b);
 }
 
 /* Read bytes (patched by the caller) to the end or the first error. */
@@ -451,39 +488,48 @@ static size_t drop_tail(unsigned char *b, size_t size, uint32_t type, uint32_t n
 	return size;
 }
 
-/* Files from before next_victims_truncated and the kernel's count still read. */
+/*
+ * Version 1 files from before next_victims_truncated and the kernel's
+ * count still read: the fixture with those fields cut off its first kill
+ * and its first session's summary.
+ */
 static void older_frames_read(void **state)
 {
-	struct fixture *fx = *state;
-	unsigned char *b = malloc(fx->size);
+	size_t size, len;
+
+	unsigned char *b = load_fixture(FIXTURES "v1.oomtrec", &size);
 	struct record_frame *fr = malloc(sizeof(*fr));
-	size_t len;
 	int ret, kills = 0, summaries = 0;
 	FILE *f;
 	struct record_reader *rd;
 
-	memcpy(b, fx->bytes, fx->size);
-	len = drop_tail(b, fx->size, FRAME_KILL, 4);
+	len = drop_tail(b, size, FRAME_KILL, 4);
 	/* u64 already_exiting, u32 have, u64 kernel kills, string "" (u32 0), u64 repeat kills */
 	len = drop_tail(b, len, FRAME_SUMMARY, 8 + 4 + 8 + 4 + 8);
 	f = open_bytes(b, len);
 	rd = record_reader__new(f, "old.rec");
 	while ((ret = record_reader__next(rd, fr)) > 0) {
-		if (fr->type == FRAME_KILL) {
-			kills++;
+		if (fr->type == FRAME_KILL && kills++ == 0) {
 			assert_false(fr->next_truncated);
-			assert_int_equal(fr->nr_next, 2);
-		} else if (fr->type == FRAME_SUMMARY) {
-			summaries++;
+			assert_int_equal(fr->nr_next, 1);
+			assert_string_equal(fr->next[0].comm, "sleep");
+			assert_true(fr->have_state);
+		} else if (fr->type == FRAME_SUMMARY && summaries++ == 0) {
 			assert_false(fr->totals.have_kernel_kills);
+			/* the session had one; its frame no longer says so */
 			assert_int_equal(fr->totals.already_exiting, 0);
 			assert_null(fr->totals.kernel_why);
-			assert_int_equal(fr->totals.nodes[0].scanned, 99);
+			assert_int_equal(fr->totals.repeat_kills, 0);
+		} else if (fr->type == FRAME_SUMMARY) {
+			/* the second session's, whole */
+			assert_true(fr->totals.have_kernel_kills);
+			assert_int_equal(fr->totals.kernel_kills, 3);
+			assert_int_equal(fr->totals.dropped[RECORD_OOM_KILL], 2);
 		}
 	}
 	assert_int_equal(ret, 0);
-	assert_int_equal(kills, 1);
-	assert_int_equal(summaries, 1);
+	assert_int_equal(kills, 4);
+	assert_int_equal(summaries, 2);
 	record_reader__free(rd);
 	fclose(f);
 	free(fr);
@@ -590,17 +636,290 @@ static void replay_prints_what_live_printed(void **state)
 	free(replayed);
 }
 
+/* The first frame of type in b (from its header on): its offset, or fails. */
+static size_t frame_at(const unsigned char *b, size_t size, uint32_t type)
+{
+	size_t off = 16; /* the preamble */
+
+	while (off + 8 <= size) {
+		uint32_t t, len;
+
+		memcpy(&t, b + off, 4);
+		memcpy(&len, b + off + 4, 4);
+		if (t == type)
+			return off;
+		off += 8 + len;
+	}
+	fail_msg("no frame of type %u", type);
+	return 0;
+}
+
+static void add_to_len(unsigned char *p, int32_t n)
+{
+	uint32_t len;
+
+	memcpy(&len, p, 4);
+	len += n;
+	memcpy(p, &len, 4);
+}
+
+/* b (of *size bytes, room for more) without the top-level field tag of the first frame of type. */
+static void drop_field(unsigned char *b, size_t *size, uint32_t type, uint16_t tag)
+{
+	size_t frame = frame_at(b, *size, type), off = frame + 8, end;
+	uint32_t len;
+
+	memcpy(&len, b + frame + 4, 4);
+	end = off + len;
+	while (off + 8 <= end) {
+		uint16_t t;
+		uint32_t n;
+
+		memcpy(&t, b + off, 2);
+		memcpy(&n, b + off + 4, 4);
+		if (t == tag) {
+			memmove(b + off, b + off + 8 + n, *size - off - 8 - n);
+			*size -= 8 + n;
+			add_to_len(b + frame + 4, -(int32_t)(8 + n));
+			return;
+		}
+		off += 8 + n;
+	}
+	fail_msg("no field %u in frame type %u", tag, type);
+}
+
+/* n bytes at offset at of b, which has room for them. */
+static void insert(unsigned char *b, size_t *size, size_t at, const void *p, size_t n)
+{
+	memmove(b + at + n, b + at, *size - at);
+	memcpy(b + at, p, n);
+	*size += n;
+}
+
+/* Two recordings print the same, as text and as JSON, every reclaim episode too. */
+static void assert_same_report(const unsigned char *a, size_t na, const unsigned char *b, size_t nb)
+{
+	for (int json = 0; json < 2; json++) {
+		struct options opts = { .json = json, .reclaim_stalls_ms = 0 };
+		char *want = replay_to_string(a, na, &opts), *got = replay_to_string(b, nb, &opts);
+
+		assert_string_equal(got, want);
+		free(want);
+		free(got);
+	}
+}
+
+/*
+ * A newer oomtrace's file: a kill frame with fields of tags this one does
+ * not know (one of a wire type it does not know either, one a group), a
+ * frame of a type it does not know.  Skipped, counted, and the rest prints
+ * as it did.
+ */
+static void unknown_tags_are_skipped(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char *b = malloc(fx->size + 256);
+	/* tag 900, a group holding tag 1; tag 901, wire type 77 */
+	static const unsigned char fields[] = { 0x84, 0x03, 4, 0, 16, 0, 0,   0, /* group */
+						1,    0,    1, 0, 8,  0, 0,   0, /* its u64 */
+						9,    9,    9, 9, 9,  9, 9,   9,   0x85, 0x03,
+						77,   0,    3, 0, 0,  0, 'a', 'b', 'c' };
+	static const unsigned char frame[] = { 99, 0, 0, 0, 3, 0, 0, 0, 'x', 'y', 'z' };
+	size_t size = fx->size, kill = frame_at(fx->bytes, size, FRAME_KILL);
+	struct record_frame *fr = malloc(sizeof(*fr));
+	struct record_reader *rd;
+	FILE *f;
+	int ret, kills = 0;
+
+	memcpy(b, fx->bytes, size);
+	insert(b, &size, kill + 8, fields, sizeof(fields));
+	add_to_len(b + kill + 4, sizeof(fields));
+	insert(b, &size, kill, frame, sizeof(frame));
+	f = open_bytes(b, size);
+	rd = record_reader__new(f, "newer.rec");
+	while ((ret = record_reader__next(rd, fr)) > 0) {
+		if (fr->type != FRAME_KILL)
+			continue;
+		kills++;
+		assert_memory_equal(&fr->kill, &fx->kill, sizeof(fx->kill));
+		assert_int_equal(fr->nr_next, 2);
+	}
+	assert_int_equal(ret, 0);
+	assert_int_equal(kills, 1);
+	assert_int_equal(record_reader__unknown_fields(rd), 2);
+	assert_int_equal(record_reader__writer_tags(rd), 1);
+	record_reader__free(rd);
+	fclose(f);
+	assert_same_report(fx->bytes, fx->size, b, size);
+	free(fr);
+	free(b);
+}
+
+/* An older version 2 file, which lacks fields added since: they read as unknown. */
+static void absent_tags_read_as_defaults(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char *b = malloc(fx->size);
+	struct record_frame *fr = malloc(sizeof(*fr));
+	size_t size = fx->size;
+	struct record_reader *rd;
+	FILE *f;
+	int ret;
+
+	memcpy(b, fx->bytes, size);
+	drop_field(b, &size, FRAME_KILL, 116);	 /* next_victims_truncated */
+	drop_field(b, &size, FRAME_KILL, 114);	 /* the memcg's state */
+	drop_field(b, &size, FRAME_KILL, 50);	 /* the victim's comm */
+	drop_field(b, &size, FRAME_SUMMARY, 23); /* the kernel's count */
+	f = open_bytes(b, size);
+	rd = record_reader__new(f, "older.rec");
+	while ((ret = record_reader__next(rd, fr)) > 0) {
+		if (fr->type == FRAME_KILL) {
+			assert_false(fr->next_truncated);
+			assert_false(fr->have_state);
+			assert_int_equal(fr->state.usage, -1);
+			assert_int_equal(fr->state.pgsteal, -1);
+			assert_string_equal(fr->kill.victim_comm, "");
+			assert_int_equal(fr->kill.victim_pid, 4242);
+			assert_int_equal(fr->nr_next, 2);
+		} else if (fr->type == FRAME_SUMMARY) {
+			assert_false(fr->totals.have_kernel_kills);
+			assert_int_equal(fr->totals.dropped[RECORD_RECLAIM_STALL], 3);
+		}
+	}
+	assert_int_equal(ret, 0);
+	assert_int_equal(record_reader__unknown_fields(rd), 0);
+	record_reader__free(rd);
+	fclose(f);
+	free(fr);
+	free(b);
+}
+
+/* A field that claims more bytes than its frame holds, or that is not its wire type: damage. */
+static void damaged_fields_are_named(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char *b = malloc(fx->size);
+	size_t kill = frame_at(fx->bytes, fx->size, FRAME_KILL);
+	uint32_t big = 1U << 20;
+	uint16_t wire = 3;
+	char err[512];
+
+	memcpy(b, fx->bytes, fx->size);
+	memcpy(b + kill + 8 + 4, &big, 4); /* the first field's length */
+	assert_non_null(strstr(read_error(b, fx->size, err, sizeof(err)), "damaged frame at byte"));
+	assert_non_null(strstr(err, "(type 3,"));
+	memcpy(b, fx->bytes, fx->size);
+	memcpy(b + kill + 8 + 2, &wire, 2); /* the time in seconds, as a string */
+	assert_non_null(strstr(read_error(b, fx->size, err, sizeof(err)), "damaged frame at byte"));
+	free(b);
+}
+
+/* A version 1 file whose records were laid out otherwise: refused, naming its oomtrace. */
+static void v1_of_another_layout_is_refused(void **state)
+{
+	size_t size, off = 24; /* the preamble, the header frame's type and length */
+	unsigned char *b = load_fixture(FIXTURES "v1.oomtrec", &size);
+	uint32_t n, other = 3168;
+	char err[512];
+
+	for (int i = 0; i < 4; i++) { /* version, kernel, hostname, hooks */
+		memcpy(&n, b + off, 4);
+		off += 4 + n;
+	}
+	off += 8 + 8 + 4 + 3 * 8 + 4; /* clocks, page size, RAM, swap, one node */
+	memcpy(&n, b + off, 4);
+	assert_int_equal(n, 3160); /* the kill record's size */
+	memcpy(b + off, &other, 4);
+	assert_non_null(strstr(read_error(b, size, err, sizeof(err)),
+			       "recorded by oomtrace 0.1.0, whose records are laid out otherwise"));
+	free(b);
+}
+
+/* A version 1 fixture written again through the recorder: version 2, the same output. */
+static void v1_rewritten_as_v2_prints_the_same(void **state)
+{
+	size_t size, n2;
+	unsigned char *b = load_fixture(FIXTURES "v1.oomtrec", &size), *b2;
+	char path[] = "/tmp/test_record_v2.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = open_bytes(b, size);
+	struct record_reader *rd = record_reader__new(f, "v1.rec");
+	struct record_frame *fr = malloc(sizeof(*fr));
+	struct recorder *w = NULL;
+	static struct oom_event r;
+	int ret;
+
+	while ((ret = record_reader__next(rd, fr)) > 0) {
+		const struct record_header *h = record_reader__header(rd);
+		const struct ksyms *ks = record_reader__ksyms(rd);
+
+		switch (fr->type) {
+		case FRAME_HEADER:
+			recorder__free(w);
+			w = recorder__new(dup(fd), path, h);
+			assert_non_null(w);
+			break;
+		case FRAME_KILL:
+			decode__kill(&r, &fr->kill, &h->host, h->gfp);
+			if (fr->have_state)
+				r.known |= EV_MEMCG_STATE;
+			r.memcg.state = fr->state;
+			r.next = fr->next;
+			r.nr_next = fr->nr_next;
+			r.next_truncated = fr->next_truncated;
+			assert_int_equal(recorder__kill(w, &fr->kill, &r, ks, &fr->ctx), 0);
+			break;
+		case FRAME_STALL:
+			assert_int_equal(recorder__stall(w, &fr->stall,
+							 fr->have_memcg ? fr->memcg : NULL, ks,
+							 &fr->ctx),
+					 0);
+			break;
+		case FRAME_REAPED:
+			assert_int_equal(recorder__reaped(w, &fr->reaped, &fr->ctx), 0);
+			break;
+		case FRAME_UNRECONCILED:
+			assert_int_equal(recorder__unreconciled(w, &fr->unreconciled, &fr->ctx), 0);
+			break;
+		case FRAME_SUMMARY: assert_int_equal(recorder__summary(w, &fr->totals), 0); break;
+		default: break;
+		}
+	}
+	assert_int_equal(ret, 0);
+	recorder__free(w);
+	record_reader__free(rd);
+	fclose(f);
+	close(fd);
+	f = fopen(path, "r");
+	b2 = malloc(size * 2);
+	n2 = fread(b2, 1, size * 2, f);
+	fclose(f);
+	unlink(path);
+	assert_int_equal(b2[8], 2); /* the version written */
+	assert_same_report(b, size, b2, n2);
+	free(fr);
+	free(b);
+	free(b2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(reads_back_what_was_written, setup, teardown),
-		cmocka_unit_test_setup_teardown(older_frames_read, setup, teardown),
+		cmocka_unit_test(older_frames_read),
 		cmocka_unit_test_setup_teardown(already_exiting_is_no_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_cut_is_clean_or_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(damage_is_named, setup, teardown),
 		cmocka_unit_test_setup_teardown(impossible_values_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(unknown_frames_and_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(replay_prints_what_live_printed, setup, teardown),
+		cmocka_unit_test(every_cut_of_v1_is_clean_or_named),
+		cmocka_unit_test_setup_teardown(unknown_tags_are_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(absent_tags_read_as_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(damaged_fields_are_named, setup, teardown),
+		cmocka_unit_test(v1_rewritten_as_v2_prints_the_same),
+		cmocka_unit_test(v1_of_another_layout_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
