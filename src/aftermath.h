@@ -20,9 +20,13 @@ struct marked_tids {
 };
 
 /*
- * Fill ev's memcg state and next victims (to be freed with
- * event__clear_next()); cg and marked may be NULL.  The next victims
- * leave out the marked and the exiting: the kernel passes over them too.
+ * Fill ev's memcg state, next victims (to be freed with
+ * event__clear_next()) and ev->enrich (each step's time, and which stopped
+ * at its limit: docs/records.md, Limits); cg and marked may be NULL.  The
+ * next victims leave out the marked and the exiting: the kernel passes
+ * over them too.  The domain is ranked once per OOM event: later records
+ * of the same event pick from that ranking, each leaving out its own
+ * victim and marked.
  */
 void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host_info *host,
 		     const struct marked_tids *marked);

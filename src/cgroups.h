@@ -6,6 +6,7 @@
 #ifndef __OOMTRACE_CGROUPS_H
 #define __OOMTRACE_CGROUPS_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct cgroups;
@@ -22,10 +23,28 @@ int cgroups__dir(const struct cgroups *cg, const char *path, char *buf, size_t s
 
 /*
  * The path of memory cgroup id as the kernel prints it ("/" or "/a/b"), or
- * NULL if it is not (or no longer) there.  A miss rescans the hierarchy,
- * at most once a second.  The string is valid until the next call.
+ * NULL: errno ENOENT when it is not (or no longer) there, EAGAIN when the
+ * rescan that could find it was held back by the rate limit.  Paths are
+ * cached.  A miss opens the id as a file handle (cgroupfs, as root) and
+ * reads its path back; where that cannot be done, it rescans the
+ * hierarchy's directories (never its files), at most once a second
+ * (cgroups__set_rescan_ns()).  An id found missing is remembered as gone
+ * and costs nothing again.  Valid until the next call.
  */
 const char *cgroups__path(struct cgroups *cg, unsigned long long id);
+/* The least time between two rescans, in ns (tests; 0: every new miss rescans). */
+void cgroups__set_rescan_ns(struct cgroups *cg, long long ns);
+
+/* What cgroups__path() has cost so far. */
+struct cgroups_stats {
+	unsigned long long lookups, misses;
+	unsigned long long rescans;	 /* walks of the hierarchy */
+	unsigned long long rate_limited; /* misses answered EAGAIN, not rescanned */
+	unsigned long long by_handle;	 /* misses answered by opening the id */
+	long long rescan_last_ns, rescan_max_ns;
+	size_t dirs; /* cgroups the last rescan found */
+};
+void cgroups__stats(const struct cgroups *cg, struct cgroups_stats *st);
 
 /*
  * A --cgroup argument to the memory cgroup it names: a path as the kernel

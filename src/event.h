@@ -50,6 +50,22 @@ enum event_field {
 	EV_NEXT = 1 << 23,	/* next victims were read */
 	EV_MEMCG_STATE = 1 << 24,
 	EV_CONTAINER = 1 << 25,
+	EV_ENRICHED = 1 << 26, /* enrich holds what enrichment at arrival did */
+};
+
+/* The steps of enrichment at arrival, each measured and capped. */
+enum enrich_step {
+	ENRICH_STATE, /* the OOM memcg's cgroupfs files */
+	ENRICH_PIDS,  /* its processes, from cgroup.procs down its subtree */
+	ENRICH_RANK,  /* weighing them from /proc, and picking the next victims */
+	ENRICH_STEPS,
+};
+
+struct event_enrichment {
+	/* picked from the ranking of an earlier record of the same OOM event */
+	bool next_cached;
+	unsigned int cut_short;			    /* bits 1 << step: stopped at its limit */
+	unsigned long long step_ns[ENRICH_STEPS]; /* what each step took; 0: not run */
 };
 
 /* Where an inferred value came from. */
@@ -123,6 +139,7 @@ struct oom_event {
 	struct proc_info *next; /* the next victims, best first; owned by the event */
 	size_t nr_next;
 	bool next_truncated; /* the domain held more processes than one scan reads */
+	struct event_enrichment enrich; /* with EV_ENRICHED */
 };
 
 /* Which optional fields of struct reap_event hold values. */

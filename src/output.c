@@ -204,6 +204,30 @@ static void json_next(FILE *f, const struct oom_event *ev)
 	fprintf(f, "],\"next_victims_truncated\":%s", ev->next_truncated ? "true" : "false");
 }
 
+/* What enrichment at arrival cost, step by step, and which step stopped at its limit. */
+static void json_enrichment(FILE *f, const struct oom_event *ev)
+{
+	static const char *const steps[ENRICH_STEPS] = { "state", "pids", "rank" };
+	const struct event_enrichment *e = &ev->enrich;
+	bool first = true;
+
+	if (!known(ev, EV_ENRICHED)) {
+		fputs(",\"enrichment\":null", f);
+		return;
+	}
+	fprintf(f, ",\"enrichment\":{\"next_from_event_ranking\":%s,\"cut_short\":[",
+		e->next_cached ? "true" : "false");
+	for (int i = 0; i < ENRICH_STEPS; i++) {
+		if (!(e->cut_short & (1u << i)))
+			continue;
+		fprintf(f, "%s\"%s\"", first ? "" : ",", steps[i]);
+		first = false;
+	}
+	fprintf(f, "],\"state_us\":%llu,\"pids_us\":%llu,\"rank_us\":%llu}",
+		e->step_ns[ENRICH_STATE] / 1000, e->step_ns[ENRICH_PIDS] / 1000,
+		e->step_ns[ENRICH_RANK] / 1000);
+}
+
 static void json_stack(FILE *f, const struct output_ctx *ctx, struct stack st)
 {
 	char sym[SYM_LEN];
@@ -298,6 +322,7 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 		fputs(",\"totalpages\":null", f);
 	json_memcg(f, ev);
 	json_next(f, ev);
+	json_enrichment(f, ev);
 	json_reclaim(f, ev);
 	json_frames(f, ctx, ev);
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);

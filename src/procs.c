@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-#define _XOPEN_SOURCE 700
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include "badness.h"
 #include "procs.h"
 
-/* a global OOM on a big node weighs every process; keep the scan bounded */
-#define MAX_SCAN 65536
 /* include/linux/sched.h: the task is exiting */
 #define PF_EXITING 0x00000004
 
@@ -100,43 +100,109 @@ bool procs__parse_cgroup(const char *text, char *memcg, size_t size)
 	return found;
 }
 
-static char *read_small(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
+/*
+ * /proc, opened once a call (procs__weigh(), procs__pick(), ...): each file
+ * is then one openat() relative to it, a read and a close.  Not held
+ * between calls, so that a long-running tracer's open files stay as many.
+ */
+static int proc_fd = -1, proc_users;
 
-	if (!f)
-		return NULL;
-	n = fread(buf, 1, size - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+static void proc_enter(void)
+{
+	if (!proc_users++)
+		proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
-static bool read_proc(int pid, struct proc_info *p)
+static void proc_leave(void)
 {
-	char path[64], buf[4096];
+	if (!--proc_users && proc_fd >= 0) {
+		close(proc_fd);
+		proc_fd = -1;
+	}
+}
 
-	memset(p, 0, sizeof(*p));
+/* The file name in directory dfd into buf: its length, or -errno. */
+static ssize_t read_file_at(int dfd, const char *name, char *buf, size_t size)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	/* one read: procfs makes these files whole on the first read of them */
+	n = read(fd, buf, size - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+static ssize_t read_pid_file(int pid, const char *name, char *buf, size_t size)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "%d/%s", pid, name);
+	return read_file_at(proc_fd, rel, buf, size);
+}
+
+/* /proc/PID itself: its files are then opened without looking the pid up again */
+static int open_pid_dir(int pid)
+{
+	char rel[16];
+
+	snprintf(rel, sizeof(rel), "%d", pid);
+	return openat(proc_fd, rel, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* this thread's CPU time: the budget bounds our cost, not the wait for a busy CPU */
+static long long cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * What the ranking needs of pid: its status (the badness parts) and its
+ * oom_score_adj, two files.  false when it is gone, has no mm, or is
+ * unkillable (adj -1000): the kernel passes over those too.
+ */
+static bool weigh_one(int pid, struct proc_info *p)
+{
+	char buf[4096];
+	int dfd = open_pid_dir(pid);
+	bool ok;
+
+	if (dfd < 0)
+		return false;
+	memset(p, 0, offsetof(struct proc_info, oom_score));
 	p->pid = pid;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (!read_small(path, buf, sizeof(buf)) || !procs__parse_status(buf, p))
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
-	if (!read_small(path, buf, sizeof(buf)))
-		return false;
-	p->oom_score_adj = strtol(buf, NULL, 10);
-	snprintf(path, sizeof(path), "/proc/%d/oom_score", pid);
-	p->oom_score = read_small(path, buf, sizeof(buf)) ? strtol(buf, NULL, 10) : -1;
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	if (read_small(path, buf, sizeof(buf)))
+	ok = read_file_at(dfd, "oom_score_adj", buf, sizeof(buf)) > 0;
+	if (ok)
+		p->oom_score_adj = strtol(buf, NULL, 10);
+	ok = ok && p->oom_score_adj != OOM_SCORE_ADJ_MIN &&
+	     read_file_at(dfd, "status", buf, sizeof(buf)) > 0 && procs__parse_status(buf, p);
+	close(dfd);
+	return ok;
+}
+
+/* What only the printed few need: the kernel's own score and the memcg. */
+static void read_extras(struct proc_info *p)
+{
+	char buf[4096];
+
+	p->oom_score =
+	    read_pid_file(p->pid, "oom_score", buf, sizeof(buf)) > 0 ? strtol(buf, NULL, 10) : -1;
+	p->memcg[0] = '\0';
+	if (read_pid_file(p->pid, "cgroup", buf, sizeof(buf)) > 0)
 		procs__parse_cgroup(buf, p->memcg, sizeof(p->memcg));
-	return true;
 }
 
 static int cmp_points(const void *a, const void *b)
 {
-	const struct proc_info *x = a, *y = b;
+	const struct procs_cand *x = a, *y = b;
 
 	if (x->points != y->points)
 		return x->points < y->points ? 1 : -1;
@@ -156,7 +222,7 @@ static int *all_pids(size_t *n, bool *truncated)
 	while ((e = readdir(d))) {
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
-		if (*n == MAX_SCAN) {
+		if (*n == PROCS_MAX_SCAN) {
 			*truncated = true;
 			break;
 		}
@@ -197,138 +263,296 @@ int procs__parse_tgid(const char *status)
 
 int procs__tgid(int tid)
 {
-	char path[64], buf[4096];
+	char buf[4096];
+	int tgid;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	return read_small(path, buf, sizeof(buf)) ? procs__parse_tgid(buf) : 0;
+	proc_enter();
+	tgid = read_pid_file(tid, "status", buf, sizeof(buf)) > 0 ? procs__parse_tgid(buf) : 0;
+	proc_leave();
+	return tgid;
 }
 
-static bool skipped(const struct procs_query *q, int pid)
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* A sorted copy of a skip list, for bsearch: a group kill's lists run to thousands. */
+static int *sorted_skip(const int *skip, size_t n)
+{
+	int *s = malloc((n ? n : 1) * sizeof(*s));
+
+	if (!s)
+		return NULL;
+	if (n)
+		memcpy(s, skip, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_int);
+	return s;
+}
+
+static bool skipped(const int *sorted, size_t n, int pid)
 {
 	/* the kernel never picks init (oom_unkillable_task): nor do we */
-	if (pid == 1)
-		return true;
-	for (size_t i = 0; i < q->nr_skip; i++)
-		if (q->skip[i] == pid)
-			return true;
-	return false;
+	return pid == 1 || (n && bsearch(&pid, sorted, n, sizeof(*sorted), cmp_int));
 }
 
-static bool exiting(int pid)
+/* Gone, or exiting (zombie, dead, PF_EXITING): the kernel would not pick it. */
+static bool gone_or_exiting(int pid)
 {
-	char path[64], buf[1024];
+	char buf[1024];
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	return read_small(path, buf, sizeof(buf)) && procs__parse_exiting(buf);
+	return read_pid_file(pid, "stat", buf, sizeof(buf)) <= 0 || procs__parse_exiting(buf);
 }
 
-/* The first max of the ranked that are not exiting, moved to the front: read for those only. */
-static size_t keep_live(struct proc_info *ranked, size_t cnt, size_t max)
-{
-	size_t kept = 0;
+/* what a candidate keeps of a proc_info, and gives back to one */
+#define CAND_FIELDS(X)                                                                             \
+	X(pid)                                                                                     \
+	X(points)                                                                                  \
+	X(oom_score_adj) X(rss_anon_kb) X(rss_file_kb) X(rss_shmem_kb) X(swap_kb) X(pgtables_kb)
+#define COPY_FIELD(f) dst->f = src->f;
 
-	for (size_t i = 0; i < cnt && kept < max; i++) {
-		if (exiting(ranked[i].pid))
-			continue;
-		if (kept != i)
-			ranked[kept] = ranked[i];
-		kept++;
+static void cand_of(struct procs_cand *dst, const struct proc_info *src)
+{
+	CAND_FIELDS(COPY_FIELD)
+	memcpy(dst->comm, src->comm, sizeof(dst->comm));
+}
+
+static void proc_of(struct proc_info *dst, const struct procs_cand *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	CAND_FIELDS(COPY_FIELD)
+	memcpy(dst->comm, src->comm, sizeof(dst->comm));
+}
+
+static int cands_grow(struct procs_ranking *rk, size_t want)
+{
+	struct procs_cand *c;
+
+	if (want <= rk->cap)
+		return 0;
+	c = realloc(rk->cands, want * sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	rk->cands = c;
+	rk->cap = want;
+	return 0;
+}
+
+static long points_of(const struct proc_info *p, const struct procs_query *q)
+{
+	struct badness_parts parts = {
+		.rss_pages =
+		    (p->rss_anon_kb + p->rss_file_kb + p->rss_shmem_kb) * 1024 / q->page_size,
+		.swap_pages = p->swap_kb * 1024 / q->page_size,
+		.pgtables_bytes = p->pgtables_kb * 1024,
+		.oom_score_adj = p->oom_score_adj,
+	};
+
+	return badness_points(&parts, q->totalpages, q->page_size);
+}
+
+int procs__weigh(const struct procs_query *q, struct procs_ranking *rk)
+{
+	const int *pids = q->pids;
+	size_t nr_pids = q->nr_pids;
+	long long deadline = q->budget_ns ? cpu_ns() + q->budget_ns : 0;
+	int *own = NULL, *skip;
+	int err = 0;
+
+	rk->cnt = 0;
+	rk->truncated = rk->timed_out = false;
+	if (!pids) {
+		pids = own = all_pids(&nr_pids, &rk->truncated);
+		if (!pids)
+			return -errno ?: -ENOENT;
 	}
-	return kept;
+	skip = sorted_skip(q->skip, q->nr_skip);
+	if (!skip || cands_grow(rk, nr_pids ? nr_pids : 1)) {
+		err = -ENOMEM;
+		goto out;
+	}
+	proc_enter();
+	for (size_t i = 0; i < nr_pids; i++) {
+		struct proc_info p;
+
+		/* the clock read every 64 entries: its cost is not the point */
+		if (deadline && !(i & 63) && i && cpu_ns() > deadline) {
+			rk->timed_out = rk->truncated = true;
+			break;
+		}
+		if (skipped(skip, q->nr_skip, pids[i]) || !weigh_one(pids[i], &p))
+			continue;
+		p.points = points_of(&p, q);
+		cand_of(&rk->cands[rk->cnt++], &p);
+	}
+	proc_leave();
+	qsort(rk->cands, rk->cnt, sizeof(*rk->cands), cmp_points);
+out:
+	free(skip);
+	free(own);
+	return err;
+}
+
+struct proc_info *procs__pick(const struct procs_ranking *rk, const int *skip, size_t nr_skip,
+			      size_t max, size_t *n)
+{
+	struct proc_info *out = calloc(max ? max : 1, sizeof(*out));
+	int *sorted = sorted_skip(skip, nr_skip);
+
+	*n = 0;
+	if (!out || !sorted) {
+		free(out);
+		free(sorted);
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* the stat read for those that would be printed only */
+	proc_enter();
+	for (size_t i = 0; i < rk->cnt && *n < max; i++) {
+		const struct procs_cand *c = &rk->cands[i];
+
+		if (skipped(sorted, nr_skip, c->pid) || gone_or_exiting(c->pid))
+			continue;
+		proc_of(&out[*n], c);
+		read_extras(&out[(*n)++]);
+	}
+	proc_leave();
+	free(sorted);
+	return out;
+}
+
+void procs__ranking_clear(struct procs_ranking *rk)
+{
+	free(rk->cands);
+	memset(rk, 0, sizeof(*rk));
 }
 
 struct proc_info *procs__rank(const struct procs_query *q, size_t *n, bool *truncated)
 {
-	const int *pids = q->pids;
-	size_t nr_pids = q->nr_pids, i, cnt = 0;
-	bool trunc = false;
-	int *own = NULL;
-	struct proc_info *out;
+	struct procs_ranking rk = {};
+	struct proc_info *out = NULL;
+	int err = procs__weigh(q, &rk);
 
 	*n = 0;
-	if (!pids) {
-		pids = own = all_pids(&nr_pids, &trunc);
-		if (!pids)
-			return NULL;
-	}
 	if (truncated)
-		*truncated |= trunc;
-	out = calloc(nr_pids ? nr_pids : 1, sizeof(*out));
-	for (i = 0; out && i < nr_pids; i++) {
-		struct proc_info *p = &out[cnt];
-		struct badness_parts parts;
-
-		if (skipped(q, pids[i]) || !read_proc(pids[i], p) ||
-		    p->oom_score_adj == OOM_SCORE_ADJ_MIN)
-			continue;
-		parts.rss_pages =
-		    (p->rss_anon_kb + p->rss_file_kb + p->rss_shmem_kb) * 1024 / q->page_size;
-		parts.swap_pages = p->swap_kb * 1024 / q->page_size;
-		parts.pgtables_bytes = p->pgtables_kb * 1024;
-		parts.oom_score_adj = p->oom_score_adj;
-		p->points = badness_points(&parts, q->totalpages, q->page_size);
-		cnt++;
-	}
-	free(own);
-	if (!out)
-		return NULL;
-	qsort(out, cnt, sizeof(*out), cmp_points);
-	*n = keep_live(out, cnt, q->max);
+		*truncated |= rk.truncated;
+	if (!err)
+		out = procs__pick(&rk, NULL, 0, q->max, n);
+	procs__ranking_clear(&rk);
+	if (err)
+		errno = -err;
 	return out;
 }
 
-/* nftw() passes no context: the collection in progress */
-static struct {
+/* The pids listed in cgroup.procs of the directory fd dfd, appended to pl. */
+struct pid_list {
 	int *pids;
 	size_t n, cap;
+	size_t dirs;
 	bool truncated;
-} collect;
+};
 
-static int add_procs(const char *fpath, const struct stat *sb, int type, struct FTW *ftw)
+static int pid_list_add(struct pid_list *pl, int pid)
 {
-	char path[4200], line[32];
-	FILE *f;
+	if (pl->n == PROCS_MAX_SCAN) {
+		pl->truncated = true;
+		return -E2BIG;
+	}
+	if (pl->n == pl->cap) {
+		size_t cap = pl->cap ? pl->cap * 2 : 256;
+		int *p = realloc(pl->pids, cap * sizeof(*p));
 
-	if (type != FTW_D)
+		if (!p) {
+			pl->truncated = true;
+			return -ENOMEM;
+		}
+		pl->pids = p;
+		pl->cap = cap;
+	}
+	pl->pids[pl->n++] = pid;
+	return 0;
+}
+
+static int add_procs_of(struct pid_list *pl, int dfd)
+{
+	char buf[16384];
+	size_t have = 0;
+	int fd = openat(dfd, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return 0; /* removed under us: nothing of it to list */
+	for (;;) {
+		ssize_t got = read(fd, buf + have, sizeof(buf) - 1 - have);
+		char *line = buf, *nl;
+
+		if (got <= 0)
+			break;
+		have += got;
+		buf[have] = '\0';
+		while (!err && (nl = strchr(line, '\n'))) {
+			err = pid_list_add(pl, atoi(line));
+			line = nl + 1;
+		}
+		/* a line cut by the buffer's end moves to its start */
+		have -= line - buf;
+		memmove(buf, line, have);
+		if (err)
+			break;
+	}
+	close(fd);
+	return err;
+}
+
+/* dfd's processes, then its child cgroups' (directories only: no stat of each file) */
+static int walk_cgroup(struct pid_list *pl, int dfd, int depth)
+{
+	struct dirent *e;
+	DIR *d;
+	int err = add_procs_of(pl, dfd);
+
+	if (err || depth >= PROCS_MAX_DEPTH)
+		return err;
+	d = fdopendir(dup(dfd));
+	if (!d)
 		return 0;
-	snprintf(path, sizeof(path), "%s/cgroup.procs", fpath);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (collect.n == MAX_SCAN) {
-			collect.truncated = true;
+	while (!err && (e = readdir(d))) {
+		int child;
+
+		if ((e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) || !strcmp(e->d_name, ".") ||
+		    !strcmp(e->d_name, ".."))
+			continue;
+		if (++pl->dirs > PROCS_MAX_DIRS) {
+			pl->truncated = true;
+			err = -E2BIG;
 			break;
 		}
-		if (collect.n == collect.cap) {
-			size_t cap = collect.cap ? collect.cap * 2 : 256;
-			int *p = realloc(collect.pids, cap * sizeof(*p));
-
-			if (!p) {
-				collect.truncated = true;
-				break;
-			}
-			collect.pids = p;
-			collect.cap = cap;
-		}
-		collect.pids[collect.n++] = atoi(line);
+		child = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (child < 0)
+			continue; /* removed since the readdir */
+		err = walk_cgroup(pl, child, depth + 1);
+		close(child);
 	}
-	fclose(f);
-	return 0;
+	closedir(d);
+	return err;
 }
 
 int *procs__in_cgroup(const char *dir, size_t *n, bool *truncated)
 {
-	int *pids;
+	struct pid_list pl = {};
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	memset(&collect, 0, sizeof(collect));
-	nftw(dir, add_procs, 16, FTW_PHYS | FTW_MOUNT);
-	pids = collect.pids;
-	*n = collect.n;
+	*n = 0;
+	if (dfd < 0)
+		return NULL;
+	walk_cgroup(&pl, dfd, 0);
+	close(dfd);
+	*n = pl.n;
 	if (truncated)
-		*truncated |= collect.truncated;
-	memset(&collect, 0, sizeof(collect));
-	if (!pids)
+		*truncated |= pl.truncated;
+	if (!pl.pids)
 		errno = ENOENT;
-	return pids;
+	return pl.pids;
 }

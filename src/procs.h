@@ -40,15 +40,52 @@ struct procs_query {
 	size_t nr_skip;
 	unsigned long totalpages, page_size;
 	size_t max; /* kept, at most */
+	/* stop reading /proc after this much CPU time (0: no limit); the rest is left out */
+	long long budget_ns;
+};
+
+/* Limits of one scan: a global OOM on a big node weighs every process. */
+#define PROCS_MAX_SCAN	65536 /* processes read */
+#define PROCS_MAX_DIRS	65536 /* cgroup directories walked for their processes */
+#define PROCS_MAX_DEPTH 64    /* levels of cgroups below the OOM memcg */
+
+/* A weighed process, as little of it as printing it needs. */
+struct procs_cand {
+	int pid;
+	long points, oom_score_adj;
+	unsigned long rss_anon_kb, rss_file_kb, rss_shmem_kb, swap_kb, pgtables_kb;
+	char comm[64];
+};
+
+/* Every process of a query, weighed, best first: kept to pick from again. */
+struct procs_ranking {
+	struct procs_cand *cands;
+	size_t cnt, cap;
+	bool truncated; /* more processes than one scan reads, or out of time */
+	bool timed_out; /* the budget ran out before every process was read */
 };
 
 /*
  * Score the query's processes, best first; *n holds how many.  Tasks that
  * are exiting (zombie, dead, or PF_EXITING) are left out: the kernel does
  * not pick them either.  *truncated (may be NULL) is set when /proc had
- * more processes than one scan reads.  Free with free().
+ * more processes than one scan reads, or q->budget_ns ran out.  Free with
+ * free().  procs__weigh() and procs__pick() in one.
  */
 struct proc_info *procs__rank(const struct procs_query *q, size_t *n, bool *truncated);
+/*
+ * Weigh the query's processes into rk (reused: clear it with
+ * procs__ranking_clear()), reading each with two small /proc files; q->max
+ * is not used.  0, or -errno.
+ */
+int procs__weigh(const struct procs_query *q, struct procs_ranking *rk);
+/*
+ * The first max of rk not in skip and neither gone nor exiting, with
+ * their oom_score and memcg read now; *n holds how many.  Free with free().
+ */
+struct proc_info *procs__pick(const struct procs_ranking *rk, const int *skip, size_t nr_skip,
+			      size_t max, size_t *n);
+void procs__ranking_clear(struct procs_ranking *rk);
 /*
  * Every pid in memory cgroup dir and below it (cgroup.procs); *truncated
  * (may be NULL) is set when there were more than one scan reads.

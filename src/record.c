@@ -579,6 +579,15 @@ static const struct field proc_fields[] = {
 };
 static const struct fmap proc_map = FMAP(struct proc_info, proc_fields);
 
+static const struct field enrich_fields[] = {
+	U(1, struct event_enrichment, next_cached),
+	U(2, struct event_enrichment, cut_short),
+	U(3, struct event_enrichment, step_ns[ENRICH_STATE]),
+	U(4, struct event_enrichment, step_ns[ENRICH_PIDS]),
+	U(5, struct event_enrichment, step_ns[ENRICH_RANK]),
+};
+static const struct fmap enrich_map = FMAP(struct event_enrichment, enrich_fields);
+
 /* The kill frame: the kill as BPF saw it, then what user space read at its arrival. */
 static const struct field kill_fields[] = {
 	CTX_FIELDS,
@@ -622,6 +631,7 @@ static const struct field kill_fields[] = {
 	GROUP(114, FR, state, state_map, WITH(FR, have_state)),
 	GROUPS(115, FR, next, proc_map, nr_next),
 	U(116, FR, next_truncated),
+	GROUP(117, FR, enrich, enrich_map, WITH(FR, have_enrich)),
 };
 
 _Static_assert(sizeof(kill_fields) / sizeof(kill_fields[0]) <= MAX_FIELDS,
@@ -909,6 +919,8 @@ int recorder__kill(struct recorder *w, const struct oom_kill_record *raw,
 	fr->nr_next = ev->nr_next < RECORD_MAX_NEXT ? ev->nr_next : RECORD_MAX_NEXT;
 	memcpy(fr->next, ev->next, fr->nr_next * sizeof(*fr->next));
 	fr->next_truncated = ev->next_truncated;
+	fr->have_enrich = event__has(ev, EV_ENRICHED);
+	fr->enrich = ev->enrich;
 	put_symbols(w, ks, raw->kstack, raw->kstack_len);
 	put_frame(&w->b, FRAME_KILL, fr);
 	return write_all(w);

@@ -104,6 +104,8 @@ struct record_frame {
 	struct proc_info next[RECORD_MAX_NEXT];
 	size_t nr_next;
 	bool next_truncated; /* older files: not truncated */
+	bool have_enrich;    /* enrich was recorded (tag 117) */
+	struct event_enrichment enrich;
 	/* unreconciled: the difference, its memcg in memcg below */
 	struct reconcile_diff unreconciled;
 	/* stall: the task's memcg, if it was known; unreconciled: the memcg's path */

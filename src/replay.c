@@ -130,6 +130,10 @@ static int replay_kill(struct replay *rp, const struct record_frame *fr)
 	ev.next = (struct proc_info *)fr->next; /* the frame's: not freed here */
 	ev.nr_next = fr->nr_next;
 	ev.next_truncated = fr->next_truncated;
+	if (fr->have_enrich) {
+		ev.known |= EV_ENRICHED;
+		ev.enrich = fr->enrich;
+	}
 	return pipeline__kill(&rp->pipe, &ev, &a);
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <cmocka.h>
 #include "cgroups.h"
@@ -125,6 +126,96 @@ static void paths_by_id_rescan_on_miss(void **state)
 	cgroups__free(cg);
 }
 
+static unsigned long long ino_of(const char *rel)
+{
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_ino;
+}
+
+/* A cgroup made after the last rescan is found by the next one the rate limit allows. */
+static void new_cgroups_are_found_within_the_rate_limit(void **state)
+{
+	struct cgroups *cg = cgroups__open_at(root, 1, NULL);
+	struct cgroups_stats st;
+	char path[256];
+
+	assert_string_equal(cgroups__path(cg, ino_of("/kubepods.slice")), "/kubepods.slice");
+	snprintf(path, sizeof(path), "%s/kubepods.slice/pod b", root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	/* held back: a second rescan within the interval */
+	errno = 0;
+	assert_null(cgroups__path(cg, ino_of("/kubepods.slice/pod b")));
+	assert_int_equal(errno, EAGAIN);
+	cgroups__stats(cg, &st);
+	assert_int_equal(st.rescans, 1);
+	assert_int_equal(st.rate_limited, 1);
+	cgroups__set_rescan_ns(cg, 0);
+	assert_string_equal(cgroups__path(cg, ino_of("/kubepods.slice/pod b")),
+			    "/kubepods.slice/pod b");
+	/* and kept: found again without a walk */
+	assert_string_equal(cgroups__path(cg, ino_of("/kubepods.slice/pod a")),
+			    "/kubepods.slice/pod a");
+	cgroups__stats(cg, &st);
+	assert_int_equal(st.rescans, 2);
+	assert_int_equal(st.dirs, 4);
+	cgroups__free(cg);
+}
+
+/* An id a rescan did not find is gone: asking again walks nothing. */
+static void misses_are_remembered(void **state)
+{
+	struct cgroups *cg = cgroups__open_at(root, 1, NULL);
+	struct cgroups_stats st;
+	unsigned long long file = ino_of("/memory.stat");
+
+	cgroups__set_rescan_ns(cg, 0);
+	/* files are not cgroups: the walk opens directories only */
+	errno = 0;
+	assert_null(cgroups__path(cg, file));
+	assert_int_equal(errno, ENOENT);
+	for (int i = 0; i < 3; i++)
+		assert_null(cgroups__path(cg, file));
+	cgroups__stats(cg, &st);
+	assert_int_equal(st.rescans, 1);
+	assert_int_equal(st.misses, 4);
+	assert_int_equal(st.lookups, 4);
+	/* a different unknown id still gets its one rescan */
+	assert_null(cgroups__path(cg, file + 1000000));
+	cgroups__stats(cg, &st);
+	assert_int_equal(st.rescans, 2);
+	cgroups__free(cg);
+}
+
+/* On the real hierarchy, as root: a cgroup is opened by its id, with no walk at all. */
+static void real_cgroups_open_by_id(void **state)
+{
+	struct cgroups *cg = cgroups__open();
+	struct cgroups_stats st;
+	struct stat sb;
+
+	if (!cg || geteuid() || stat(cgroups__mount(cg), &sb)) {
+		cgroups__free(cg);
+		skip(); /* needs a memory cgroup hierarchy, and root */
+	}
+	assert_string_equal(cgroups__path(cg, sb.st_ino), "/");
+	cgroups__stats(cg, &st);
+	if (!st.by_handle) {
+		cgroups__free(cg);
+		skip(); /* no file handles here (no CAP_DAC_READ_SEARCH): the walk stands in */
+	}
+	assert_int_equal(st.rescans, 0);
+	errno = 0;
+	assert_null(cgroups__path(cg, 1ULL << 62));
+	assert_int_equal(errno, ENOENT);
+	cgroups__stats(cg, &st);
+	assert_int_equal(st.rescans, 0);
+	cgroups__free(cg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +223,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(resolves_paths_in_every_form, make_tree,
 						remove_tree),
 		cmocka_unit_test_setup_teardown(paths_by_id_rescan_on_miss, make_tree, remove_tree),
+		cmocka_unit_test_setup_teardown(new_cgroups_are_found_within_the_rate_limit,
+						make_tree, remove_tree),
+		cmocka_unit_test_setup_teardown(misses_are_remembered, make_tree, remove_tree),
+		cmocka_unit_test(real_cgroups_open_by_id),
 	};
 
 	return cmocka_run_group_tests_name("cgroups", tests, NULL, NULL);

@@ -5,7 +5,11 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <stdio.h>
 #include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 #include "memcg_state.h"
 #include "procs.h"
@@ -143,6 +147,136 @@ static void skipped_processes_are_left_out(void **state)
 	assert_int_equal(procs__tgid(self), self);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Every cgroup.procs down the subtree, directories only; past the cap, truncated. */
+static void pids_of_a_cgroup_subtree(void **state)
+{
+	char root[] = "/tmp/oomt-procs-XXXXXX", path[256];
+	size_t n;
+	bool truncated = false;
+	int *pids;
+	FILE *f;
+
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/cgroup.procs", root);
+	write_file(path, "10\n11\n");
+	snprintf(path, sizeof(path), "%s/a", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/a/cgroup.procs", root);
+	write_file(path, "30\n");
+	snprintf(path, sizeof(path), "%s/a/b", root);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/a/b/cgroup.procs", root);
+	write_file(path, "20\n");
+	/* a file is no cgroup, whatever it holds */
+	snprintf(path, sizeof(path), "%s/memory.stat", root);
+	write_file(path, "anon 0\n");
+	pids = procs__in_cgroup(root, &n, &truncated);
+	assert_non_null(pids);
+	assert_int_equal(n, 4);
+	qsort(pids, n, sizeof(*pids), cmp_pid);
+	assert_int_equal(pids[0], 10);
+	assert_int_equal(pids[1], 11);
+	assert_int_equal(pids[2], 20);
+	assert_int_equal(pids[3], 30);
+	assert_false(truncated);
+	free(pids);
+
+	/* more than one scan reads, over many reads of the file */
+	snprintf(path, sizeof(path), "%s/a/b/cgroup.procs", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (int i = 0; i < PROCS_MAX_SCAN + 10; i++)
+		fprintf(f, "%d\n", 100000 + i);
+	fclose(f);
+	pids = procs__in_cgroup(root, &n, &truncated);
+	assert_non_null(pids);
+	assert_int_equal(n, PROCS_MAX_SCAN);
+	assert_true(truncated);
+	free(pids);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	assert_int_equal(system(path), 0);
+}
+
+/* One weighing, picked from twice with different skip lists; the gone are left out. */
+static void one_ranking_picked_twice(void **state)
+{
+	int self = getpid(), child = fork(), pids[2];
+	struct procs_query q = { .totalpages = 1 << 20, .page_size = 4096 };
+	struct procs_ranking rk = {};
+	struct proc_info *p;
+	size_t n;
+
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	pids[0] = self;
+	pids[1] = child;
+	q.pids = pids;
+	q.nr_pids = 2;
+	assert_int_equal(procs__weigh(&q, &rk), 0);
+	assert_int_equal(rk.cnt, 2);
+	assert_false(rk.truncated);
+	p = procs__pick(&rk, NULL, 0, 3, &n);
+	assert_int_equal(n, 2);
+	assert_true(p[0].points >= p[1].points);
+	/* the printed few have the kernel's own score read */
+	assert_true(p[0].oom_score >= 0 && p[1].oom_score >= 0);
+	free(p);
+	p = procs__pick(&rk, &self, 1, 3, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].pid, child);
+	free(p);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	p = procs__pick(&rk, NULL, 0, 3, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].pid, self);
+	free(p);
+	procs__ranking_clear(&rk);
+}
+
+/* Out of time: the rest is left unread, and the ranking says so. */
+static void the_budget_cuts_a_ranking_short(void **state)
+{
+	static int pids[1000];
+	struct procs_query q = {
+		.pids = pids,
+		.nr_pids = 1000,
+		.totalpages = 1 << 20,
+		.page_size = 4096,
+		.budget_ns = 1,
+	};
+	struct procs_ranking rk = {};
+
+	for (int i = 0; i < 1000; i++)
+		pids[i] = getpid();
+	assert_int_equal(procs__weigh(&q, &rk), 0);
+	/* the clock is read every 64 processes */
+	assert_int_equal(rk.cnt, 64);
+	assert_true(rk.timed_out);
+	assert_true(rk.truncated);
+	q.budget_ns = 0;
+	assert_int_equal(procs__weigh(&q, &rk), 0);
+	assert_int_equal(rk.cnt, 1000);
+	assert_false(rk.timed_out || rk.truncated);
+	procs__ranking_clear(&rk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +287,9 @@ int main(void)
 		cmocka_unit_test(exiting_tasks_from_stat),
 		cmocka_unit_test(tgid_from_status),
 		cmocka_unit_test(skipped_processes_are_left_out),
+		cmocka_unit_test(pids_of_a_cgroup_subtree),
+		cmocka_unit_test(one_ranking_picked_twice),
+		cmocka_unit_test(the_budget_cuts_a_ranking_short),
 	};
 
 	return cmocka_run_group_tests_name("procs", tests, NULL, NULL);

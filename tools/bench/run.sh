@@ -15,8 +15,10 @@ quick=${BENCH_QUICK:-0}
 out=${BENCH_OUT:-$top/bench/results.md}
 if [ "$quick" = 1 ]; then
 	starts=5 pairs=3 kills=20 file_mib=128 rounds=1 cost_kills=5 readers=200
+	scale="SCALE_MEMCGS=2000 SCALE_KILLS=10 SCALE_STORM_PER=2"
 else
 	starts=20 pairs=15 kills=100 file_mib=512 rounds=4 cost_kills=20 readers=2000
+	scale=""
 fi
 work=$(mktemp -d /tmp/oomtrace-bench.XXXXXX)
 . "$top/tools/memcg.sh"
@@ -217,6 +219,12 @@ wait "$spid"
 got=$(jq -s '[.[] | select(.type == "reclaim_stall")] | length' "$work/stalls.out")
 lost=$(jq -s 'last | .dropped_by_type.reclaim_stall' "$work/stalls.out")
 row "storm: reclaim_stall records/s ($got, $((readers - 15)) readers)" "$((got * 1000 / ms))/s" "$lost dropped"
+
+# 7. the busy node: 3,000 processes in the memcg that OOMs, 10,000 other
+# memcgs, kills one after another and a storm (tools/bench/scale.sh)
+env $scale OOMTRACE="$oomtrace" BENCH_HELPER="$helper" OOM_TRIGGER="$trigger" \
+	"$top/tools/bench/scale.sh" 2>"$work/scale.err" | tee -a "$work/table"
+[ -s "$work/scale.err" ] && echo "bench: scale: $(tail -1 "$work/scale.err")" >&2
 
 {
 	echo "# oomtrace benchmarks"

@@ -15,6 +15,10 @@
  *                       kernel stack (a kill's), or submit an 8-byte record
  *                       with a wakeup to a reader waiting in epoll (a
  *                       kill's record arriving at once).
+ *   sleepers N          fork N children that sleep in pause(), print
+ *                       "ready N", and on SIGINT or SIGTERM end them, each
+ *                       by its pid, and reap them: a crowd of cheap
+ *                       processes in whatever memcg this one was put in.
  */
 #include <errno.h>
 #include <signal.h>
@@ -105,6 +109,49 @@ static int ready(const char *pattern, char **cmd)
 		waitpid(pid, &status, 0);
 	}
 	return 0;
+}
+
+static int sleepers(long n)
+{
+	pid_t *pids = calloc(n, sizeof(*pids));
+	sigset_t set;
+	long i;
+
+	if (!pids || n < 1) {
+		fprintf(stderr, "sleepers: bad count %ld\n", n);
+		return 2;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	/* blocked before the forks, so that no child is left out of the ending */
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (i = 0; i < n; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0) {
+			perror("sleepers: fork");
+			break;
+		}
+		if (pids[i] == 0) {
+			sigprocmask(SIG_UNBLOCK, &set, NULL);
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			for (;;)
+				pause();
+		}
+	}
+	if (i == n) {
+		printf("ready %ld\n", n);
+		fflush(stdout);
+		while (sigwaitinfo(&set, NULL) < 0 && errno == EINTR)
+			;
+	}
+	for (long j = 0; j < i; j++)
+		kill(pids[j], SIGKILL);
+	for (long j = 0; j < i; j++)
+		waitpid(pids[j], NULL, 0);
+	free(pids);
+	return i == n ? 0 : 1;
 }
 
 /* raw instructions: the helper needs no BPF object of its own */
@@ -218,6 +265,8 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && !strcmp(argv[1], "stamp"))
 		return stamp();
+	if (argc == 3 && !strcmp(argv[1], "sleepers"))
+		return sleepers(strtol(argv[2], NULL, 10));
 	if (argc >= 4 && !strcmp(argv[1], "ready"))
 		return ready(argv[2], argv + 3);
 	if (argc >= 4 && !strcmp(argv[1], "floor") && argv[2][0] == '-')
@@ -225,7 +274,8 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "floor") && argv[2][0] != '-')
 		return floor_progs("", argv + 2, argc - 2);
 	fprintf(stderr,
-		"usage: %s stamp | ready PATTERN CMD... | floor [--clock|--stack|--wakeup] "
+		"usage: %s stamp | sleepers N | ready PATTERN CMD... | floor "
+		"[--clock|--stack|--wakeup] "
 		"TRACEPOINT...\n",
 		argv[0]);
 	return 2;
