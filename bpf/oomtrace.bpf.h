@@ -144,23 +144,33 @@ static __always_inline bool memcg_in_filter(struct mem_cgroup *m)
 	return false;
 }
 
-/* The bucket of a stall time: the last whose floor it reaches. */
-static __always_inline __u32 stall_bucket(__u64 ns)
+/* 1 if a >= b, for a and b below 2^63; no branch */
+#define GE(a, b) (1 - (((a) - (b)) >> 63))
+
+/*
+ * The bucket of a stall time: the last whose floor it reaches.  Without
+ * branches: a search that branched on every step would have the verifier
+ * walk each path through it, and older verifiers (5.10, 6.1) walk the rest
+ * of the kill path once per path too.  Four buckets to an octave: the
+ * octave is the top bit's place, the quarter three compares with floors.
+ */
+static __always_inline __u64 stall_bucket(__u64 ns)
 {
-	__u32 lo = 0, hi = OOMT_STALL_BUCKETS - 1;
+	__u64 x = ns, s, top = 0, b; /* all 64-bit: no truncation between check and index */
 
-	/* 2^8 > OOMT_STALL_BUCKETS: eight halvings find it */
-	for (int i = 0; i < 8 && lo < hi; i++) {
-		__u32 mid = (lo + hi + 1) / 2;
-
-		if (mid >= OOMT_STALL_BUCKETS)
-			break;
-		if (stall_bucket_floor[mid] <= ns)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return lo < OOMT_STALL_BUCKETS ? lo : OOMT_STALL_BUCKETS - 1;
+	if (ns >= 1ULL << 40) /* beyond the last octave: its last bucket */
+		return OOMT_STALL_BUCKETS - 1;
+	s = GE(x, 1ULL << 32) << 5, x >>= s, top += s;
+	s = GE(x, 1ULL << 16) << 4, x >>= s, top += s;
+	s = GE(x, 1ULL << 8) << 3, x >>= s, top += s;
+	s = GE(x, 1ULL << 4) << 2, x >>= s, top += s;
+	s = GE(x, 1ULL << 2) << 1, x >>= s, top += s;
+	top += GE(x, 2);
+	b = top << 2;
+	if (b > OOMT_STALL_BUCKETS - 4)
+		return OOMT_STALL_BUCKETS - 1;
+	return b + GE(ns, stall_bucket_floor[b + 1]) + GE(ns, stall_bucket_floor[b + 2]) +
+	       GE(ns, stall_bucket_floor[b + 3]);
 }
 
 static const struct memcg_reclaim zero_memcg_reclaim;
@@ -198,7 +208,10 @@ static __always_inline void fold_episode(__u64 memcg, __u32 passes, __u64 stall_
 					 __u64 reclaimed)
 {
 	struct memcg_reclaim *m = memcg_totals(memcg, bpf_ktime_get_ns());
-	__u32 b = stall_bucket(stall_ns);
+	__u64 b = stall_bucket(stall_ns);
+
+	/* the compiler proves b in range and drops the check; older verifiers need it */
+	asm volatile("" : "+r"(b));
 
 	__sync_fetch_and_add(&m->episodes, 1);
 	__sync_fetch_and_add(&m->passes, passes);

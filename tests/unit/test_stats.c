@@ -71,19 +71,24 @@ static char *printed(const struct stats *st)
 }
 
 /* bpf/oomtrace.bpf.h's stall_bucket(), on the floors attach.c gives it */
+#define GE(a, b) (1 - (((a) - (b)) >> 63))
 static unsigned int bpf_bucket(const unsigned long long *floor, unsigned long long ns)
 {
-	unsigned int lo = 0, hi = OOMT_STALL_BUCKETS - 1;
+	unsigned long long x = ns, s, top = 0;
+	unsigned int b;
 
-	for (int i = 0; i < 8 && lo < hi; i++) {
-		unsigned int mid = (lo + hi + 1) / 2;
-
-		if (floor[mid] <= ns)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return lo;
+	if (ns >= 1ULL << 40)
+		return OOMT_STALL_BUCKETS - 1;
+	s = GE(x, 1ULL << 32) << 5, x >>= s, top += s;
+	s = GE(x, 1ULL << 16) << 4, x >>= s, top += s;
+	s = GE(x, 1ULL << 8) << 3, x >>= s, top += s;
+	s = GE(x, 1ULL << 4) << 2, x >>= s, top += s;
+	s = GE(x, 1ULL << 2) << 1, x >>= s, top += s;
+	top += GE(x, 2);
+	b = top * 4;
+	if (b > OOMT_STALL_BUCKETS - 4)
+		return OOMT_STALL_BUCKETS - 1;
+	return b + GE(ns, floor[b + 1]) + GE(ns, floor[b + 2]) + GE(ns, floor[b + 3]);
 }
 
 static void the_kernel_buckets_as_stats_does(void **state)
