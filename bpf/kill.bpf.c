@@ -440,7 +440,7 @@ static __always_inline void join_reclaim(struct oom_kill_record *rec, struct oc_
 	if (ep) {
 		bpf_probe_read_kernel(&rec->episode, sizeof(rec->episode), ep);
 		rec->have_episode = 1;
-		close_episode(tid, ep, EPISODE_OOM_KILL);
+		close_episode(tid, ep, EPISODE_OOM_KILL, true);
 	}
 	remember_event(tid, rec);
 }
@@ -496,7 +496,7 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	if (filter_kills && !(memcg && memcg_in_filter(memcg)))
 		return 0;
 
-	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	rec = bpf_ringbuf_reserve(&kill_ring, sizeof(*rec), 0);
 	if (!rec) {
 		count_drop(RECORD_OOM_KILL);
 		return 0;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * What the BPF files share: the ring buffer, the per-task reclaim
- * episodes, counters, and the helpers more than one of them needs.  Each
- * map is defined in kill.bpf.c (OOMT_DEFINE_MAPS) and declared extern in
- * the others; bpftool links the objects into one.
+ * What the BPF files share: the ring buffers, the per-task reclaim
+ * episodes and their per-memcg totals, counters, settings, and the helpers
+ * more than one of them needs.  Each map and global is defined in
+ * kill.bpf.c (OOMT_DEFINE_MAPS) and declared extern in the others; bpftool
+ * links the objects into one.
  */
 #ifndef __OOMTRACE_BPF_H
 #define __OOMTRACE_BPF_H
@@ -23,11 +24,23 @@
 #define OOMT_ZEROS
 #endif
 
-/* every record goes through here; a failed reserve counts in dropped */
+/*
+ * Two rings, so that a storm of reclaim stalls cannot crowd out a kill.
+ * kill_ring: kill records, and the few that belong to a kill (the reaper's,
+ * the invoker's episode closed by its kill), each kept in order with its
+ * kill.  stall_ring: every other closed episode, streamed only with
+ * --reclaim-stalls or --record.  A failed reserve counts in dropped.
+ * Sized by user space (--ringbuf-size) before load.
+ */
 OOMT_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
-} events SEC(".maps");
+} kill_ring SEC(".maps");
+
+OOMT_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} stall_ring SEC(".maps");
 
 /* the reclaim episode in progress, per thread */
 OOMT_SHARED struct {
@@ -63,9 +76,26 @@ OOMT_SHARED struct {
 	__type(value, __u8);
 } cgroup_filter SEC(".maps");
 
+/* each memcg's closed episodes, by memcg cgroup id (struct memcg_reclaim) */
+OOMT_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, OOMT_RECLAIM_MEMCGS);
+	__type(key, __u64);
+	__type(value, struct memcg_reclaim);
+} memcg_reclaim SEC(".maps");
+
 /* records lost to a full ring buffer, by enum record_type */
 OOMT_SHARED __u64 dropped[OOMT_RECORD_TYPES] OOMT_ZEROS;
 OOMT_SHARED __u64 kswapd_wakes OOMT_ZERO; /* on all nodes since load */
+/* the episodes of memcgs past the map's OOMT_RECLAIM_MEMCGS */
+OOMT_SHARED struct memcg_reclaim memcg_reclaim_other OOMT_ZEROS;
+/* episodes folded so far: user space reads the map again when it moves */
+OOMT_SHARED __u64 episodes_folded OOMT_ZERO;
+
+/* set by user space before load */
+OOMT_SHARED const volatile bool stream_episodes OOMT_ZERO; /* --reclaim-stalls or --record */
+/* the least stall time of each histogram bucket, from src/stats.c */
+OOMT_SHARED const volatile __u64 stall_bucket_floor[OOMT_STALL_BUCKETS] OOMT_ZEROS;
 
 static __always_inline __u32 current_tid(void)
 {
@@ -114,25 +144,126 @@ static __always_inline bool memcg_in_filter(struct mem_cgroup *m)
 	return false;
 }
 
-/* Stream a finished episode and forget it. */
-static __always_inline void close_episode(__u32 tid, struct reclaim_episode *ep, __u32 end)
-{
-	struct reclaim_stall_record *rec;
+/* 1 if a >= b, for a and b below 2^63; no branch */
+#define GE(a, b) (1 - (((a) - (b)) >> 63))
 
-	if (ep->filtered) {
-		bpf_map_delete_elem(&episodes, &tid);
+/*
+ * The bucket of a stall time: the last whose floor it reaches.  Without
+ * branches: a search that branched on every step would have the verifier
+ * walk each path through it, and older verifiers (5.10, 6.1) walk the rest
+ * of the kill path once per path too.  Four buckets to an octave: the
+ * octave is the top bit's place, the quarter three compares with floors.
+ */
+static __always_inline __u64 stall_bucket(__u64 ns)
+{
+	__u64 x = ns, s, top = 0, b; /* all 64-bit: no truncation between check and index */
+
+	if (ns >= 1ULL << 40) /* beyond the last octave: its last bucket */
+		return OOMT_STALL_BUCKETS - 1;
+	s = GE(x, 1ULL << 32) << 5, x >>= s, top += s;
+	s = GE(x, 1ULL << 16) << 4, x >>= s, top += s;
+	s = GE(x, 1ULL << 8) << 3, x >>= s, top += s;
+	s = GE(x, 1ULL << 4) << 2, x >>= s, top += s;
+	s = GE(x, 1ULL << 2) << 1, x >>= s, top += s;
+	top += GE(x, 2);
+	b = top << 2;
+	if (b > OOMT_STALL_BUCKETS - 4)
+		return OOMT_STALL_BUCKETS - 1;
+	return b + GE(ns, stall_bucket_floor[b + 1]) + GE(ns, stall_bucket_floor[b + 2]) +
+	       GE(ns, stall_bucket_floor[b + 3]);
+}
+
+static const struct memcg_reclaim zero_memcg_reclaim;
+
+/* The memcg's totals, made on its first episode; the shared row once the map is full. */
+static __always_inline struct memcg_reclaim *memcg_totals(__u64 memcg, __u64 now)
+{
+	struct memcg_reclaim *m = bpf_map_lookup_elem(&memcg_reclaim, &memcg);
+
+	if (m)
+		return m;
+	/* NOEXIST: another CPU may make it first, and then it is that one's */
+	if (!bpf_map_update_elem(&memcg_reclaim, &memcg, &zero_memcg_reclaim, BPF_NOEXIST)) {
+		m = bpf_map_lookup_elem(&memcg_reclaim, &memcg);
+		if (m)
+			m->first_ns = now;
+	}
+	if (!m)
+		m = bpf_map_lookup_elem(&memcg_reclaim, &memcg);
+	if (!m) {
+		m = &memcg_reclaim_other;
+		if (!m->first_ns) /* a race here only orders the summary's rows */
+			m->first_ns = now;
+	}
+	return m;
+}
+
+/*
+ * What the summary and the metrics count of a closed episode, folded
+ * into its memcg's totals.  Tasks of one memcg close episodes on several
+ * CPUs at once: every field is an atomic add (BPF_XADD, which 5.10 has;
+ * only fetching the old value needs 5.12).
+ */
+static __always_inline void fold_episode(__u64 memcg, __u32 passes, __u64 stall_ns, __u64 scanned,
+					 __u64 reclaimed)
+{
+	struct memcg_reclaim *m = memcg_totals(memcg, bpf_ktime_get_ns());
+	__u64 b = stall_bucket(stall_ns);
+
+	/* the compiler proves b in range and drops the check; older verifiers need it */
+	asm volatile("" : "+r"(b));
+
+	__sync_fetch_and_add(&m->episodes, 1);
+	__sync_fetch_and_add(&m->passes, passes);
+	__sync_fetch_and_add(&m->stall_ns, stall_ns);
+	__sync_fetch_and_add(&m->scanned, scanned);
+	__sync_fetch_and_add(&m->reclaimed, reclaimed);
+	if (b < OOMT_STALL_BUCKETS)
+		__sync_fetch_and_add(&m->hist[b], 1);
+	__sync_fetch_and_add(&episodes_folded, 1);
+}
+
+/*
+ * Close a finished episode: fold it into its memcg's totals and, when
+ * episodes stream, stream it.  User space closes idle episodes too
+ * (sweep_idle_episodes() in src/tracer.c), by deleting them: whichever side
+ * deletes the episode closes it, so it is counted and streamed once.
+ * at_kill: the OOM kill its task invoked closes it, and the record goes
+ * with the kill's, ahead of it.
+ */
+static __always_inline void close_episode(__u32 tid, struct reclaim_episode *ep, __u32 end,
+					  bool at_kill)
+{
+	struct reclaim_stall_record *rec = NULL;
+	bool counted = !ep->filtered; /* outside every --cgroup: neither counted nor streamed */
+	__u64 memcg = ep->memcg_id, stall_ns = ep->stall_ns, scanned = ep->scanned;
+	__u64 reclaimed = ep->reclaimed;
+	__u32 passes = ep->passes;
+
+	if (counted && stream_episodes) {
+		if (at_kill)
+			rec = bpf_ringbuf_reserve(&kill_ring, sizeof(*rec), 0);
+		else
+			rec = bpf_ringbuf_reserve(&stall_ring, sizeof(*rec), 0);
+		if (rec) {
+			rec->type = RECORD_RECLAIM_STALL;
+			rec->end = end;
+			bpf_probe_read_kernel(&rec->ep, sizeof(rec->ep), ep);
+		}
+	}
+	/* deleted already: user space closed it */
+	if (bpf_map_delete_elem(&episodes, &tid)) {
+		if (rec)
+			bpf_ringbuf_discard(rec, BPF_RB_NO_WAKEUP);
 		return;
 	}
-	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
-	if (rec) {
-		rec->type = RECORD_RECLAIM_STALL;
-		rec->end = end;
-		bpf_probe_read_kernel(&rec->ep, sizeof(rec->ep), ep);
+	if (!counted)
+		return;
+	fold_episode(memcg, passes, stall_ns, scanned, reclaimed);
+	if (rec)
 		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP); /* see tracer__run() */
-	} else {
+	else if (stream_episodes)
 		count_drop(RECORD_RECLAIM_STALL);
-	}
-	bpf_map_delete_elem(&episodes, &tid);
 }
 
 #endif /* __OOMTRACE_BPF_H */

@@ -110,6 +110,30 @@ struct reclaim_episode {
 	__u64 kstack[OOMT_MAX_STACK];
 };
 
+/*
+ * Stall times in a histogram four buckets to an octave of nanoseconds, up
+ * to 2^40 ns: stats__stall_bucket() in src/stats.c says which, and gives
+ * the BPF side each bucket's floor before load.
+ */
+#define OOMT_STALL_BUCKETS 160
+/* memcgs folded apart; the episodes of any more share one row */
+#define OOMT_RECLAIM_MEMCGS 1024
+
+/*
+ * What the summary and the metrics need of one memcg's closed reclaim
+ * episodes, folded in the kernel as each closes (the memcg_reclaim map,
+ * by memcg cgroup id), so that episodes need not stream to be counted.
+ */
+struct memcg_reclaim {
+	__u64 first_ns; /* when the first episode folded here closed */
+	__u64 episodes;
+	__u64 passes;
+	__u64 stall_ns;
+	__u64 scanned;
+	__u64 reclaimed;
+	__u32 hist[OOMT_STALL_BUCKETS]; /* episodes by stall time */
+};
+
 struct reclaim_stall_record {
 	enum record_type type;
 	__u32 end; /* enum episode_end */

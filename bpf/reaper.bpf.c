@@ -54,7 +54,7 @@ int BPF_PROG(victim_exit)
 
 	if (!v)
 		return 0;
-	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	rec = bpf_ringbuf_reserve(&kill_ring, sizeof(*rec), 0);
 	if (rec) {
 		rec->type = RECORD_OOM_REAPED;
 		rec->reaper = v->reaper;

@@ -3,18 +3,18 @@
  * The reclaim path: how reclaim struggled before a kill, and stalls that
  * have not (yet) ended in one.  Each task's reclaim passes (direct and memcg)
  * are folded into one episode in the kernel: no record per pass, no string
- * work on these hot tracepoints.  An episode is streamed when it closes:
- * at the task's next pass after the idle gap, when it grows older than the
- * longest episode, when the task exits, or at an OOM kill it invoked
- * (kill.bpf.c).  User space closes episodes left idle by tasks that
- * stopped reclaiming.
+ * work on these hot tracepoints.  An episode closes at the task's next
+ * pass after the idle gap, when it grows older than the longest episode,
+ * when the task exits, or at an OOM kill it invoked (kill.bpf.c); user
+ * space closes episodes left idle by tasks that stopped reclaiming.  At
+ * its close an episode is folded into its memcg's totals (close_episode(),
+ * oomtrace.bpf.h), and streamed only if the user asked for episodes.
  */
 #include "oomtrace.bpf.h"
 #include <bpf/bpf_tracing.h>
 
-/* set by user space before load */
-const volatile bool capture_stacks = false;	     /* --reclaim-stalls given */
-const volatile bool filter_cgroups = false;	     /* --cgroup given */
+/* set by user space before load (and stream_episodes, oomtrace.bpf.h) */
+const volatile bool filter_cgroups = false; /* --cgroup given */
 
 /*
  * Where each tracepoint's arguments are, by position after the tracepoint's
@@ -108,7 +108,7 @@ static __always_inline struct reclaim_episode *open_episode(void *ctx, __u32 tid
 	ep->filtered = filter_cgroups && !memcg_in_filter(memcg);
 	ep->kswapd_wakes = kswapd_wakes;
 	bpf_get_current_comm(&ep->comm, sizeof(ep->comm));
-	if (capture_stacks && !ep->filtered)
+	if (stream_episodes && !ep->filtered)
 		ep->kstack_len = bpf_get_stack(ctx, ep->kstack, sizeof(ep->kstack), 0);
 	return ep;
 }
@@ -120,10 +120,10 @@ static __always_inline void pass_begin(void *ctx, int order, gfp_t gfp, __u32 ki
 	struct reclaim_episode *ep = bpf_map_lookup_elem(&episodes, &tid);
 
 	if (ep && ep->last_end_ns && now - ep->last_end_ns > OOMT_EPISODE_GAP_NS) {
-		close_episode(tid, ep, EPISODE_IDLE);
+		close_episode(tid, ep, EPISODE_IDLE, false);
 		ep = NULL;
 	} else if (ep && now - ep->first_ns > OOMT_EPISODE_MAX_NS) {
-		close_episode(tid, ep, EPISODE_MAX_AGE);
+		close_episode(tid, ep, EPISODE_MAX_AGE, false);
 		ep = NULL;
 	}
 	if (!ep)
@@ -264,6 +264,6 @@ int BPF_PROG(reclaimer_exit)
 	struct reclaim_episode *ep = bpf_map_lookup_elem(&episodes, &tid);
 
 	if (ep)
-		close_episode(tid, ep, EPISODE_EXIT);
+		close_episode(tid, ep, EPISODE_EXIT, false);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "oomtrace.skel.h"
 #include "attach.h"
 #include "decode.h"
+#include "stats.h"
 
 #define KILL_FUNC "oom_kill_process"
 
@@ -153,6 +154,31 @@ static void set_layout(struct oomtrace_bpf *skel, const struct tp_layout *l)
 	skel->rodata->page_counter_max = 0x7fffffffffffffffULL / (page > 0 ? page : 4096);
 }
 
+/*
+ * --ringbuf-size sizes each ring.  Without streamed episodes nothing goes
+ * into the stall ring: one page, the least a ring can be, will do.
+ */
+static int size_rings(struct oomtrace_bpf *skel, const struct attach_config *cfg)
+{
+	unsigned long page = sysconf(_SC_PAGESIZE) > 0 ? sysconf(_SC_PAGESIZE) : 4096;
+	unsigned long stalls = cfg->capture_stacks ? cfg->ringbuf_bytes : page;
+	int err = 0;
+
+	if (cfg->ringbuf_bytes)
+		err = bpf_map__set_max_entries(skel->maps.kill_ring, cfg->ringbuf_bytes);
+	if (!err && stalls)
+		err = bpf_map__set_max_entries(skel->maps.stall_ring, stalls);
+	return err;
+}
+
+/* Episodes stream, or are only counted; counted, they go into the same buckets as stats.c's. */
+static void set_episodes(struct oomtrace_bpf *skel, const struct attach_config *cfg)
+{
+	skel->rodata->stream_episodes = cfg->capture_stacks;
+	for (unsigned int b = 0; b < OOMT_STALL_BUCKETS; b++)
+		skel->rodata->stall_bucket_floor[b] = stats__bucket_floor(b);
+}
+
 /* Before attaching: a filter filled later would drop the first records. */
 static int fill_filter(struct oomtrace_bpf *skel, const struct attach_config *cfg)
 {
@@ -181,14 +207,13 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, const struct attach_c
 		err = -errno;
 		goto fail;
 	}
-	step = "size the ring buffer";
-	err = cfg->ringbuf_bytes ? bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes)
-				 : 0;
+	step = "size the ring buffers";
+	err = size_rings(skel, cfg);
 	if (err)
 		goto fail;
 	set_autoload(skel, p);
 	set_layout(skel, &c->layout);
-	skel->rodata->capture_stacks = cfg->capture_stacks;
+	set_episodes(skel, cfg);
 	skel->rodata->filter_kills = cfg->nr_filters > 0;
 	skel->rodata->filter_cgroups = cfg->nr_filters > 0;
 	step = "load";

@@ -14,9 +14,10 @@ struct oomtrace_bpf;
 
 /* Settings the BPF programs are loaded with (their read-only data). */
 struct attach_config {
-	bool capture_stacks;	     /* first-pass stacks of reclaim episodes */
+	/* reclaim episodes stream, each with its first pass's stack (else only counted) */
+	bool capture_stacks;
 	const char *btf_path;	     /* NULL: the running kernel's */
-	unsigned long ringbuf_bytes; /* 0: as compiled */
+	unsigned long ringbuf_bytes; /* each ring buffer's; 0: as compiled */
 	/* --cgroup subtrees by memcg cgroup id; none: everything */
 	const unsigned long long *filter_ids;
 	int nr_filters;

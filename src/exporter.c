@@ -136,11 +136,13 @@ void exporter__reconcile(struct exporter *e, const struct reconcile *rc)
 	metrics__set_unreconciled(e->metrics, host_known, host, memcg_known, memcg);
 }
 
-void exporter__episode(struct exporter *e, const char *memcg, const struct reclaim_episode *ep)
+void exporter__reclaim(struct exporter *e, const char *memcg, bool other,
+		       const struct memcg_reclaim *added)
 {
 	if (e)
-		metrics__add_episode(e->metrics, memcg, ep->passes, ep->stall_ns, ep->scanned,
-				     ep->reclaimed);
+		metrics__add_episodes(e->metrics, other ? METRICS_OTHER : memcg, added->episodes,
+				      added->passes, added->stall_ns, added->scanned,
+				      added->reclaimed);
 }
 
 static void tick(struct exporter *e, const unsigned long long dropped[METRICS_DROPPED_TYPES])

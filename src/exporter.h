@@ -7,6 +7,7 @@
 #ifndef __OOMTRACE_EXPORTER_H
 #define __OOMTRACE_EXPORTER_H
 
+#include <stdbool.h>
 #include "oomtrace.h"
 #include "options.h"
 
@@ -27,8 +28,12 @@ struct reconcile;
 void exporter__kill(struct exporter *e, const struct oom_event *ev);
 /* The differences with the kernel's counts, after each comparison. */
 void exporter__reconcile(struct exporter *e, const struct reconcile *rc);
-/* memcg: the episode's memcg path, NULL if unknown. */
-void exporter__episode(struct exporter *e, const char *memcg, const struct reclaim_episode *ep);
+/*
+ * Reclaim episodes closed since the last call, of one memcg: memcg its
+ * path, NULL if unknown; other: of memcgs past the kernel's count apart.
+ */
+void exporter__reclaim(struct exporter *e, const char *memcg, bool other,
+		       const struct memcg_reclaim *added);
 /*
  * From the poll loop: the BPF side's drop counts (indexed by enum
  * record_type), and the file rewritten if anything changed, once a

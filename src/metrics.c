@@ -205,10 +205,13 @@ static void table_free(struct table *t)
 /*
  * The series for pairs; once the table has its cap of series, a new label
  * set counts under memcg (pairs[1]) "(other)" with only its constraint
- * kept: container and pod ids are as unbounded as memcgs.  NULL only
- * without memory.
+ * kept: container and pod ids are as unbounded as memcgs.  So does memcg
+ * "(other)" itself, which the caller folded already.  updates: how many
+ * the caller adds, for the count of those folded.  NULL only without
+ * memory.
  */
-static struct series *series_of(struct metrics *m, struct table *t, const char **pairs, int nr)
+static struct series *series_of(struct metrics *m, struct table *t, const char **pairs, int nr,
+				unsigned long long updates)
 {
 	char *labels = labels_new(pairs, nr);
 	struct series *s;
@@ -217,7 +220,7 @@ static struct series *series_of(struct metrics *m, struct table *t, const char *
 	if (!labels)
 		return NULL;
 	table_find(t, labels, &found);
-	if (found || t->n - t->nr_other < m->max_series)
+	if (strcmp(pairs[1], METRICS_OTHER) && (found || t->n - t->nr_other < m->max_series))
 		return table_get(t, labels, false);
 	free(labels);
 	pairs[1] = METRICS_OTHER;
@@ -228,7 +231,8 @@ static struct series *series_of(struct metrics *m, struct table *t, const char *
 	if (!labels)
 		return NULL;
 	s = table_get(t, labels, true);
-	t->folded += s != NULL;
+	if (s)
+		t->folded += updates;
 	return s;
 }
 
@@ -301,7 +305,7 @@ int metrics__add_kill(struct metrics *m, const char *memcg, const char *containe
 	struct series *s;
 
 	pthread_mutex_lock(&m->lock);
-	s = series_of(m, &m->kills, pairs, 4);
+	s = series_of(m, &m->kills, pairs, 4, 1);
 	if (s) {
 		s->val[0]++;
 		m->gen++;
@@ -334,15 +338,15 @@ void metrics__set_unreconciled(struct metrics *m, bool host_known, long long hos
 	pthread_mutex_unlock(&m->lock);
 }
 
-int metrics__add_episode(struct metrics *m, const char *memcg, unsigned int passes,
-			 unsigned long long stall_ns, unsigned long long scanned,
-			 unsigned long long reclaimed)
+int metrics__add_episodes(struct metrics *m, const char *memcg, unsigned long long episodes,
+			  unsigned long long passes, unsigned long long stall_ns,
+			  unsigned long long scanned, unsigned long long reclaimed)
 {
 	const char *pairs[] = { "memcg", memcg && *memcg ? memcg : "(unknown)" };
 	struct series *s;
 
 	pthread_mutex_lock(&m->lock);
-	s = series_of(m, &m->reclaim, pairs, 1);
+	s = series_of(m, &m->reclaim, pairs, 1, episodes);
 	if (s) {
 		s->val[RECLAIM_PASSES] += passes;
 		s->val[RECLAIM_STALL_NS] += stall_ns;

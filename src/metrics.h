@@ -49,10 +49,14 @@ void metrics__add_already_exiting(struct metrics *m);
  */
 void metrics__set_unreconciled(struct metrics *m, bool host_known, long long host, bool memcg_known,
 			       long long memcg);
-/* One closed reclaim episode; memcg NULL or "": "(unknown)". */
-int metrics__add_episode(struct metrics *m, const char *memcg, unsigned int passes,
-			 unsigned long long stall_ns, unsigned long long scanned,
-			 unsigned long long reclaimed);
+/*
+ * Closed reclaim episodes, episodes of them, and their sums; memcg NULL or
+ * "": "(unknown)"; METRICS_OTHER: memcgs already folded by the caller,
+ * counted as folded updates.
+ */
+int metrics__add_episodes(struct metrics *m, const char *memcg, unsigned long long episodes,
+			  unsigned long long passes, unsigned long long stall_ns,
+			  unsigned long long scanned, unsigned long long reclaimed);
 /* The BPF side's running drop counts, by type. */
 void metrics__set_dropped(struct metrics *m,
 			  const unsigned long long dropped[METRICS_DROPPED_TYPES]);

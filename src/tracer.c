@@ -22,6 +22,7 @@
 #include "ksyms.h"
 #include "outfile.h"
 #include "output.h"
+#include "reclaim_totals.h"
 #include "reconcile.h"
 #include "record.h"
 #include "decode.h"
@@ -30,9 +31,8 @@
 #include "stats.h"
 #include "tracer.h"
 
-/* reclaim episodes: a pause this long ends one, and none runs longer */
-/* episodes user space closed lately, to drop one BPF closed as well */
-#define RECENT_CLOSED 64
+/* the kernel's reclaim totals are read again at most this often (and at exit) */
+#define RECLAIM_READ_NS 1000000000ULL
 /* the victims map's size: every victim marked and not yet exited */
 #define MAX_MARKED 4096
 /*
@@ -68,14 +68,10 @@ struct tracer {
 	int nr_filters;
 	char hooks[128];
 	struct reconcile *rc; /* the kills against the kernel's counts */
-	struct {
-		__u32 tid;
-		__u64 first_ns;
-	} recent[RECENT_CLOSED];
-	unsigned int recent_next;
 	bool no_btf;
 	bool no_hook; /* the kernel refused every tier's programs */
 	struct exporter *exporter; /* --metrics, --metrics-file; NULL: neither */
+	struct reclaim_totals *reclaim; /* each memcg's closed episodes */
 };
 
 static bool verbose;
@@ -206,22 +202,11 @@ static void reconcile_kills(struct tracer *t, bool at_end)
 	exporter__reconcile(t->exporter, t->rc);
 }
 
-static bool closed_lately(struct tracer *t, const struct reclaim_episode *ep, bool remember)
-{
-	for (unsigned int i = 0; i < RECENT_CLOSED; i++)
-		if (t->recent[i].tid == ep->tid && t->recent[i].first_ns == ep->first_ns)
-			return true;
-	if (remember) {
-		t->recent[t->recent_next].tid = ep->tid;
-		t->recent[t->recent_next].first_ns = ep->first_ns;
-		t->recent_next = (t->recent_next + 1) % RECENT_CLOSED;
-	}
-	return false;
-}
-
 /*
- * Every closed episode counts in the summary, and is recorded (report
- * --reclaim-stalls chooses later); long enough ones print.
+ * A streamed episode is recorded (report --reclaim-stalls chooses later);
+ * long enough ones print.  The summary and the metrics count it from the
+ * kernel's totals instead (reclaim_totals.h): here it only takes its
+ * place among the summary's rows.
  */
 static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec)
 {
@@ -230,20 +215,11 @@ static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec
 	struct record_ctx c = { host__realtime_of(ep->first_ns), dropped(t) };
 	int err = recorder__stall(t->rec, rec, memcg, t->ksyms, &c);
 
-	stats__add_episode(t->stats, memcg, ep->passes, ep->stall_ns, ep->scanned, ep->reclaimed);
-	exporter__episode(t->exporter, memcg, ep);
+	stats__note_memcg(t->stats, memcg);
 	if (err || t->stall_ms < 0 || ep->stall_ns < (unsigned long long)t->stall_ms * 1000000ULL)
 		return err;
 	output__stall(t->out, &t->pipe.fmt, rec, memcg, &c.when, c.dropped);
 	return flush_records(t);
-}
-
-static int handle_stall(struct tracer *t, const struct reclaim_stall_record *rec)
-{
-	/* one user space closed already: BPF raced it to the same episode */
-	if (closed_lately(t, &rec->ep, false))
-		return 0;
-	return report_stall(t, rec);
 }
 
 static int handle_reaped(struct tracer *t, const struct oom_reaped_record *rec)
@@ -263,10 +239,15 @@ static int handle_record(struct tracer *t, const void *data, size_t size)
 	if (type == RECORD_OOM_KILL && size >= sizeof(struct oom_kill_record))
 		return handle_kill(t, data);
 	if (type == RECORD_RECLAIM_STALL && size >= sizeof(struct reclaim_stall_record))
-		return handle_stall(t, data);
+		return report_stall(t, data);
 	if (type == RECORD_OOM_REAPED && size >= sizeof(struct oom_reaped_record))
 		return handle_reaped(t, data);
 	return 0;
+}
+
+static void tell_exporter(void *ctx, const char *memcg, bool other, const struct memcg_reclaim *r)
+{
+	exporter__reclaim(ctx, memcg, other, r);
 }
 
 /*
@@ -311,6 +292,7 @@ static int handle_queued(struct tracer *t)
 /*
  * Close the episodes of tasks that stopped reclaiming and did not exit:
  * the BPF side only closes an episode on that task's own next event.
+ * Then the metrics take what the episodes closed lately added.
  */
 static int sweep_idle_episodes(struct tracer *t, __u64 gap_ns)
 {
@@ -334,9 +316,15 @@ static int sweep_idle_episodes(struct tracer *t, __u64 gap_ns)
 			if (errno == ENOENT || bpf_map_delete_elem(fd, &keys[i]))
 				continue;
 		}
-		err = report_stall(t, &rec);
-		closed_lately(t, &rec.ep, true);
+		/* deleted here, so ours to close and BPF's no more (close_episode()) */
+		if (rec.ep.filtered)
+			continue;
+		reclaim_totals__add(t->reclaim, &rec.ep);
+		if (t->skel->rodata->stream_episodes)
+			err = report_stall(t, &rec);
 	}
+	reclaim_totals__read(t->reclaim, gap_ns ? RECLAIM_READ_NS : 0);
+	reclaim_totals__news(t->reclaim, tell_exporter, t->exporter);
 	return err;
 }
 
@@ -415,27 +403,40 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 	return 0;
 }
 
+/*
+ * One ring_buffer reads both rings: kills (ring 0), then stalls, which
+ * only --reclaim-stalls and --record stream.  And the kernel's reclaim
+ * totals, which episodes are counted in whether they stream or not.
+ */
 static int setup_ringbuf(struct tracer *t)
 {
+	struct oomtrace_bpf *skel = t->skel;
+	int err = 0;
+
 	t->queue = queue__new(QUEUE_RECORDS, QUEUE_SLOT);
 	t->ev = malloc(sizeof(*t->ev));
 	if (t->ev)
 		memset(t->ev, 0, sizeof(*t->ev));
 	if (!t->queue || !t->ev) {
-		int err = -errno;
-
+		err = -errno;
 		fprintf(stderr, "oomtrace: failed to allocate the record queue: %s\n",
 			strerror(-err));
 		return err;
 	}
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), queue_record, t, NULL);
-	if (!t->rb) {
-		int err = -errno;
 
+	t->rb = ring_buffer__new(bpf_map__fd(skel->maps.kill_ring), queue_record, t, NULL);
+	if (!t->rb)
+		err = -errno;
+	else if (skel->rodata->stream_episodes)
+		err = ring_buffer__add(t->rb, bpf_map__fd(skel->maps.stall_ring), queue_record, t);
+	if (err) {
 		fprintf(stderr, "oomtrace: failed to create ring buffer: %s\n", strerror(-err));
 		return err;
 	}
-	return 0;
+	t->reclaim = reclaim_totals__new(bpf_map__fd(skel->maps.memcg_reclaim),
+					 &skel->bss->memcg_reclaim_other,
+					 &skel->bss->episodes_folded, t->cgroups);
+	return t->reclaim ? 0 : -ENOMEM;
 }
 
 /* --output FILE and --record FILE: see outfile__open_fd() for the rules. */
@@ -716,6 +717,11 @@ static bool node_totals(const struct tracer *t, __u32 nid, struct node_totals *n
 	return n->wakes || n->scanned || n->reclaimed;
 }
 
+static void add_to_stats(void *ctx, const char *memcg, bool other, const struct memcg_reclaim *r)
+{
+	stats__add_episodes(ctx, other ? STATS_OTHER : memcg, r);
+}
+
 static void run_totals(const struct tracer *t, struct run_totals *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -735,6 +741,9 @@ int tracer__summary(const struct tracer *t, FILE *f)
 {
 	struct run_totals s;
 
+	/* once, at exit: what the kernel folded joins the kills */
+	reclaim_totals__read(t->reclaim, 0);
+	reclaim_totals__each(t->reclaim, add_to_stats, t->stats);
 	run_totals(t, &s);
 	output__summary(f, &s);
 	if (t->pipe.fmt.json && !t->pipe.write_err)
@@ -752,6 +761,7 @@ void tracer__free(struct tracer *t)
 	ring_buffer__free(t->rb);
 	queue__free(t->queue);
 	free(t->ev);
+	reclaim_totals__free(t->reclaim);
 	oomtrace_bpf__destroy(t->skel);
 	cgroups__free(t->cgroups);
 	stats__free(t->stats);

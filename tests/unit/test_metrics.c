@@ -151,9 +151,9 @@ static void renders_exactly(void **state)
 	assert_int_equal(metrics__add_kill(m, "/pods/a", "c1", "u-1", "MEMCG"), 0);
 	assert_int_equal(metrics__add_kill(m, "/pods/a", "c1", "u-1", NULL), 0);
 	assert_int_equal(metrics__add_kill(m, NULL, NULL, NULL, "NONE"), 0);
-	assert_int_equal(metrics__add_episode(m, "/pods/a", 3, 2000000000ULL, 100, 10), 0);
-	assert_int_equal(metrics__add_episode(m, "/pods/a", 4, 500000000ULL, 200, 20), 0);
-	assert_int_equal(metrics__add_episode(m, NULL, 1, 1, 0, 0), 0);
+	assert_int_equal(metrics__add_episodes(m, "/pods/a", 1, 3, 2000000000ULL, 100, 10), 0);
+	assert_int_equal(metrics__add_episodes(m, "/pods/a", 1, 4, 500000000ULL, 200, 20), 0);
+	assert_int_equal(metrics__add_episodes(m, NULL, 1, 1, 1, 0, 0), 0);
 	metrics__set_dropped(m, dropped);
 	metrics__add_already_exiting(m);
 	metrics__set_unreconciled(m, true, 2, true, -1);
@@ -175,10 +175,10 @@ static void series_sort_by_labels(void **state)
 	char *s, *got;
 
 	/* '"' sorts before '/': a parent before its children */
-	metrics__add_episode(m, "/b", 1, 0, 0, 0);
-	metrics__add_episode(m, "/a/b", 1, 0, 0, 0);
-	metrics__add_episode(m, "/a", 1, 0, 0, 0);
-	metrics__add_episode(m, "/a\"q", 1, 0, 0, 0);
+	metrics__add_episodes(m, "/b", 1, 1, 0, 0, 0);
+	metrics__add_episodes(m, "/a/b", 1, 1, 0, 0, 0);
+	metrics__add_episodes(m, "/a", 1, 1, 0, 0, 0);
+	metrics__add_episodes(m, "/a\"q", 1, 1, 0, 0, 0);
 	s = render(m);
 	got = lines_of(s, "oomtrace_reclaim_passes_total{");
 	assert_string_equal(got, "oomtrace_reclaim_passes_total{memcg=\"/a\"} 1\n"
@@ -202,11 +202,11 @@ static void cardinality_is_capped(void **state)
 		/* past the cap, each new container would be a new series: folded too */
 		snprintf(id, sizeof(id), "%s", i < 3 ? "" : path + 1);
 		assert_int_equal(metrics__add_kill(m, path, id, id, i % 2 ? "MEMCG" : "NONE"), 0);
-		assert_int_equal(metrics__add_episode(m, path, 1, 0, 0, 0), 0);
+		assert_int_equal(metrics__add_episodes(m, path, 1, 1, 0, 0, 0), 0);
 	}
 	/* a series that exists goes on counting under its own labels */
 	metrics__add_kill(m, "/c0", "", "", "NONE");
-	metrics__add_episode(m, "/c1", 1, 0, 0, 0);
+	metrics__add_episodes(m, "/c1", 1, 1, 0, 0, 0);
 	s = render(m);
 	got = lines_of(s, "oomtrace_oom_kills_total{");
 	assert_string_equal(
@@ -235,6 +235,26 @@ static void cardinality_is_capped(void **state)
 	metrics__free(m);
 }
 
+/* Several episodes at once; and those the kernel folded already, as folded updates. */
+static void episodes_in_bulk(void **state)
+{
+	struct metrics *m = metrics__new(METRICS_MAX_SERIES, 0);
+	char *s, *got;
+
+	assert_int_equal(metrics__add_episodes(m, "/a", 5, 9, 1500000000ULL, 30, 7), 0);
+	assert_int_equal(metrics__add_episodes(m, METRICS_OTHER, 4, 2, 0, 0, 0), 0);
+	assert_int_equal(metrics__add_episodes(m, METRICS_OTHER, 2, 1, 0, 0, 0), 0);
+	s = render(m);
+	got = lines_of(s, "oomtrace_reclaim_passes_total{");
+	assert_string_equal(got, "oomtrace_reclaim_passes_total{memcg=\"(other)\"} 3\n"
+				 "oomtrace_reclaim_passes_total{memcg=\"/a\"} 9\n");
+	free(got);
+	assert_non_null(strstr(s, "oomtrace_reclaim_stall_seconds_total{memcg=\"/a\"} 1.500000000\n"));
+	assert_non_null(strstr(s, "oomtrace_folded_updates_total{family=\"reclaim\"} 6\n"));
+	free(s);
+	metrics__free(m);
+}
+
 static void generation_moves_on_change_only(void **state)
 {
 	struct metrics *m = metrics__new(METRICS_MAX_SERIES, 0);
@@ -247,7 +267,7 @@ static void generation_moves_on_change_only(void **state)
 	metrics__set_dropped(m, d);
 	metrics__set_up(m, 1);
 	assert_int_equal(metrics__generation(m), g);
-	metrics__add_episode(m, "/a", 1, 1, 1, 1);
+	metrics__add_episodes(m, "/a", 1, 1, 1, 1, 1);
 	assert_true(metrics__generation(m) > g);
 	g = metrics__generation(m);
 	metrics__set_up(m, 0);
@@ -260,7 +280,7 @@ static void generation_moves_on_change_only(void **state)
 static void *add_many(void *arg)
 {
 	for (int i = 0; i < ADDS; i++)
-		metrics__add_episode(arg, i % 2 ? "/x" : "/y", 1, 1000, 1, 1);
+		metrics__add_episodes(arg, i % 2 ? "/x" : "/y", 1, 1, 1000, 1, 1);
 	return NULL;
 }
 
@@ -340,6 +360,7 @@ int main(void)
 		cmocka_unit_test(renders_exactly),
 		cmocka_unit_test(series_sort_by_labels),
 		cmocka_unit_test(cardinality_is_capped),
+		cmocka_unit_test(episodes_in_bulk),
 		cmocka_unit_test(generation_moves_on_change_only),
 		cmocka_unit_test(counts_and_renders_at_once),
 		cmocka_unit_test(listen_specs),
