@@ -61,15 +61,20 @@ static bool has_cap(const struct __user_cap_data_struct *d, int cap)
 	return d[cap / 32].effective & (1u << (cap % 32));
 }
 
-bool host__can_trace(void)
+bool host__has_cap(int cap)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = {};
 
 	if (syscall(SYS_capget, &hdr, data))
-		return true; /* cannot tell: let the load say */
-	return has_cap(data, OOMT_CAP_SYS_ADMIN) ||
-	       (has_cap(data, OOMT_CAP_BPF) && has_cap(data, OOMT_CAP_PERFMON));
+		return true; /* cannot tell: let the call that needs it say */
+	return has_cap(data, cap);
+}
+
+bool host__can_trace(void)
+{
+	return host__has_cap(OOMT_CAP_SYS_ADMIN) ||
+	       (host__has_cap(OOMT_CAP_BPF) && host__has_cap(OOMT_CAP_PERFMON));
 }
 
 unsigned long long host__monotonic_ns(void)

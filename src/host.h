@@ -20,5 +20,7 @@ unsigned long long host__monotonic_ns(void);
 struct timespec host__realtime_of(unsigned long long ktime_ns);
 /* May this process load and attach tracing BPF: CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN? */
 bool host__can_trace(void);
+/* Is capability number CAP in the effective set?  true when capget() fails. */
+bool host__has_cap(int cap);
 
 #endif

@@ -14,6 +14,7 @@
 #include "kmsg_source.h"
 #include "options.h"
 #include "replay.h"
+#include "self_protect.h"
 #include "top.h"
 #include "tracer.h"
 
@@ -55,6 +56,23 @@ static void setup_signals(void)
 }
 
 /*
+ * Once a live source is about to run: after the tracer's setup, so that a
+ * refused load or --output is one message, not a warning and a message.
+ * A replay (--input, report) watches no OOM and is left as it is.
+ */
+static void setup_self_protect(const struct options *opts)
+{
+	if (opts->input)
+		return;
+	if (opts->no_self_protect) {
+		if (opts->verbose)
+			self_protect__report_off();
+		return;
+	}
+	self_protect__apply(opts->verbose);
+}
+
+/*
  * --source auto without BPF.  The kernel-log source keeps no --record file:
  * no fallback rather than a silent loss of it.
  */
@@ -66,6 +84,7 @@ static int fall_back(const struct options *opts, const char *why, int exit_code)
 			why);
 		return exit_code;
 	}
+	setup_self_protect(opts);
 	return kmsg_source__run(opts, &stop, why);
 }
 
@@ -99,8 +118,10 @@ int main(int argc, char **argv)
 	}
 	if (opts.mode == MODE_REPORT)
 		return replay__run(&opts);
-	if (opts.source == SOURCE_KMSG)
+	if (opts.source == SOURCE_KMSG) {
+		setup_self_protect(&opts);
 		return kmsg_source__run(&opts, &stop, NULL);
+	}
 	if (opts.source == SOURCE_AUTO && (why = fallback__why_not_bpf(&opts, &ret)))
 		return fall_back(&opts, why, ret);
 	if (!host__can_trace()) {
@@ -119,6 +140,7 @@ int main(int argc, char **argv)
 				 ret == EXIT_NO_HOOK ? EXIT_FAILURE_RUNTIME : ret);
 	if (!t)
 		return ret == EXIT_NO_HOOK ? EXIT_FAILURE_RUNTIME : ret;
+	setup_self_protect(&opts);
 	fprintf(stderr, "Tracing OOM kills (%s)... Hit Ctrl-C to end.\n", tracer__hooks(t));
 	ret = tracer__run(t, &stop);
 	if (tracer__summary(t, stderr) && ret == EXIT_OK)

@@ -15,6 +15,7 @@ enum {
 	OPT_COLOR,
 	OPT_RECORD,
 	OPT_SUMMARY_ONLY,
+	OPT_NO_SELF_PROTECT,
 };
 
 /* clang-format off: one option a line */
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "summary-only", no_argument, NULL, OPT_SUMMARY_ONLY },
+	{ "no-self-protect", no_argument, NULL, OPT_NO_SELF_PROTECT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -89,6 +91,11 @@ void options__usage(FILE *f, const char *prog)
 		"      --record FILE   also keep every record, with what it was printed with, in\n"
 		"                      FILE (appended; created 0640; the rules of --output),\n"
 		"                      for 'oomtrace report' on any machine\n"
+		"      --no-self-protect\n"
+		"                      leave oom_score_adj and memory as they are; by default a\n"
+		"                      live oomtrace sets its oom_score_adj to -1000 and locks\n"
+		"                      its memory (mlockall) where allowed: a global OOM\n"
+		"                      spares it and cannot page it out\n"
 		"  -v, --verbose       diagnostics on stderr, including hook choices\n"
 		"      --color WHEN    colour text output (every mode): auto (the default: on a\n"
 		"                      terminal, unless NO_COLOR is set or TERM is dumb),\n"
@@ -222,6 +229,12 @@ static int check_mode(const struct options *o, FILE *err)
 		fprintf(err, "oomtrace: --record is for tracing\n");
 		return EXIT_USAGE;
 	}
+	if (o->no_self_protect && (o->mode != MODE_TRACE || o->input)) {
+		/* refused rather than ignored, as for every option of another mode */
+		fprintf(err, "oomtrace: --no-self-protect is for live tracing: top, report and "
+			     "--input do not protect themselves\n");
+		return EXIT_USAGE;
+	}
 	if (o->summary_only && o->mode != MODE_REPORT) {
 		fprintf(err, "oomtrace: --summary-only is for 'oomtrace report'\n");
 		return EXIT_USAGE;
@@ -351,6 +364,7 @@ int options__parse(int argc, char **argv, struct options *opts, FILE *err)
 			break;
 		case OPT_RECORD: opts->record = optarg; break;
 		case OPT_SUMMARY_ONLY: opts->summary_only = true; break;
+		case OPT_NO_SELF_PROTECT: opts->no_self_protect = true; break;
 		case 'v': opts->verbose = true; break;
 		case 'h': opts->help = true; break;
 		case 'V': opts->version = true; break;

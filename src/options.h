@@ -59,6 +59,7 @@ struct options {
 	int nr_cgroups;
 	const char *metrics;	  /* --metrics ADDR:PORT, or NULL */
 	const char *metrics_file; /* --metrics-file PATH, or NULL */
+	bool no_self_protect;	  /* leave oom_score_adj and memory locking alone */
 	/* top only */
 	double interval_s; /* refresh every this many seconds; 0: once */
 	long count;	   /* refreshes before exiting; 0: until a signal */

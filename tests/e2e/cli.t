@@ -43,6 +43,11 @@ expect "tracing refuses --interval" 2 "are for 'oomtrace top'" --interval 2
 expect "--count needs --interval" 2 "--count needs --interval" top --count 3
 expect "a second mode word is an argument" 2 "unexpected argument 'top'" top top
 expect "an empty --cgroup" 2 "needs a path" --cgroup ""
+# only a live source protects itself: the option elsewhere is refused, not ignored
+expect "top refuses --no-self-protect" 2 "is for live tracing" top --no-self-protect
+expect "report refuses --no-self-protect" 2 "is for live tracing" report /dev/null --no-self-protect
+expect "--input refuses --no-self-protect" 2 "is for live tracing" --input /dev/null --no-self-protect
+expect "--no-self-protect takes no value" 2 "unknown option '--no-self-protect=1'" --no-self-protect=1
 LONG=$(printf '/%0250d' 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19)
 if [ "$(id -u)" -eq 0 ]; then
 	expect "a very long --cgroup path" 2 "no such memory cgroup\|not a cgroup path" --cgroup "$LONG"

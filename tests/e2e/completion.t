@@ -55,7 +55,9 @@ suite() { # suite LABEL: the checks, in the shell as it is set up now
 	ok $? "$l: tracing does not offer report's --summary-only"
 	has "$l: --source values" "$(comp oomtrace --source '')" auto bpf kmsg
 	has "$l: tracing options" "$trace" --cgroup --json --hooks --reclaim-stalls --output --btf \
-		--ringbuf-size --verbose --color --help --version
+		--ringbuf-size --no-self-protect --verbose --color --help --version
+	! printf '%s\n' "$top" "$report" | grep -qx -- '--no-self-protect'
+	ok $? "$l: top and report do not offer --no-self-protect"
 	! grep -qx -- '--interval' <<<"$trace"
 	ok $? "$l: tracing does not offer top's --interval"
 	has "$l: top's options" "$top" --cgroup --json --interval --count --limit --color --help --version

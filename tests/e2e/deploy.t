@@ -22,7 +22,8 @@ def check(cond, desc):
     print(("ok " if cond else "not ok ") + desc)
 
 kinds = {d["kind"]: d for d in docs}
-check(sorted(kinds) == ["DaemonSet", "Namespace", "ServiceAccount"], "three objects: Namespace, ServiceAccount, DaemonSet")
+check(sorted(kinds) == ["DaemonSet", "Namespace", "ResourceQuota", "ServiceAccount"],
+      "four objects: Namespace, ServiceAccount, ResourceQuota, DaemonSet")
 for d in docs:
     check(isinstance(d.get("apiVersion"), str) and d.get("metadata", {}).get("name") == "oomtrace",
           f"{d.get('kind')}: apiVersion and the name oomtrace")
@@ -37,6 +38,12 @@ check(spec["selector"]["matchLabels"].items() <= tpl["metadata"]["labels"].items
 check(pod["serviceAccountName"] == sa["metadata"]["name"] and pod.get("automountServiceAccountToken") is False
       and sa.get("automountServiceAccountToken") is False, "its ServiceAccount, without a token")
 check(pod.get("hostPID") is True, "hostPID")
+check(pod.get("priorityClassName") == "system-node-critical", "priorityClassName system-node-critical: evicted and preempted last")
+q = kinds["ResourceQuota"]
+sel = q["spec"].get("scopeSelector", {}).get("matchExpressions", [])
+check(q["metadata"].get("namespace") == ns and {"scopeName": "PriorityClass", "operator": "In",
+      "values": [pod.get("priorityClassName")]} in sel and re.fullmatch(r"\d+k?", q["spec"]["hard"].get("pods", "")),
+      "a ResourceQuota in the namespace admits pods of that class (clusters that limit system-* classes)")
 check({"operator": "Exists"} in pod.get("tolerations", []), "tolerates every taint: every node")
 (c,) = pod["containers"]
 check(c["securityContext"].get("privileged") is True, "privileged")
@@ -55,7 +62,8 @@ for path in ["/sys/kernel/btf", "/sys/fs/cgroup", "/sys/kernel/debug"]:
           f"the host's {path} at {path}, read-only")
 check(not any(v.startswith("/proc") for v in vols.values()), "the host's /proc is not mounted over the container's own")
 res = c["resources"]
-check(res["requests"] == res["limits"], "requests equal limits: Guaranteed QoS")
+check(res["requests"] == res["limits"] and set(res["limits"]) == {"cpu", "memory"},
+      "requests equal limits, CPU and memory: Guaranteed QoS")
 def mib(q):
     n, unit = re.fullmatch(r"(\d+)(Mi|Gi)", q).groups()
     return int(n) * (1024 if unit == "Gi" else 1)
@@ -73,6 +81,13 @@ while read -r line; do
 	esac
 done <"$WORK/checks"
 ok $RC "the manifest parses and every check ran (python rc $RC)"
+
+# the systemd unit says what the binary does itself: -1000, and room to lock
+UNIT=$TOP/dist/oomtrace.service
+grep -qx 'OOMScoreAdjust=-1000' "$UNIT" && grep -qx 'LimitMEMLOCK=infinity' "$UNIT"
+ok $? "the unit: OOMScoreAdjust=-1000 and LimitMEMLOCK=infinity (no CAP_SYS_RESOURCE or CAP_IPC_LOCK there)"
+! grep -q -- '--no-self-protect' "$UNIT" "$MANIFEST"
+ok $? "neither the unit nor the DaemonSet turns self-protection off"
 
 D=$TOP/deploy/Dockerfile
 grep -qx 'FROM debian:bookworm-slim' "$D" && grep -q '^COPY oomtrace ' "$D"

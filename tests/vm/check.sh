@@ -142,6 +142,7 @@ check_guest() { # check_guest NAME DIR
 	ok $(($(kv "$dir" group_rc) != 137)) "[$name] oom.group trigger was SIGKILLed"
 	check_kernel_log "$name" "$dir"
 	check_scenarios "$name" "$dir"
+	check_storm "$name" "$dir"
 	ORACLE_TOTAL=0 ORACLE_NULLS=0
 	for tier in $TIERS; do
 		failed=$T_FAILED
@@ -149,6 +150,7 @@ check_guest() { # check_guest NAME DIR
 		check_oracle "$name" "$dir" "$tier"
 		check_exiting "$name" "$dir" "$tier"
 		check_counts "$name" "$dir" "$tier"
+		check_survival "$name" "$dir" "$tier"
 		[ "$T_FAILED" -eq "$failed" ] && failed=pass || failed=FAIL
 		TIER_RESULTS="${TIER_RESULTS:+$TIER_RESULTS, }$tier $failed"
 	done
@@ -156,6 +158,7 @@ check_guest() { # check_guest NAME DIR
 	same_kill "$name" "$dir" "$(kv "$dir" memcg_pid)" "memcg OOM"
 	same_kill "$name" "$dir" "$(kv "$dir" global_pid)" "global OOM"
 	check_filtered "$name" "$dir"
+	check_protected "$name" "$dir" filtered "--cgroup /oomt-vm"
 	extract "$dir" ids.before >"$dir/ids.before"
 	extract "$dir" ids.held >"$dir/ids.held"
 	extract "$dir" ids.after >"$dir/ids.after"
@@ -462,4 +465,82 @@ check_kernel_log() {
 		ok $? "[$name] the kernel's log has a kill line for each of the $want kills $m's memcg counted ($lines)"
 	done < <(awk '$1 == "@@" && $2 == "KV" && $3 ~ /^v[12]:/ {sub(/^v[12]:/, "", $3); print $3, $4}' \
 		"$dir/results.txt" | tr -d '\r')
+}
+
+# ---- surviving the OOM it watches ----
+
+# storm_pids DIR: the storm's 30 trigger pids, as a JSON array
+storm_pids() {
+	awk '$1 == "@@" && $2 == "KV" && $3 ~ /^storm[0-9]+_pid$/ {print $4}' "$1/results.txt" | tr -d '\r' |
+		jq -s -c .
+}
+# oomtrace_pids DIR: the pids of the guest's oomtrace instances
+oomtrace_pids() {
+	awk '$1 == "@@" && $2 == "KV" && $3 ~ /^pid\./ {print $4}' "$1/results.txt" | tr -d '\r' | jq -s -c .
+}
+
+# check_protected NAME DIR INSTANCE WHAT: it took itself to -1000 and locked
+# its memory (the guest no longer does it for oomtrace), and still had
+# -1000 after the storm
+check_protected() {
+	local name=$1 dir=$2 inst=$3 what=$4 adj lck
+	adj=$(kv "$dir" "adj.$inst") lck=$(kv "$dir" "vmlck_kb.$inst")
+	[ "$adj" = -1000 ] && [ "${lck:-0}" -gt 0 ]
+	ok $? "[$name] $what: oomtrace set its own oom_score_adj -1000 ($adj) and locked its memory (VmLck ${lck:-none} kB)"
+	[ -n "$(skipped "$dir" storm)" ] && return
+	[ "$(kv "$dir" "storm_alive.$inst")" = 1 ] && [ "$(kv "$dir" "storm_adj.$inst")" = -1000 ]
+	ok $? "[$name] $what: alive after the storm, still at -1000 ($(kv "$dir" "storm_adj.$inst"))"
+}
+
+# check_storm NAME DIR: the kernel's side of the storm, and oomtrace was
+# never its victim
+check_storm() {
+	local name=$1 dir=$2 reason pids delta full secs
+	reason=$(skipped "$dir" storm)
+	if [ -n "$reason" ]; then
+		skip_test "[$name] storm: 30 global OOMs among 1,000 processes" "$reason"
+		return
+	fi
+	pids=$(storm_pids "$dir")
+	delta=$(($(kv "$dir" storm_vmstat_after) - $(kv "$dir" storm_vmstat_before)))
+	jq -e -n --argjson p "$pids" --argjson d "$delta" --argjson kv "$(kv_json "$dir")" '
+		($p | length) == 30 and $d == 30
+		and ([range(1; 31) | $kv["storm\(.)_rc"]] | all(. == 137))' >/dev/null
+	ok $? "[$name] storm: 30 triggers SIGKILLed in 30 global OOMs (/proc/vmstat oom_kill +$delta, $(jq -n --argjson p "$pids" '$p | length') pids)"
+	# the kill lines are all in the log; their reports, rate-limited (dump_header:
+	# 10 every 5 s), need not be, so their number is a figure, not a check
+	jq -e -s --argjson p "$pids" '
+		map(select(.type == "oom_kill" and (.victim.pid as $v | $p | index($v))))
+		| (map(.victim.pid) | unique | length) == 30
+		and all(.[]; .constraint == "NONE" or .constraint == null)' "$dir/kmsg.json" >/dev/null
+	ok $? "[$name] storm: the kernel's log has a kill line for each of the 30"
+	full=$(jq -s --argjson p "$pids" 'map(select(.type == "oom_kill" and (.victim.pid as $v | $p | index($v))
+		and .gfp_mask_raw != null)) | length' "$dir/kmsg.json")
+	secs=$(awk -v a="$(kv "$dir" storm_t0)" -v b="$(kv "$dir" storm_t1)" 'BEGIN {printf "%.1f", b - a}')
+	STORM_FIGURE="storm of 30 in ${secs}s, kernel kept $full of 30 reports whole"
+	echo "storm: 30 kills in $secs s among $(kv "$dir" crowd_procs) processes; the kernel's log kept $full of the 30 reports whole, $((30 - full)) as a bare kill line (rate limit); each tier's records of it, by when the guest stopped waiting: $(for t in $TIERS; do printf '%s %s of 30 at +%s s, ' "$t" "$(kv "$dir" "storm_drained.$t")" "$(kv "$dir" "storm_drain_s.$t")"; done | sed 's/, $//')" | diag
+	jq -e -s --argjson o "$(oomtrace_pids "$dir")" '
+		map(select(.type == "oom_kill" and (.victim.comm == "oomtrace" or (.victim.pid as $v | $o | index($v))))) == []' \
+		"$dir/kmsg.json" >/dev/null && ! grep -q 'Killed process [0-9]* (oomtrace)' "$dir/kernel.log"
+	ok $? "[$name] no kernel kill line names oomtrace, in the storm or anywhere in the run"
+}
+
+# check_survival NAME DIR TIER: 30 of 30 storm kills recorded, nothing
+# dropped in the whole run, oomtrace never a victim, and protected
+check_survival() {
+	local name=$1 dir=$2 tier=$3 json=$2/$3.json pids n
+	check_protected "$name" "$dir" "$tier" "$tier"
+	jq -e -s 'map(select(.type == "summary")) | .[0] | .dropped == 0
+		and (.dropped_by_type | type == "object" and all(.[]; . == 0))' "$json" >/dev/null
+	ok $? "[$name] $tier: nothing dropped in the whole run ($(jq -r -s -c 'map(select(.type == "summary")) | .[0] | "dropped \(.dropped), \(.dropped_by_type)"' "$json"))"
+	jq -e -s --argjson o "$(oomtrace_pids "$dir")" '
+		map(select(.type == "oom_kill" and (.victim.comm == "oomtrace" or (.victim.pid as $v | $o | index($v))))) == []' \
+		"$json" >/dev/null
+	ok $? "[$name] $tier: no record has an oomtrace for its victim"
+	[ -n "$(skipped "$dir" storm)" ] && return
+	pids=$(storm_pids "$dir")
+	n=$(jq -s --argjson p "$pids" 'map(select(.type == "oom_kill" and .kind == "kill"
+		and (.victim.pid as $v | $p | index($v)))) | map(.victim.pid) | unique | length' "$json")
+	[ "$n" -eq 30 ] && [ "$(jq -n --argjson p "$pids" '$p | length')" -eq 30 ]
+	ok $? "[$name] $tier: recorded $n of the storm's 30 kills"
 }

@@ -3,7 +3,8 @@
 # /init of the matrix's guest: a busybox system in RAM that runs oomtrace
 # in every tier at once through a series of OOMs (memcg, memory.oom.group,
 # threads, an already-exiting victim, cpuset, mempolicy, sysrq, global,
-# global among 1,000 processes, cgroup v1), keeps the kernel's own log of
+# global among 1,000 processes, a storm of 30 global OOMs among them,
+# cgroup v1), keeps the kernel's own log of
 # them and its kill counters, and streams it all to the host on the second
 # serial port (/dev/ttyS1).  The host checks it (tests/vm/check.sh,
 # docs/kernel-matrix.md); the guest only collects.
@@ -87,17 +88,17 @@ kv nodes "$(ls -d /sys/devices/system/node/node[0-9]* 2>/dev/null | wc -l)"
 echo +memory >$CG/cgroup.subtree_control
 /prog-ids >/tmp/ids.before
 
-# every tier at once, so that their records describe the same kills
+# every tier at once, so that their records describe the same kills.  Not
+# protected from here: oomtrace takes itself to oom_score_adj -1000 and
+# locks its memory, and the host checks that it did.
 for tier in $TIERS; do
 	/oomtrace --json --hooks "$tier" >/tmp/$tier.json 2>/tmp/$tier.err &
 	echo $! >/tmp/$tier.pid
-	protect $!
 done
 # a fifth instance filtered to one memcg, created before it starts
 mkdir $CG/oomt-vm
 /oomtrace --json --cgroup /oomt-vm >/tmp/filtered.json 2>/tmp/filtered.err &
 echo $! >/tmp/filtered.pid
-protect $!
 for tier in $TIERS filtered; do
 	i=0
 	while [ $i -lt 600 ] && ! grep -q '^Tracing' /tmp/$tier.err; do
@@ -106,6 +107,10 @@ for tier in $TIERS filtered; do
 		i=$((i + 1))
 	done
 	grep -q '^Tracing' /tmp/$tier.err && kv ready.$tier 1 || kv ready.$tier 0
+	pid=$(cat /tmp/$tier.pid)
+	kv pid.$tier "$pid"
+	kv adj.$tier "$(cat /proc/$pid/oom_score_adj 2>/dev/null)"
+	kv vmlck_kb.$tier "$(awk '$1 == "VmLck:" {print $2}' /proc/$pid/status 2>/dev/null)"
 done
 cat /proc/[0-9]*/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" {print $2}' | sort -u >/tmp/ids.held
 kv vmstat_before "$(vmstat_kills)"
@@ -218,10 +223,75 @@ done
 kv crowd_procs "$(ls -d /proc/[0-9]* | wc -l)"
 /oom-trigger --step 4 --max 4096 >/dev/null 2>&1 &
 finished crowd
+
+# 9. a storm of 30 global OOMs, one after another, the 1,000 sleepers
+# still alive.  A holder at oom_score_adj -1000 takes all but 64 MiB of
+# what is free; then 30 triggers allocate at once, and each kill makes
+# room for the others until the next OOM: the kills come faster than the
+# kernel's rate limit on its reports (10 every 5 s) and cost the guest a
+# few seconds, not 30 fillings of its RAM.
+STORM=30
+oom_records() { grep -c '"type":"oom_kill"' "$1" 2>/dev/null; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+for tier in $TIERS; do oom_records /tmp/$tier.json >/tmp/$tier.before; done
+hold=$(($(awk '$1 == "MemAvailable:" {print int($2 / 1024)}' /proc/meminfo) - 64))
+sh -c 'echo -1000 >/proc/self/oom_score_adj && exec /oom-trigger --step 4 --max "$0" --hold' \
+	"$hold" >/tmp/holder.out 2>&1 &
+STORM_HOLDER=$!
+if [ "$hold" -lt 64 ] || ! wait_line /tmp/holder.out '^oom-trigger: holding'; then
+	skip storm "no room for the holder ($hold MiB): $(cat /tmp/holder.out)"
+else
+	kv storm_held_mib "$hold"
+	kv storm_free_mib "$(awk '$1 == "MemFree:" {print int($2 / 1024)}' /proc/meminfo)"
+	v0=$(vmstat_kills)
+	kv storm_vmstat_before "$v0"
+	kv storm_t0 "$(uptime_s)"
+	STORM_PIDS=""
+	i=1
+	while [ $i -le $STORM ]; do
+		/oom-trigger --max 4096 >/dev/null 2>&1 &
+		STORM_PIDS="$STORM_PIDS $!"
+		i=$((i + 1))
+	done
+	for p in $STORM_PIDS; do
+		wait $p
+		echo "$p $?" >>/tmp/storm.rc
+	done
+	T1=$(uptime_s)
+	kv storm_t1 "$T1"
+	v1=$(vmstat_kills)
+	kv storm_vmstat_after "$v1"
+	i=1
+	while read -r p rc; do
+		kv storm${i}_pid "$p"
+		kv storm${i}_rc "$rc"
+		i=$((i + 1))
+	done </tmp/storm.rc
+	# each tier has every kill before the next scenario (60 s at most): how
+	# long that took, in seconds after the last kill
+	want=$((v1 - v0))
+	for tier in $TIERS; do
+		while [ $(($(oom_records /tmp/$tier.json) - $(cat /tmp/$tier.before))) -lt $want ] &&
+			[ "$(awk -v a="$T1" -v b="$(uptime_s)" 'BEGIN {print (b - a < 60)}')" = 1 ]; do
+			sleep 0.5
+		done
+		got=$(($(oom_records /tmp/$tier.json) - $(cat /tmp/$tier.before)))
+		kv storm_drained.$tier "$got"
+		kv storm_drain_s.$tier "$(awk -v a="$T1" -v b="$(uptime_s)" 'BEGIN {printf "%.1f", b - a}')"
+		[ "$got" -ge $want ] || echo "guest: $tier recorded $got of the storm's $want kills" >/dev/console
+	done
+	for tier in $TIERS filtered; do
+		pid=$(cat /tmp/$tier.pid)
+		kill -0 "$pid" 2>/dev/null && kv storm_alive.$tier 1 || kv storm_alive.$tier 0
+		kv storm_adj.$tier "$(cat /proc/$pid/oom_score_adj 2>/dev/null)"
+	done
+fi
+kill $STORM_HOLDER
+wait $STORM_HOLDER
 kill $SLEEPERS
 for p in $SLEEPERS; do wait $p; done
 
-# 9. the v1 memory controller: the v2 children go, memory leaves the v2
+# 10. the v1 memory controller: the v2 children go, memory leaves the v2
 # root's subtree_control and is mounted as v1, with oomtrace still running
 for d in oomt-vm oomt-group oomt-threads oomt-exiting oomt-cpuset; do
 	[ -d $CG/$d ] && { rm_cg $CG/$d || echo "guest: cannot remove $CG/$d" >/dev/console; }
