@@ -29,13 +29,13 @@ CFLAGS += -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initial
 CFLAGS += $(EXTRA_CFLAGS)
 LDFLAGS += $(EXTRA_CFLAGS)
 OOMTRACE_BIN ?= oomtrace
-CPPFLAGS += -I$(OUTPUT) -Isrc -Ibpf -DOOMTRACE_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+CPPFLAGS += -I$(OUTPUT) $(addprefix -I,$(SRC_DIRS)) -Ibpf -DOOMTRACE_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-I$(VMLINUX_DIR) -Ibpf
 LIBS := -lbpf -lelf -lz -lm
 # Debian's static libelf needs zstd
 STATIC_LIBS := $(LIBS) -lzstd
-# --metrics opens libmicrohttpd at run time (src/metrics_http.c): nothing
+# --metrics opens libmicrohttpd at run time (src/sinks/metrics_http.c): nothing
 # to link.  The static build has no HTTP server at all: its
 # libmicrohttpd.a would need a static p11-kit that Debian does not ship.
 
@@ -47,8 +47,14 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-LIB_SRCS := $(filter-out src/main.c src/metrics_nohttp.c,$(wildcard src/*.c))
-LIB_OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
+# src/ reads the way data flows: sources/ (BPF, the kernel log, a recording)
+# make one event each, pipeline/ enriches and counts it, sinks/ write it;
+# util/ is what all of them use; main.c, options.c and top.c are the commands
+SRC_DIRS := src src/sources src/pipeline src/sinks src/util
+SRC_HDRS := $(wildcard $(addsuffix /*.h,$(SRC_DIRS)))
+vpath %.c $(SRC_DIRS)
+LIB_SRCS := $(filter-out src/main.c src/sinks/metrics_nohttp.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
+LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(notdir $(LIB_SRCS)))
 STATIC_OBJS := $(filter-out $(OUTPUT)/metrics_http.o,$(LIB_OBJS)) $(OUTPUT)/metrics_nohttp.o
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -88,7 +94,7 @@ $(OUTPUT)/oomtrace.skel.h: $(OUTPUT)/oomtrace.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name oomtrace_bpf > $@
 
 # every user object may include the skeleton or the shared header
-$(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) bpf/oomtrace.h $(OUTPUT)/oomtrace.skel.h | $(OUTPUT)
+$(OUTPUT)/%.o: %.c $(SRC_HDRS) bpf/oomtrace.h $(OUTPUT)/oomtrace.skel.h | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -137,19 +143,19 @@ sanitize: all
 FUZZ_SECONDS ?= 20
 FUZZ_DIR := .output/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_SRCS := src/ksyms.c src/container.c src/cgpath.c src/procs.c src/badness.c \
-	src/memcg_state.c src/json.c src/cgroups.c src/kmsg.c \
-	src/record.c src/replay.c src/output.c src/decode.c src/gfp.c src/stats.c \
-	src/event.c src/pipeline.c src/aftermath.c src/exporter.c src/metrics.c \
-	src/metrics_file.c src/metrics_http.c src/host.c \
-	src/color.c src/outfile.c src/reconcile.c
+FUZZ_SRCS := $(addprefix src/util/,ksyms.c cgpath.c gfp.c host.c) \
+	$(addprefix src/pipeline/,container.c procs.c badness.c memcg_state.c cgroups.c \
+		event.c pipeline.c aftermath.c reconcile.c) \
+	$(addprefix src/sources/,kmsg.c replay.c decode.c) \
+	$(addprefix src/sinks/,json.c record.c output.c stats.c exporter.c metrics.c \
+		metrics_file.c metrics_http.c color.c outfile.c)
 
 $(FUZZ_DIR):
 	$(Q)mkdir -p $@
 
-$(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_SRCS) $(wildcard src/*.h) | $(FUZZ_DIR)
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_SRCS) $(SRC_HDRS) | $(FUZZ_DIR)
 	$(call msg,FUZZ-CC,$@)
-	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -Ibpf -D_GNU_SOURCE \
+	$(Q)$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined $(addprefix -I,$(SRC_DIRS)) -Ibpf -D_GNU_SOURCE \
 		-DOOMTRACE_VERSION='"$(VERSION)"' $< $(FUZZ_SRCS) -lbpf -lm -o $@
 
 fuzz: $(FUZZ_TARGETS)

@@ -94,7 +94,7 @@ OOMT_SHARED __u64 episodes_folded OOMT_ZERO;
 
 /* set by user space before load */
 OOMT_SHARED const volatile bool stream_episodes OOMT_ZERO; /* --reclaim-stalls or --record */
-/* the least stall time of each histogram bucket, from src/stats.c */
+/* the least stall time of each histogram bucket, from src/sinks/stats.c */
 OOMT_SHARED const volatile __u64 stall_bucket_floor[OOMT_STALL_BUCKETS] OOMT_ZEROS;
 
 static __always_inline __u32 current_tid(void)
@@ -226,7 +226,7 @@ static __always_inline void fold_episode(__u64 memcg, __u32 passes, __u64 stall_
 /*
  * Close a finished episode: fold it into its memcg's totals and, when
  * episodes stream, stream it.  User space closes idle episodes too
- * (sweep_idle_episodes() in src/tracer.c), by deleting them: whichever side
+ * (sweep_idle_episodes() in src/sources/tracer.c), by deleting them: whichever side
  * deletes the episode closes it, so it is counted and streamed once.
  * at_kill: the OOM kill its task invoked closes it, and the record goes
  * with the kill's, ahead of it.

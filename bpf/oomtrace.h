@@ -112,7 +112,7 @@ struct reclaim_episode {
 
 /*
  * Stall times in a histogram four buckets to an octave of nanoseconds, up
- * to 2^40 ns: stats__stall_bucket() in src/stats.c says which, and gives
+ * to 2^40 ns: stats__stall_bucket() in src/sinks/stats.c says which, and gives
  * the BPF side each bucket's floor before load.
  */
 #define OOMT_STALL_BUCKETS 160

@@ -81,7 +81,7 @@ fi
 
 # records.md: a section per type the code writes, and every type it names exists
 RECORDS=$TOP/docs/records.md
-CODE_TYPES=$(grep -ho '\\"type\\":\\"[a-z_]*\\"' "$TOP"/src/*.c | sed 's/.*:\\"\([a-z_]*\)\\"/\1/' | sort -u)
+CODE_TYPES=$(grep -ho '\\"type\\":\\"[a-z_]*\\"' "$TOP"/src/*.c "$TOP"/src/*/*.c | sed 's/.*:\\"\([a-z_]*\)\\"/\1/' | sort -u)
 DOC_TYPES=$(sed -n 's/^## `\([a-z_]*\)`$/\1/p' "$RECORDS" | grep -v -- '^--' | sort -u)
 [ "$(echo "$CODE_TYPES" | wc -w)" -ge 5 ]
 ok $? "the code writes record types: $(echo $CODE_TYPES)"
@@ -89,8 +89,8 @@ same_set "docs/records.md has a section for each of them, and no other" "$CODE_T
 
 # every key the code writes is named in records.md (in backticks)
 KEYS=$({
-	grep -ho '\\"[a-z_0-9]*\\":' "$TOP"/src/*.c | tr -d '\\":'
-	grep -ho '\(json_key_str\|json_opt\|num\)(f, "[a-z_0-9]*"' "$TOP"/src/*.c | sed 's/.*"\(.*\)"/\1/'
+	grep -ho '\\"[a-z_0-9]*\\":' "$TOP"/src/*.c "$TOP"/src/*/*.c | tr -d '\\":'
+	grep -ho '\(json_key_str\|json_opt\|num\)(f, "[a-z_0-9]*"' "$TOP"/src/*.c "$TOP"/src/*/*.c | sed 's/.*"\(.*\)"/\1/'
 } | sort -u)
 UNDOC=""
 for k in $KEYS; do
