@@ -143,7 +143,7 @@ static int rank_event(const struct oom_event *ev, struct procs_query *q, const c
 }
 
 void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host_info *host,
-		     const struct marked_tids *marked)
+		     const struct marked_tids *marked, long long budget_ns)
 {
 	static int skip[MAX_SKIP];
 	struct event_enrichment *am = &ev->enrich;
@@ -159,7 +159,7 @@ void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host
 		.page_size = host->page_size,
 		.max = NEXT_VICTIMS,
 		.skip = skip,
-		.budget_ns = RANK_BUDGET_NS,
+		.budget_ns = budget_ns > 0 && budget_ns < RANK_BUDGET_NS ? budget_ns : RANK_BUDGET_NS,
 	};
 
 	event__clear_next(ev);

@@ -26,9 +26,10 @@ struct marked_tids {
  * next victims leave out the marked and the exiting: the kernel passes
  * over them too.  The domain is ranked once per OOM event: later records
  * of the same event pick from that ranking, each leaving out its own
- * victim and marked.
+ * victim and marked.  budget_ns (0: the default, 1 s) caps the ranking's
+ * CPU time: the source lowers it when more kills wait behind this one.
  */
 void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host_info *host,
-		     const struct marked_tids *marked);
+		     const struct marked_tids *marked, long long budget_ns);
 
 #endif

@@ -57,6 +57,7 @@ struct kill_arrival {
 	const struct timespec *when;
 	unsigned long long dropped;
 	const struct marked_tids *marked; /* victims not to rank next; NULL: none known */
+	long long rank_budget_ns;	  /* the ranking's CPU time at most; 0: the default */
 	/* the BPF record behind ev, for --record's version 1 frames */
 	const struct oom_kill_record *raw;
 	const struct ksyms *ksyms;

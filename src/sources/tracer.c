@@ -40,6 +40,9 @@
  * storm's worth of kill records (3 KiB each) on top of what the ring holds.
  */
 #define QUEUE_RECORDS 256
+#define QUEUE_KILL_SLOTS 64 /* of them, kept for kill and reaped records */
+/* next victims are ranked for no more CPU time than this while records queue behind */
+#define RANK_BUDGET_BACKLOG_NS (50 * 1000000LL)
 #define QUEUE_SLOT                                                                                \
 	(sizeof(struct oom_kill_record) > sizeof(struct reclaim_stall_record)                     \
 	     ? sizeof(struct oom_kill_record)                                                     \
@@ -136,6 +139,8 @@ static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 		.when = &when,
 		.dropped = dropped(t),
 		.marked = &marked,
+		/* a storm: the records behind this one wait for its ranking */
+		.rank_budget_ns = queue__len(t->queue) > 1 ? RANK_BUDGET_BACKLOG_NS : 0,
 		.raw = rec,
 		.ksyms = t->ksyms,
 	};
@@ -259,7 +264,11 @@ static int queue_record(void *ctx, void *data, size_t size)
 	struct tracer *t = ctx;
 	enum record_type type = *(enum record_type *)data;
 
-	if (!queue__push(t->queue, data, size) && type > 0 && type < OOMT_RECORD_TYPES)
+	/* the last slots are the kill ring's: a reclaim storm cannot take them */
+	bool room = type != RECORD_RECLAIM_STALL ||
+		    queue__len(t->queue) < QUEUE_RECORDS - QUEUE_KILL_SLOTS;
+
+	if ((!room || !queue__push(t->queue, data, size)) && type > 0 && type < OOMT_RECORD_TYPES)
 		t->queue_dropped[type]++;
 	return 0;
 }
