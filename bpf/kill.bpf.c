@@ -73,6 +73,12 @@ struct kill_event {
 	__u32 have_episode;
 	__u32 pad;
 	struct reclaim_episode episode;
+	/*
+	 * The memcg the event's first record found at its limit: the later
+	 * members of a memory.oom.group kill are marked while the oom_reaper
+	 * may already be emptying the first, below the limit again.
+	 */
+	__u64 oom_memcg;
 };
 
 struct {
@@ -313,12 +319,18 @@ static __always_inline void walk_memcgs(struct oom_kill_record *rec, struct mem_
 					struct oc_snapshot *oc)
 {
 	__u64 slack = charge_slack(rec);
-	struct mem_cgroup *target = NULL;
+	struct mem_cgroup *target = NULL, *found = NULL;
 	bool memcg_oom = rec->constraint == OOMT_CONSTRAINT_MEMCG;
+	__u32 tid = rec->invoker_tid;
+	struct kill_event *ke = bpf_map_lookup_elem(&kill_events, &tid);
 	__u32 i;
 
+	if (ke && ke->event_id != rec->event_id)
+		ke = NULL;
 	if (oc)
 		target = oc->memcg;
+	else if (memcg_oom && ke && ke->oom_memcg)
+		target = (struct mem_cgroup *)ke->oom_memcg; /* the event's first record's */
 	else if (memcg_oom)
 		target = limit_hit_above(task_memcg((void *)bpf_get_current_task()), slack);
 
@@ -327,13 +339,17 @@ static __always_inline void walk_memcgs(struct oom_kill_record *rec, struct mem_
 
 		bpf_probe_read_kernel_str(rec->cg_names[i], OOMT_CG_NAME_LEN, name);
 		if (!(rec->flags & KILL_HAVE_MEMCG) && memcg_oom &&
-		    (target ? m == target : !oc && memcg_at_limit(m, slack)))
+		    (target ? m == target : !oc && memcg_at_limit(m, slack))) {
 			fill_memcg_state(rec, m, i);
+			found = m;
+		}
 		m = css_memcg(BPF_CORE_READ(m, css.parent));
 	}
 	rec->cg_depth = i;
 	if (m)
 		rec->flags |= KILL_CG_TRUNCATED;
+	if (ke && found && !ke->oom_memcg)
+		ke->oom_memcg = (__u64)found;
 }
 
 static __always_inline void fill_victim(struct oom_kill_record *rec, struct task_struct *v)
