@@ -9,10 +9,11 @@
 #include "stats.h"
 
 /*
- * memcgs kept apart: the map's, and as many again that only user space
- * closed episodes of; the rest share the other row.
+ * memcgs whose reclaim is kept apart: the rest share the other row, so
+ * that memory stays bounded (2 KiB a row: three copies of the kernel's
+ * totals) on a node that creates and removes cgroups all day.
  */
-#define MAX_MEMCGS (2 * OOMT_RECLAIM_MEMCGS)
+#define MAX_MEMCGS 16
 
 struct memcg_totals {
 	__u64 id;
