@@ -13,7 +13,7 @@
  * that memory stays bounded (2 KiB a row: three copies of the kernel's
  * totals) on a node that creates and removes cgroups all day.
  */
-#define MAX_MEMCGS 16
+#define MAX_MEMCGS 64
 
 struct memcg_totals {
 	__u64 id;
