@@ -31,8 +31,12 @@ struct queue *queue__new(size_t nr, size_t slot_size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	/* touched now: a record under memory pressure never waits for a page */
-	memset(q->slots, 0, nr * slot_size);
+	/*
+	 * Touched now: a record under memory pressure never waits for a page.
+	 * Not with zeroes, which the compiler may turn, with the malloc(), into
+	 * a calloc() that leaves fresh pages untouched.
+	 */
+	memset(q->slots, 0xa5, nr * slot_size);
 	return q;
 }
 
