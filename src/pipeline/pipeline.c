@@ -47,9 +47,15 @@ static void count_kill(struct pipeline *p, const struct oom_event *ev)
 		reconcile__record(p->rc, ev->cgroup_path, kill, host__monotonic_ns());
 }
 
+/* How --record stamps a frame: the wall-clock time (zero: not known), the drops so far. */
+static struct record_ctx record_ctx_of(const struct timespec *when, unsigned long long dropped)
+{
+	return (struct record_ctx){ when ? *when : (struct timespec){ 0 }, dropped };
+}
+
 int pipeline__kill(struct pipeline *p, struct oom_event *ev, const struct kill_arrival *a)
 {
-	struct record_ctx c = { a->when ? *a->when : (struct timespec){ 0 }, a->dropped };
+	struct record_ctx c = record_ctx_of(a->when, a->dropped);
 	int err = 0;
 
 	if (p->enrich)
@@ -71,7 +77,7 @@ int pipeline__reaped(struct pipeline *p, const struct reap_event *ev,
 	int err = 0;
 
 	if (p->rec && a->raw) {
-		struct record_ctx c = { a->when ? *a->when : (struct timespec){ 0 }, a->dropped };
+		struct record_ctx c = record_ctx_of(a->when, a->dropped);
 
 		err = recorder__reaped(p->rec, a->raw, &c);
 	}
