@@ -304,6 +304,9 @@ check_oracle() { # check_oracle NAME DIR TIER
 		what=$(scenario_of "$dir" "$pid")
 		ORACLE_TOTAL=$((ORACLE_TOTAL + $(jq .compared <<<"$line")))
 		ORACLE_NULLS=$((ORACLE_NULLS + $(jq '.nulls | length' <<<"$line")))
+		# the summary names what disagreed: a CI log may keep only its tail
+		jq -e '.missed == false and .bad == []' <<<"$line" >/dev/null ||
+			ORACLE_FAILS="${ORACLE_FAILS:+$ORACLE_FAILS; }$tier ${what:-unexpected} pid $pid: $(jq -c 'if .missed then "no record" else [.bad[] | {field, kernel: .want, record: .got}] end' <<<"$line")"
 		jq -e '.missed == false and .bad == []' <<<"$line" >/dev/null
 		ok $? "[$name] $tier: ${what:-unexpected} kill of pid $pid agrees with the kernel's report ($(jq -r '"\(.compared) fields equal, \(.nulls | length) null"' <<<"$line"))"
 		jq -e '.missed' <<<"$line" >/dev/null && echo "$tier has no record of the kernel's kill of pid $pid" | diag

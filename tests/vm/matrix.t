@@ -76,14 +76,14 @@ FIELDS=0
 while read -r name _; do
 	dir=$CACHE/vmtest/$name
 	before=$T_FAILED
-	ORACLE_TOTAL=0 STORM_FIGURE="no storm"
+	ORACLE_TOTAL=0 STORM_FIGURE="no storm" ORACLE_FAILS=""
 	check_guest "$name" "$dir"
 	FIELDS=$((FIELDS + ORACLE_TOTAL))
 	secs=$(cat "$dir/seconds" 2>/dev/null)
 	if [ "$T_FAILED" -eq "$before" ]; then
 		echo "$name: pass (${secs}s; $TIER_RESULTS; $ORACLE_TOTAL fields equal the kernel's; $STORM_FIGURE)" >>"$SUMMARY"
 	else
-		echo "$name: FAIL (${secs}s; ${TIER_RESULTS:-guest did not finish}; console in $dir/console.log)" >>"$SUMMARY"
+		echo "$name: FAIL (${secs}s; ${TIER_RESULTS:-guest did not finish}; console in $dir/console.log${ORACLE_FAILS:+; disagreed with the kernel: $ORACLE_FAILS})" >>"$SUMMARY"
 	fi
 done <"$WORK/boot"
 
