@@ -6,8 +6,7 @@
 #ifndef __CORE_FIXES_BPF_H
 #define __CORE_FIXES_BPF_H
 
-#include <vmlinux.h>
-#include <bpf/bpf_core_read.h>
+#include "oomtrace.bpf.h" /* OOMT_SHARED: its globals are defined in kill.bpf.c */
 
 /*
  * mm->rss_stat became an array of percpu_counter in 6.2 (commit f1a7941243c1
@@ -41,11 +40,11 @@ struct mm_struct___new {
  * (struct bpf_array's pptrs[0]): no kernel symbol needed, which a kernel
  * without CONFIG_KALLSYMS_ALL would not give.
  */
-const volatile bool exact_rss = false;
-const volatile __u32 nr_cpus = 1; /* possible CPUs */
+OOMT_SHARED const volatile bool exact_rss OOMT_ZERO;
+OOMT_SHARED const volatile __u32 nr_cpus OOMT_ZERO; /* possible CPUs, set by user space */
 #define OOMT_MAX_CPUS 1024
 
-struct {
+OOMT_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);

@@ -50,17 +50,7 @@ OOMT_SHARED struct {
 	__type(value, struct reclaim_episode);
 } episodes SEC(".maps");
 
-/* victims since their kill, by the tid the kernel marked, until they exit */
-struct victim_state {
-	__u64 event_id;
-	__u64 kill_ns;
-	__u64 reap_start_ns;
-	__u64 reap_end_ns;
-	__u32 reaper; /* enum reaper_state */
-	__u32 pid;
-	char comm[OOMT_COMM_LEN];
-};
-
+/* victims since their kill, by the tid the kernel marked, until they exit (struct victim_state) */
 OOMT_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);

@@ -147,6 +147,21 @@ enum reaper_state {
 	REAPER_SKIPPED = 3,
 };
 
+/*
+ * A victim from its kill to its exit: the victims map's value, by the tid
+ * the kernel marked.  User space reads pid to leave the marked out of the
+ * next victims.
+ */
+struct victim_state {
+	__u64 event_id;
+	__u64 kill_ns;
+	__u64 reap_start_ns;
+	__u64 reap_end_ns;
+	__u32 reaper; /* enum reaper_state */
+	__u32 pid;    /* its process */
+	char comm[OOMT_COMM_LEN];
+};
+
 /* What happened to a victim after the kill: streamed at its exit. */
 struct oom_reaped_record {
 	enum record_type type;
@@ -212,5 +227,25 @@ struct oom_kill_record {
 	__u64 kstack[OOMT_MAX_STACK];
 	char cg_names[OOMT_CG_DEPTH][OOMT_CG_NAME_LEN];
 };
+
+/*
+ * One process as the OOM killer weighs it, written by the rank_tasks
+ * iterator (bpf/rank.bpf.c) for the next victims: mm counters in pages and
+ * page tables in bytes, read as the kill record's victim is.
+ */
+struct task_weight {
+	__u32 pid;
+	__s32 oom_score_adj;
+	__u32 exiting; /* PF_EXITING, or a zombie: the kernel would not pick it */
+	__u32 pad;
+	__u64 anon_pages;
+	__u64 file_pages;
+	__u64 shmem_pages;
+	__u64 swap_pages;
+	__u64 pgtables_bytes;
+	char comm[OOMT_COMM_LEN];
+};
+/* memcg levels the iterator walks up from a task's memcg to find the OOM memcg */
+#define OOMT_RANK_CG_DEPTH 64
 
 #endif /* __OOMTRACE_H */

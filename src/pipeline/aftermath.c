@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include "aftermath.h"
 #include "cgroups.h"
 #include "procs.h"
@@ -34,6 +35,7 @@ static struct {
 	long long ranked_ns;
 	bool truncated;
 	unsigned int cut_short;
+	unsigned int ranked_from; /* enum rank_source */
 	struct procs_ranking rk;
 	struct tid_tgid tgids[MAX_SKIP]; /* sorted by tid */
 	size_t nr_tgids;
@@ -75,7 +77,8 @@ static size_t skip_list(const struct oom_event *ev, const struct marked_tids *ma
 
 	skip[n++] = (int)ev->victim.pid;
 	for (size_t i = 0; marked && i < marked->nr && n < MAX_SKIP; i++) {
-		int tgid = tgid_of(marked->tids[i], sorted);
+		int known = marked->tgids ? marked->tgids[i] : 0;
+		int tgid = known > 0 ? known : tgid_of(marked->tids[i], sorted);
 
 		/* gone already, or the kill's own victim: nothing to leave out */
 		if (tgid > 0 && tgid != skip[0])
@@ -104,16 +107,38 @@ static void forget_event(void)
 	last.cut_short = 0;
 }
 
+/*
+ * The weigher filters by the memcg's cgroup id, which is its directory's
+ * inode; false when it cannot be used for dir.
+ */
+static bool use_weigher(struct procs_query *q, const struct procs_weigher *w, const char *dir)
+{
+	struct stat st;
+
+	if (!w || (dir && stat(dir, &st)))
+		return false;
+	q->weigher = w;
+	q->memcg_id = dir ? (unsigned long long)st.st_ino : 0;
+	return true;
+}
+
 /* The OOM domain's processes weighed, into last: 0, or -1 when there is none to rank. */
 static int rank_event(const struct oom_event *ev, struct procs_query *q, const char *dir,
-		      struct event_enrichment *am)
+		      const struct procs_weigher *w, struct event_enrichment *am)
 {
 	long long t0 = now_ns();
 	int *pids = NULL;
 	size_t nr = 0;
 	bool trunc = false;
-	int err;
+	int err = -1;
 
+	if (use_weigher(q, w, dir)) {
+		err = procs__weigh(q, &last.rk);
+		q->weigher = NULL; /* failed: /proc below */
+	}
+	last.ranked_from = err ? RANKED_PROC : RANKED_ITER;
+	if (!err)
+		goto ranked;
 	if (dir) {
 		pids = procs__in_cgroup(dir, &nr, &trunc);
 		am->step_ns[ENRICH_PIDS] = now_ns() - t0;
@@ -130,6 +155,7 @@ static int rank_event(const struct oom_event *ev, struct procs_query *q, const c
 	free(pids);
 	if (err)
 		return -1;
+ranked:
 	if (last.rk.truncated)
 		last.cut_short |= 1u << ENRICH_RANK;
 	last.truncated |= last.rk.truncated;
@@ -143,7 +169,8 @@ static int rank_event(const struct oom_event *ev, struct procs_query *q, const c
 }
 
 void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host_info *host,
-		     const struct marked_tids *marked, long long budget_ns)
+		     const struct procs_weigher *weigher, const struct marked_tids *marked,
+		     long long budget_ns)
 {
 	static int skip[MAX_SKIP];
 	struct event_enrichment *am = &ev->enrich;
@@ -179,7 +206,7 @@ void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host
 		forget_event();
 		/* the victim left out: it may still be exiting */
 		q.nr_skip = skip_list(ev, marked, skip);
-		if (rank_event(ev, &q, scan_dir, am)) {
+		if (rank_event(ev, &q, scan_dir, weigher, am)) {
 			ev->next_truncated = last.truncated;
 			am->cut_short = last.cut_short;
 			forget_event();
@@ -188,10 +215,12 @@ void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host
 	}
 	t0 = now_ns();
 	nr_skip = am->next_cached ? skip_list(ev, marked, skip) : q.nr_skip;
-	ranked = procs__pick(&last.rk, skip, nr_skip, NEXT_VICTIMS, &n);
+	/* a kill record names no oom_score or memcg of its next victims: not read */
+	ranked = procs__pick(&last.rk, skip, nr_skip, NEXT_VICTIMS, 0, &n);
 	am->step_ns[ENRICH_RANK] += now_ns() - t0;
 	ev->next_truncated = last.truncated;
 	am->cut_short = last.cut_short;
+	am->ranked_from = last.ranked_from;
 	if (!ranked)
 		return;
 	ev->next = ranked;

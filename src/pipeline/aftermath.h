@@ -12,11 +12,14 @@
 #include "host.h"
 
 struct cgroups;
+struct procs_weigher;
 
 /* Victims the kernel has marked and that have not exited: their thread ids. */
 struct marked_tids {
 	const unsigned int *tids;
 	size_t nr;
+	/* each one's process, where the source knows it (0: not known, /proc is asked); may be NULL */
+	const int *tgids;
 };
 
 /*
@@ -28,8 +31,10 @@ struct marked_tids {
  * of the same event pick from that ranking, each leaving out its own
  * victim and marked.  budget_ns (0: the default, 1 s) caps the ranking's
  * CPU time: the source lowers it when more kills wait behind this one.
+ * weigher (may be NULL) is tried before /proc for the ranking.
  */
 void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host_info *host,
-		     const struct marked_tids *marked, long long budget_ns);
+		     const struct procs_weigher *weigher, const struct marked_tids *marked,
+		     long long budget_ns);
 
 #endif

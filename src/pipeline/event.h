@@ -57,13 +57,21 @@ enum event_field {
 enum enrich_step {
 	ENRICH_STATE, /* the OOM memcg's cgroupfs files */
 	ENRICH_PIDS,  /* its processes, from cgroup.procs down its subtree */
-	ENRICH_RANK,  /* weighing them from /proc, and picking the next victims */
+	ENRICH_RANK,  /* weighing them (/proc or the task iterator), and picking the next victims */
 	ENRICH_STEPS,
+};
+
+/* What the next victims were weighed from. */
+enum rank_source {
+	RANKED_UNKNOWN = 0, /* not ranked, or a recording that did not say */
+	RANKED_PROC = 1,    /* two /proc files per process */
+	RANKED_ITER = 2,    /* the BPF task iterator, in one pass over the kernel's tasks */
 };
 
 struct event_enrichment {
 	/* picked from the ranking of an earlier record of the same OOM event */
 	bool next_cached;
+	unsigned int ranked_from; /* enum rank_source */
 	unsigned int cut_short;			    /* bits 1 << step: stopped at its limit */
 	unsigned long long step_ns[ENRICH_STEPS]; /* what each step took; 0: not run */
 };

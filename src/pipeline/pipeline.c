@@ -59,7 +59,7 @@ int pipeline__kill(struct pipeline *p, struct oom_event *ev, const struct kill_a
 	int err = 0;
 
 	if (p->enrich)
-		aftermath__read(ev, p->cgroups, p->host, a->marked, a->rank_budget_ns);
+		aftermath__read(ev, p->cgroups, p->host, p->weigher, a->marked, a->rank_budget_ns);
 	if (p->rec && a->raw)
 		err = recorder__kill(p->rec, a->raw, ev, a->ksyms, &c);
 	count_kill(p, ev);

@@ -23,6 +23,7 @@ struct exporter;
 struct ksyms;
 struct oom_kill_record;
 struct oom_reaped_record;
+struct procs_weigher;
 struct reconcile;
 struct recorder;
 struct stats;
@@ -41,6 +42,7 @@ struct pipeline {
 	bool enrich;
 	struct cgroups *cgroups;
 	const struct host_info *host;
+	const struct procs_weigher *weigher; /* the next victims without /proc; NULL: none */
 	/* what went through */
 	unsigned long long kills, already_exiting;
 	int write_err; /* -errno of the first failed write of records to out */

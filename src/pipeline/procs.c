@@ -156,7 +156,7 @@ static int open_pid_dir(int pid)
 }
 
 /* this thread's CPU time: the budget bounds our cost, not the wait for a busy CPU */
-static long long cpu_ns(void)
+long long procs__cpu_ns(void)
 {
 	struct timespec ts;
 
@@ -316,6 +316,7 @@ static bool gone_or_exiting(int pid)
 static void cand_of(struct procs_cand *dst, const struct proc_info *src)
 {
 	CAND_FIELDS(COPY_FIELD)
+	dst->exiting = -1; /* status does not say: procs__pick() reads stat */
 	memcpy(dst->comm, src->comm, sizeof(dst->comm));
 }
 
@@ -340,7 +341,7 @@ static int cands_grow(struct procs_ranking *rk, size_t want)
 	return 0;
 }
 
-static long points_of(const struct proc_info *p, const struct procs_query *q)
+static long points_of(const struct procs_cand *p, const struct procs_query *q)
 {
 	struct badness_parts parts = {
 		.rss_pages =
@@ -353,23 +354,65 @@ static long points_of(const struct proc_info *p, const struct procs_query *q)
 	return badness_points(&parts, q->totalpages, q->page_size);
 }
 
+int procs__ranking_add(struct procs_ranking *rk, const struct procs_cand *c)
+{
+	if (rk->cnt == rk->cap && cands_grow(rk, rk->cap ? rk->cap * 2 : 1024))
+		return -ENOMEM;
+	rk->cands[rk->cnt++] = *c;
+	return 0;
+}
+
+/*
+ * The weigher's processes, less those /proc's reading leaves out too (the
+ * skip list, init, the unkillable), with their points: 0, or its -errno.
+ */
+static int weigh_with(const struct procs_query *q, struct procs_ranking *rk, const int *skip)
+{
+	size_t kept = 0;
+	int err = q->weigher->weigh(q->weigher->ctx, q, rk);
+
+	if (err) {
+		rk->cnt = 0;
+		rk->truncated = rk->timed_out = rk->reread_picked = false;
+		return err;
+	}
+	for (size_t i = 0; i < rk->cnt; i++) {
+		struct procs_cand *c = &rk->cands[i];
+
+		if (skipped(skip, q->nr_skip, c->pid) || c->oom_score_adj == OOM_SCORE_ADJ_MIN)
+			continue;
+		c->points = points_of(c, q);
+		rk->cands[kept++] = *c;
+	}
+	rk->cnt = kept;
+	return 0;
+}
+
 int procs__weigh(const struct procs_query *q, struct procs_ranking *rk)
 {
 	const int *pids = q->pids;
 	size_t nr_pids = q->nr_pids;
-	long long deadline = q->budget_ns ? cpu_ns() + q->budget_ns : 0;
+	long long deadline = q->budget_ns ? procs__cpu_ns() + q->budget_ns : 0;
 	int *own = NULL, *skip;
 	int err = 0;
 
 	rk->cnt = 0;
-	rk->truncated = rk->timed_out = false;
+	rk->truncated = rk->timed_out = rk->reread_picked = false;
+	rk->totalpages = q->totalpages;
+	rk->page_size = q->page_size;
+	skip = sorted_skip(q->skip, q->nr_skip);
+	if (!skip)
+		return -ENOMEM;
+	if (q->weigher && !weigh_with(q, rk, skip))
+		goto sort;
 	if (!pids) {
 		pids = own = all_pids(&nr_pids, &rk->truncated);
-		if (!pids)
+		if (!pids) {
+			free(skip);
 			return -errno ?: -ENOENT;
+		}
 	}
-	skip = sorted_skip(q->skip, q->nr_skip);
-	if (!skip || cands_grow(rk, nr_pids ? nr_pids : 1)) {
+	if (cands_grow(rk, nr_pids ? nr_pids : 1)) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -378,16 +421,18 @@ int procs__weigh(const struct procs_query *q, struct procs_ranking *rk)
 		struct proc_info p;
 
 		/* the clock read every 64 entries: its cost is not the point */
-		if (deadline && !(i & 63) && i && cpu_ns() > deadline) {
+		if (deadline && !(i & 63) && i && procs__cpu_ns() > deadline) {
 			rk->timed_out = rk->truncated = true;
 			break;
 		}
 		if (skipped(skip, q->nr_skip, pids[i]) || !weigh_one(pids[i], &p))
 			continue;
-		p.points = points_of(&p, q);
-		cand_of(&rk->cands[rk->cnt++], &p);
+		cand_of(&rk->cands[rk->cnt], &p);
+		rk->cands[rk->cnt].points = points_of(&rk->cands[rk->cnt], q);
+		rk->cnt++;
 	}
 	proc_leave();
+sort:
 	qsort(rk->cands, rk->cnt, sizeof(*rk->cands), cmp_points);
 out:
 	free(skip);
@@ -395,8 +440,22 @@ out:
 	return err;
 }
 
+/* c read again from /proc into p, its points with it: false when it is gone since. */
+static bool reread(const struct procs_ranking *rk, const struct procs_cand *c, struct proc_info *p)
+{
+	struct procs_query q = { .totalpages = rk->totalpages, .page_size = rk->page_size };
+	struct procs_cand fresh;
+
+	if (!weigh_one(c->pid, p))
+		return false;
+	cand_of(&fresh, p);
+	p->points = points_of(&fresh, &q);
+	p->oom_score = -1;
+	return true;
+}
+
 struct proc_info *procs__pick(const struct procs_ranking *rk, const int *skip, size_t nr_skip,
-			      size_t max, size_t *n)
+			      size_t max, unsigned int flags, size_t *n)
 {
 	struct proc_info *out = calloc(max ? max : 1, sizeof(*out));
 	int *sorted = sorted_skip(skip, nr_skip);
@@ -413,10 +472,20 @@ struct proc_info *procs__pick(const struct procs_ranking *rk, const int *skip, s
 	for (size_t i = 0; i < rk->cnt && *n < max; i++) {
 		const struct procs_cand *c = &rk->cands[i];
 
-		if (skipped(sorted, nr_skip, c->pid) || gone_or_exiting(c->pid))
+		if (skipped(sorted, nr_skip, c->pid) || c->exiting == 1 ||
+		    (c->exiting < 0 && gone_or_exiting(c->pid)))
 			continue;
-		proc_of(&out[*n], c);
-		read_extras(&out[(*n)++]);
+		if (rk->reread_picked) {
+			if (!reread(rk, c, &out[*n]))
+				continue; /* gone since, or unkillable now */
+		} else {
+			proc_of(&out[*n], c);
+		}
+		if (flags & PICK_EXTRAS)
+			read_extras(&out[*n]);
+		else
+			out[*n].oom_score = -1;
+		(*n)++;
 	}
 	proc_leave();
 	free(sorted);
@@ -439,7 +508,7 @@ struct proc_info *procs__rank(const struct procs_query *q, size_t *n, bool *trun
 	if (truncated)
 		*truncated |= rk.truncated;
 	if (!err)
-		out = procs__pick(&rk, NULL, 0, q->max, n);
+		out = procs__pick(&rk, NULL, 0, q->max, PICK_EXTRAS, n);
 	procs__ranking_clear(&rk);
 	if (err)
 		errno = -err;

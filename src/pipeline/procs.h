@@ -28,10 +28,30 @@ bool procs__parse_status(const char *status, struct proc_info *p);
 /* The memory controller's line of /proc/PID/cgroup text, into memcg. */
 bool procs__parse_cgroup(const char *text, char *memcg, size_t size);
 
+struct procs_query;
+struct procs_ranking;
+
+/*
+ * A cheaper source of the badness parts than /proc, where the kernel has
+ * one (the BPF task iterator, src/sources/weigh_iter.c).  weigh() adds the
+ * processes of the memcg q->memcg_id and below it (0: every process) to
+ * rk with procs__ranking_add(), each with its parts and comm, and sets
+ * rk->truncated and rk->timed_out as procs__weigh() would; it leaves the
+ * skip list, the unkillable and the order to procs__weigh().  0, or
+ * -errno: /proc is read instead.
+ */
+struct procs_weigher {
+	int (*weigh)(void *ctx, const struct procs_query *q, struct procs_ranking *rk);
+	void *ctx;
+};
+
 /* Who procs__rank() weighs, and against what. */
 struct procs_query {
 	const int *pids; /* NULL: all of /proc */
 	size_t nr_pids;
+	/* tried before /proc, with memcg_id (the memcg directory's inode; 0: all); NULL: none */
+	const struct procs_weigher *weigher;
+	unsigned long long memcg_id;
 	/*
 	 * Left unread: the victim (it may be exiting, and holds the locks its
 	 * /proc files take) and those the kernel has marked already.
@@ -54,6 +74,8 @@ struct procs_cand {
 	int pid;
 	long points, oom_score_adj;
 	unsigned long rss_anon_kb, rss_file_kb, rss_shmem_kb, swap_kb, pgtables_kb;
+	/* exiting (zombie, dead, PF_EXITING) when weighed: 1 or 0; -1 not known, /proc is asked */
+	int exiting;
 	char comm[64];
 };
 
@@ -63,6 +85,14 @@ struct procs_ranking {
 	size_t cnt, cap;
 	bool truncated; /* more processes than one scan reads, or out of time */
 	bool timed_out; /* the budget ran out before every process was read */
+	/*
+	 * Set by a weigher whose figures are the OOM killer's own reading of
+	 * the mm counters (without the per-CPU deltas /proc adds since 6.16):
+	 * the few procs__pick() picks are read again from /proc, so that what
+	 * is printed is what /proc says, their points with it.
+	 */
+	bool reread_picked;
+	unsigned long totalpages, page_size; /* the query's, for the points of those read again */
 };
 
 /*
@@ -79,13 +109,23 @@ struct proc_info *procs__rank(const struct procs_query *q, size_t *n, bool *trun
  * is not used.  0, or -errno.
  */
 int procs__weigh(const struct procs_query *q, struct procs_ranking *rk);
+/* What procs__pick() reads of each process it picks, besides the ranking. */
+enum procs_pick_flags {
+	PICK_EXTRAS = 1 << 0, /* the kernel's oom_score and the memcg, from /proc */
+};
+
 /*
- * The first max of rk not in skip and neither gone nor exiting, with
- * their oom_score and memcg read now; *n holds how many.  Free with free().
+ * The first max of rk not in skip and neither gone nor exiting (asked of
+ * /proc where the weighing did not tell), with what flags ask read now;
+ * *n holds how many.  Free with free().
  */
 struct proc_info *procs__pick(const struct procs_ranking *rk, const int *skip, size_t nr_skip,
-			      size_t max, size_t *n);
+			      size_t max, unsigned int flags, size_t *n);
 void procs__ranking_clear(struct procs_ranking *rk);
+/* One more weighed process (points are left to procs__weigh()): 0, or -ENOMEM. */
+int procs__ranking_add(struct procs_ranking *rk, const struct procs_cand *c);
+/* this thread's CPU time, user and system, in ns: what the budgets count */
+long long procs__cpu_ns(void);
 /*
  * Every pid in memory cgroup dir and below it (cgroup.procs); *truncated
  * (may be NULL) is set when there were more than one scan reads.

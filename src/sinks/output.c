@@ -208,6 +208,7 @@ static void json_next(FILE *f, const struct oom_event *ev)
 static void json_enrichment(FILE *f, const struct oom_event *ev)
 {
 	static const char *const steps[ENRICH_STEPS] = { "state", "pids", "rank" };
+	static const char *const sources[] = { [RANKED_PROC] = "proc", [RANKED_ITER] = "task_iterator" };
 	const struct event_enrichment *e = &ev->enrich;
 	bool first = true;
 
@@ -215,8 +216,13 @@ static void json_enrichment(FILE *f, const struct oom_event *ev)
 		fputs(",\"enrichment\":null", f);
 		return;
 	}
-	fprintf(f, ",\"enrichment\":{\"next_from_event_ranking\":%s,\"cut_short\":[",
+	fprintf(f, ",\"enrichment\":{\"next_from_event_ranking\":%s,\"ranked_from\":",
 		e->next_cached ? "true" : "false");
+	if (e->ranked_from == RANKED_PROC || e->ranked_from == RANKED_ITER)
+		fprintf(f, "\"%s\"", sources[e->ranked_from]);
+	else
+		fputs("null", f);
+	fputs(",\"cut_short\":[", f);
 	for (int i = 0; i < ENRICH_STEPS; i++) {
 		if (!(e->cut_short & (1u << i)))
 			continue;

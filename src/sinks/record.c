@@ -585,6 +585,7 @@ static const struct field enrich_fields[] = {
 	U(3, struct event_enrichment, step_ns[ENRICH_STATE]),
 	U(4, struct event_enrichment, step_ns[ENRICH_PIDS]),
 	U(5, struct event_enrichment, step_ns[ENRICH_RANK]),
+	U(6, struct event_enrichment, ranked_from),
 };
 static const struct fmap enrich_map = FMAP(struct event_enrichment, enrich_fields);
 

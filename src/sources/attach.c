@@ -103,7 +103,7 @@ static bool plan_wanted(const struct plan *p, int forced)
 	return forced < 0 || p->oc_hook == forced;
 }
 
-static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p)
+static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p, bool rank_iter)
 {
 	bool fentry = p->oc_hook == HOOK_FENTRY, kprobe = p->oc_hook == HOOK_KPROBE;
 
@@ -118,6 +118,8 @@ static void set_autoload(struct oomtrace_bpf *skel, const struct plan *p)
 	bpf_program__set_autoload(skel->progs.signal_generate, true);
 	bpf_program__set_autoload(skel->progs.tp_btf_mark_victim, p->tp_btf);
 	bpf_program__set_autoload(skel->progs.raw_tp_mark_victim, !p->tp_btf);
+	/* the next victims' ranking: run by user space, never by the kernel's hooks */
+	bpf_program__set_autoload(skel->progs.rank_tasks, rank_iter);
 }
 
 /*
@@ -196,7 +198,7 @@ static int fill_filter(struct oomtrace_bpf *skel, const struct attach_config *cf
 }
 
 static struct oomtrace_bpf *try_plan(const struct plan *p, const struct attach_config *cfg,
-				     struct attach_choice *c)
+				     struct attach_choice *c, bool rank_iter)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = cfg->btf_path);
 	struct oomtrace_bpf *skel = oomtrace_bpf__open_opts(&open_opts);
@@ -211,7 +213,7 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, const struct attach_c
 	err = size_rings(skel, cfg);
 	if (err)
 		goto fail;
-	set_autoload(skel, p);
+	set_autoload(skel, p, rank_iter);
 	set_layout(skel, &c->layout);
 	set_episodes(skel, cfg);
 	skel->rodata->filter_kills = cfg->nr_filters > 0;
@@ -229,8 +231,9 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, const struct attach_c
 	if (!err)
 		return skel;
 fail:
-	add_why(c, "%s%s: failed to %s: %s", decode__hook_name(p->oc_hook),
-		p->tp_btf ? "" : " (raw_tp)", step, attach__strerror(err));
+	add_why(c, "%s%s%s: failed to %s: %s", decode__hook_name(p->oc_hook),
+		p->tp_btf ? "" : " (raw_tp)", rank_iter ? "" : " without the task iterator", step,
+		attach__strerror(err));
 	oomtrace_bpf__destroy(skel);
 	errno = -err;
 	return NULL;
@@ -291,7 +294,10 @@ struct oomtrace_bpf *attach__best(const struct attach_config *cfg, struct attach
 
 		if (!(c->viable & (1u << i)))
 			continue;
-		skel = try_plan(p, cfg, c);
+		/* a kernel that refuses the iterator still gets the tier: /proc ranks then */
+		skel = try_plan(p, cfg, c, true);
+		if (!skel)
+			skel = try_plan(p, cfg, c, false);
 		if (skel) {
 			c->oc_hook = p->oc_hook;
 			c->victim_prog = p->tp_btf ? "tp_btf" : "raw_tp";

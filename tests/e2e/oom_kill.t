@@ -99,6 +99,11 @@ fi
 is "next victim: the sleeper in the same memcg, points > 0" \
 	".next_victims[0].pid == $SLEEPER and .next_victims[0].comm == \"sleep\" and .next_victims[0].points > 0 and all(.next_victims[]; .pid != $FIRST)"
 is "no container on this path, and no crash over it" 'has("container")'
+# the host loads BPF iterators: the ranking reads no /proc, and agrees with it
+is "next victims weighed by the BPF task iterator" '.enrichment.ranked_from == "task_iterator" and .enrichment.pids_us == 0'
+proc_rss=$(awk '$1 == "RssAnon:" {a = $2} $1 == "RssFile:" {f = $2} $1 == "VmPTE:" {p = $2} END {print a, f, p}' /proc/$SLEEPER/status)
+is "the sleeper's figures equal /proc's (anon, file, page tables: $proc_rss kB)" \
+	"(.next_victims[0] | \"\(.anon_rss_kb) \(.file_rss_kb) \(.pgtables_kb)\") == \"$proc_rss\""
 
 EVENT=$(echo "$R" | jq '.event_id')
 check "an oom_reaped record follows for pid $FIRST" wait_for "$WORK/json.out" "select(.type == \"oom_reaped\") | .victim.pid == $FIRST"

@@ -104,7 +104,7 @@ static void read_kill(unsigned long long event, int victim, const int *marked, s
 	r->known = EV_MEMCG | EV_TOTALPAGES;
 	strcpy(r->memcg.path, "/");
 	r->totalpages = 1 << 20;
-	aftermath__read(r, cg, &host, &m, 0);
+	aftermath__read(r, cg, &host, NULL, &m, 0);
 }
 
 static void assert_same_next(const struct oom_event *a, const struct oom_event *b)

@@ -231,19 +231,19 @@ static void one_ranking_picked_twice(void **state)
 	assert_int_equal(procs__weigh(&q, &rk), 0);
 	assert_int_equal(rk.cnt, 2);
 	assert_false(rk.truncated);
-	p = procs__pick(&rk, NULL, 0, 3, &n);
+	p = procs__pick(&rk, NULL, 0, 3, PICK_EXTRAS, &n);
 	assert_int_equal(n, 2);
 	assert_true(p[0].points >= p[1].points);
 	/* the printed few have the kernel's own score read */
 	assert_true(p[0].oom_score >= 0 && p[1].oom_score >= 0);
 	free(p);
-	p = procs__pick(&rk, &self, 1, 3, &n);
+	p = procs__pick(&rk, &self, 1, 3, PICK_EXTRAS, &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(p[0].pid, child);
 	free(p);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
-	p = procs__pick(&rk, NULL, 0, 3, &n);
+	p = procs__pick(&rk, NULL, 0, 3, PICK_EXTRAS, &n);
 	assert_int_equal(n, 1);
 	assert_int_equal(p[0].pid, self);
 	free(p);

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Who dies next: the badness parts of every process in an OOM domain, read
+ * in the kernel by a task iterator (5.8+) instead of two /proc files per
+ * process.  User space runs it once per OOM event (src/sources/weigh_iter.c):
+ * one struct task_weight per process with an mm, in the memcg
+ * rank_memcg_id or below it, or anywhere when that is 0.  The kernel never
+ * runs it on its own, so it costs nothing between OOMs.
+ *
+ * An iterator's task is a pointer the verifier knows the type of, so its
+ * fields are read with plain loads (CO-RE relocated), not a helper call
+ * each: a node's thousands of tasks are weighed in a few milliseconds.
+ */
+#include "oomtrace.bpf.h"
+#include "core_fixes.bpf.h"
+
+/* include/linux/sched.h */
+#define PF_EXITING 0x00000004
+#define PF_KTHREAD 0x00200000
+
+/* set by user space before each run; it runs one at a time */
+__u64 rank_memcg_id = 0;
+
+/* Is css (a memory cgroup's) the cgroup id, or below it? */
+static __always_inline bool css_within(struct cgroup_subsys_state *css, __u64 id)
+{
+	for (int i = 0; i < OOMT_RANK_CG_DEPTH && css; i++) {
+		struct cgroup *cg = css->cgroup;
+
+		if (cg && cg->kn && cg->kn->id == id)
+			return true;
+		css = css->parent;
+	}
+	return false;
+}
+
+static __always_inline bool in_memcg(struct task_struct *t, __u64 id)
+{
+	int sub = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
+	struct css_set *cset = t->cgroups;
+
+	if (sub < 0 || sub >= 16 || !cset)
+		return false;
+	return css_within(cset->subsys[sub], id);
+}
+
+/* get_mm_counter(), as mm_counter() in core_fixes.bpf.h reads it */
+static __always_inline __u64 counter(struct mm_struct *mm, int member)
+{
+	long v;
+
+	if (bpf_core_field_exists(((struct mm_struct___new *)0)->rss_stat[0].count)) {
+		struct mm_struct___new *m = (void *)mm;
+
+		v = m->rss_stat[member].count;
+		if (exact_rss)
+			v += percpu_deltas(m->rss_stat[member].counters);
+	} else {
+		struct mm_struct___old *m = (void *)mm;
+
+		v = m->rss_stat.count[member].counter;
+	}
+	return v > 0 ? v : 0;
+}
+
+SEC("iter/task")
+int rank_tasks(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct task_weight w = {};
+	struct signal_struct *sig;
+	struct mm_struct *mm;
+
+	/* processes, as the OOM killer walks them: thread-group leaders, no kernel threads */
+	if (!t || t->pid != t->tgid || (t->flags & PF_KTHREAD))
+		return 0;
+	/* a leader that has exited: /proc shows no memory for it either */
+	mm = t->mm;
+	sig = t->signal;
+	if (!mm || !sig)
+		return 0;
+	if (rank_memcg_id && !in_memcg(t, rank_memcg_id))
+		return 0;
+	w.pid = t->tgid;
+	w.oom_score_adj = sig->oom_score_adj;
+	w.exiting = (t->flags & PF_EXITING) || t->exit_state;
+	w.anon_pages = counter(mm, MM_ANONPAGES);
+	w.file_pages = counter(mm, MM_FILEPAGES);
+	w.shmem_pages = counter(mm, MM_SHMEMPAGES);
+	w.swap_pages = counter(mm, MM_SWAPENTS);
+	if (bpf_core_field_exists(mm->pgtables_bytes))
+		w.pgtables_bytes = mm->pgtables_bytes.counter;
+	__builtin_memcpy(w.comm, t->comm, sizeof(w.comm));
+	bpf_seq_write(ctx->meta->seq, &w, sizeof(w));
+	return 0;
+}
