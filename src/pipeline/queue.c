@@ -4,30 +4,44 @@
 #include <string.h>
 #include "queue.h"
 
+/*
+ * Each record is a size header and its bytes, rounded up to 8, never split
+ * by the buffer's end.  Unwrapped, the records lie in [head, tail) and the
+ * room is [tail, end) and [0, head).  When a record does not fit before
+ * the end, it goes to the start: the records then lie in [head, wrap_at)
+ * and [0, tail), and the room is [tail, head).
+ */
 struct queue {
-	size_t nr, slot_size;
-	size_t head, len, high_water;
-	size_t *sizes;
-	unsigned char *slots;
+	unsigned char *buf;
+	size_t cap, max_record;
+	size_t head, tail, wrap_at;
+	bool wrapped;
+	size_t len, high_water;
 };
 
-struct queue *queue__new(size_t nr, size_t slot_size)
+#define HDR sizeof(size_t)
+
+size_t queue__cost(size_t size)
+{
+	return HDR + ((size + 7) & ~(size_t)7);
+}
+
+struct queue *queue__new(size_t bytes, size_t max_record)
 {
 	struct queue *q;
 
-	if (!nr || !slot_size || nr > ((size_t)-1) / slot_size) {
+	if (!max_record || max_record > ((size_t)-1) / 2 || bytes < queue__cost(max_record)) {
 		errno = EINVAL;
 		return NULL;
 	}
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return NULL;
-	q->nr = nr;
-	q->slot_size = slot_size;
-	q->sizes = calloc(nr, sizeof(*q->sizes));
-	q->slots = malloc(nr * slot_size);
-	if (!q->sizes || !q->slots) {
-		queue__free(q);
+	q->cap = bytes & ~(size_t)7;
+	q->max_record = max_record;
+	q->buf = malloc(q->cap);
+	if (!q->buf) {
+		free(q);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -36,7 +50,7 @@ struct queue *queue__new(size_t nr, size_t slot_size)
 	 * Not with zeroes, which the compiler may turn, with the malloc(), into
 	 * a calloc() that leaves fresh pages untouched.
 	 */
-	memset(q->slots, 0xa5, nr * slot_size);
+	memset(q->buf, 0xa5, q->cap);
 	return q;
 }
 
@@ -44,22 +58,38 @@ void queue__free(struct queue *q)
 {
 	if (!q)
 		return;
-	free(q->sizes);
-	free(q->slots);
+	free(q->buf);
 	free(q);
+}
+
+static void put(struct queue *q, size_t at, const void *data, size_t size)
+{
+	memcpy(q->buf + at, &size, HDR);
+	memcpy(q->buf + at + HDR, data, size);
+	q->tail = at + queue__cost(size);
+	if (++q->len > q->high_water)
+		q->high_water = q->len;
 }
 
 bool queue__push(struct queue *q, const void *data, size_t size)
 {
-	size_t tail;
+	size_t need = queue__cost(size);
 
-	if (q->len == q->nr || size > q->slot_size)
+	if (size > q->max_record)
 		return false;
-	tail = (q->head + q->len) % q->nr;
-	memcpy(q->slots + tail * q->slot_size, data, size);
-	q->sizes[tail] = size;
-	if (++q->len > q->high_water)
-		q->high_water = q->len;
+	if (q->wrapped) {
+		if (q->head - q->tail < need)
+			return false;
+		put(q, q->tail, data, size);
+	} else if (q->cap - q->tail >= need) {
+		put(q, q->tail, data, size);
+	} else if (q->head >= need) {
+		q->wrap_at = q->tail;
+		q->wrapped = true;
+		put(q, 0, data, size);
+	} else {
+		return false;
+	}
 	return true;
 }
 
@@ -67,21 +97,34 @@ const void *queue__peek(const struct queue *q, size_t *size)
 {
 	if (!q->len)
 		return NULL;
-	*size = q->sizes[q->head];
-	return q->slots + q->head * q->slot_size;
+	memcpy(size, q->buf + q->head, HDR);
+	return q->buf + q->head + HDR;
 }
 
 void queue__pop(struct queue *q)
 {
+	size_t size;
+
 	if (!q->len)
 		return;
-	q->head = (q->head + 1) % q->nr;
-	q->len--;
+	memcpy(&size, q->buf + q->head, HDR);
+	q->head += queue__cost(size);
+	if (q->wrapped && q->head == q->wrap_at) {
+		q->head = 0;
+		q->wrapped = false;
+	}
+	if (!--q->len) /* empty: start again at the start, the room whole */
+		q->head = q->tail = 0, q->wrapped = false;
 }
 
 size_t queue__len(const struct queue *q)
 {
 	return q->len;
+}
+
+size_t queue__room(const struct queue *q)
+{
+	return q->wrapped ? q->head - q->tail : q->cap - q->tail + q->head;
 }
 
 size_t queue__high_water(const struct queue *q)

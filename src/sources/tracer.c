@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "oomtrace.h"
 #include "oomtrace.skel.h"
+#include "weigh_iter.h"
 #include "aftermath.h"
 #include "attach.h"
 #include "cgroups.h"
@@ -36,11 +39,15 @@
 /* the victims map's size: every victim marked and not yet exited */
 #define MAX_MARKED 4096
 /*
- * Records drained from the ring buffer and waiting for enrichment: a
- * storm's worth of kill records (3 KiB each) on top of what the ring holds.
+ * Records drained from the ring buffers and waiting for enrichment: a
+ * storm's worth, about 300 kill records (3 KiB each) or many more of the
+ * small ones, on top of what the rings hold.
  */
-#define QUEUE_RECORDS 256
-#define QUEUE_KILL_SLOTS 64 /* of them, kept for kill and reaped records */
+#define QUEUE_BYTES (1024 * 1024)
+/* of it, kept for kill and reaped records: about 64 kills */
+#define QUEUE_KILL_RESERVE (64 * queue__cost(sizeof(struct oom_kill_record)))
+/* the thread that empties the ring buffers needs little stack: it only copies */
+#define DRAIN_STACK (256 * 1024)
 /* next victims are ranked for no more CPU time than this while records queue behind */
 #define RANK_BUDGET_BACKLOG_NS (50 * 1000000LL)
 #define QUEUE_SLOT                                                                                \
@@ -51,6 +58,7 @@
 struct tracer {
 	FILE *out; /* records: stdout or --output */
 	struct oomtrace_bpf *skel;
+	struct procs_weigher weigher; /* the next victims from the task iterator */
 	struct ring_buffer *rb;
 	struct ksyms *ksyms;
 	struct ksyms_loader *ksyms_loading; /* joined before the first record is read */
@@ -59,6 +67,18 @@ struct tracer {
 	struct host_info host;
 	struct pipeline pipe; /* every kill goes through it to the sinks below */
 	struct queue *queue;  /* records drained from the ring buffer, not yet handled */
+	/*
+	 * The drain thread empties the rings into the queue as records come,
+	 * however long the main thread spends enriching one: the queue, its
+	 * drop counts and the wakeup are under lock.
+	 */
+	pthread_t drain;
+	bool draining;		 /* the drain thread was started and not joined */
+	volatile int drain_stop; /* set by the main thread: the drain thread ends */
+	int drain_err;		 /* why the drain thread ended early, -errno */
+	bool lock_ready; /* lock and queued are initialised */
+	pthread_mutex_t lock;
+	pthread_cond_t queued;
 	struct oom_event *ev; /* the kill being handled: allocated and touched at the start */
 	unsigned long long queue_dropped[OOMT_RECORD_TYPES]; /* that found it full */
 	struct attach_choice choice;
@@ -93,10 +113,21 @@ static int flush_records(struct tracer *t)
 	return pipeline__flush(&t->pipe); /* non-zero stops ring_buffer__poll() */
 }
 
+/* Records in the queue, this one among them. */
+static size_t records_waiting(struct tracer *t)
+{
+	size_t n;
+
+	pthread_mutex_lock(&t->lock);
+	n = queue__len(t->queue);
+	pthread_mutex_unlock(&t->lock);
+	return n;
+}
+
 /* Records of a type lost so far: to a full ring buffer, or to a full queue. */
 static unsigned long long dropped_of(const struct tracer *t, enum record_type type)
 {
-	return t->skel->bss->dropped[type] + t->queue_dropped[type];
+	return t->skel->bss->dropped[type] + __atomic_load_n(&t->queue_dropped[type], __ATOMIC_RELAXED);
 }
 
 /* every record lost so far, of every type */
@@ -119,14 +150,22 @@ static void dropped_by_type(const struct tracer *t, unsigned long long *n)
 static void marked_victims(const struct tracer *t, struct marked_tids *m)
 {
 	static unsigned int tids[MAX_MARKED];
+	static int tgids[MAX_MARKED];
 	int fd = bpf_map__fd(t->skel->maps.victims);
 	unsigned int *prev = NULL;
 	size_t n = 0;
 
 	while (n < MAX_MARKED && !bpf_map_get_next_key(fd, prev, &tids[n]))
 		prev = &tids[n++];
+	/* each one's process, as the kill record named it: no /proc read of a dying task */
+	for (size_t i = 0; i < n; i++) {
+		struct victim_state v;
+
+		tgids[i] = bpf_map_lookup_elem(fd, &tids[i], &v) ? 0 : (int)v.pid;
+	}
 	m->tids = tids;
 	m->nr = n;
+	m->tgids = tgids;
 }
 
 /* A kill record, decoded once, through the one pipeline every source feeds. */
@@ -140,7 +179,7 @@ static int handle_kill(struct tracer *t, const struct oom_kill_record *rec)
 		.dropped = dropped(t),
 		.marked = &marked,
 		/* a storm: the records behind this one wait for its ranking */
-		.rank_budget_ns = queue__len(t->queue) > 1 ? RANK_BUDGET_BACKLOG_NS : 0,
+		.rank_budget_ns = records_waiting(t) > 1 ? RANK_BUDGET_BACKLOG_NS : 0,
 		.raw = rec,
 		.ksyms = t->ksyms,
 	};
@@ -263,20 +302,98 @@ static int queue_record(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
 	enum record_type type = *(enum record_type *)data;
+	bool room;
 
-	/* the last slots are the kill ring's: a reclaim storm cannot take them */
-	bool room = type != RECORD_RECLAIM_STALL ||
-		    queue__len(t->queue) < QUEUE_RECORDS - QUEUE_KILL_SLOTS;
-
+	pthread_mutex_lock(&t->lock);
+	/* the last of the room is the kill ring's: a reclaim storm cannot take it */
+	room = type != RECORD_RECLAIM_STALL ||
+	       queue__room(t->queue) >= QUEUE_KILL_RESERVE + queue__cost(size);
 	if ((!room || !queue__push(t->queue, data, size)) && type > 0 && type < OOMT_RECORD_TYPES)
-		t->queue_dropped[type]++;
+		__atomic_fetch_add(&t->queue_dropped[type], 1, __ATOMIC_RELAXED);
+	else
+		pthread_cond_signal(&t->queued);
+	pthread_mutex_unlock(&t->lock);
 	return 0;
 }
 
 /*
- * Handle what was queued, oldest first, emptying the ring buffer into the
- * queue before each record: a slow enrichment delays the records behind
- * it, and never leaves the kernel without room for new ones.
+ * The drain thread: the rings emptied into the queue as records come.
+ * Only kill records wake it: a wakeup is an interrupt (a VM exit in a
+ * guest), too dear for stall and reaper records, which are read here
+ * within 100 ms.
+ */
+static void *drain_rings(void *ctx)
+{
+	struct tracer *t = ctx;
+
+	while (!t->drain_stop) {
+		int n = ring_buffer__poll(t->rb, 100);
+
+		if (n == 0)
+			n = ring_buffer__consume(t->rb);
+		if (n < 0 && n != -EINTR) {
+			t->drain_err = n;
+			break;
+		}
+	}
+	pthread_mutex_lock(&t->lock);
+	pthread_cond_signal(&t->queued); /* the main thread hears of it now */
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+/* Signals are the main thread's: the drain thread blocks them all. */
+static int start_draining(struct tracer *t)
+{
+	sigset_t all, old;
+	pthread_attr_t attr;
+	int err;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, DRAIN_STACK);
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&t->drain, &attr, drain_rings, t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (err)
+		return -err;
+	t->draining = true;
+	return 0;
+}
+
+/* The drain thread joined, and what it left in the rings drained here. */
+static void stop_draining(struct tracer *t)
+{
+	if (!t->draining)
+		return;
+	t->drain_stop = 1;
+	pthread_join(t->drain, NULL);
+	t->draining = false;
+	ring_buffer__consume(t->rb);
+}
+
+/* Until a record is queued, the drain thread fails, or timeout_ms pass. */
+static void wait_queued(struct tracer *t, long timeout_ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += timeout_ms * 1000000L;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&t->lock);
+	while (!queue__len(t->queue) && !t->drain_err && t->draining &&
+	       pthread_cond_timedwait(&t->queued, &t->lock, &until) == 0)
+		;
+	pthread_mutex_unlock(&t->lock);
+}
+
+/*
+ * Handle what was queued, oldest first, while the drain thread goes on
+ * filling the queue behind: a slow enrichment delays the records behind
+ * it, and never leaves the kernel without room for new ones.  The record
+ * at the head is handled outside the lock: pushes never touch it.
  */
 static int handle_queued(struct tracer *t)
 {
@@ -285,14 +402,15 @@ static int handle_queued(struct tracer *t)
 	int err;
 
 	for (;;) {
-		err = ring_buffer__consume(t->rb);
-		if (err < 0 && err != -EINTR)
-			return err;
+		pthread_mutex_lock(&t->lock);
 		rec = queue__peek(t->queue, &size);
+		pthread_mutex_unlock(&t->lock);
 		if (!rec)
 			return 0;
 		err = handle_record(t, rec, size);
+		pthread_mutex_lock(&t->lock);
 		queue__pop(t->queue);
+		pthread_mutex_unlock(&t->lock);
 		if (err)
 			return err;
 	}
@@ -412,6 +530,26 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 	return 0;
 }
 
+/* The queue's lock, and its wakeup on the clock wait_queued() counts by. */
+static int init_lock(struct tracer *t)
+{
+	pthread_condattr_t attr;
+	int err = pthread_mutex_init(&t->lock, NULL);
+
+	if (err)
+		return -err;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	err = pthread_cond_init(&t->queued, &attr);
+	pthread_condattr_destroy(&attr);
+	if (err) {
+		pthread_mutex_destroy(&t->lock);
+		return -err;
+	}
+	t->lock_ready = true;
+	return 0;
+}
+
 /*
  * One ring_buffer reads both rings: kills (ring 0), then stalls, which
  * only --reclaim-stalls and --record stream.  And the kernel's reclaim
@@ -422,7 +560,10 @@ static int setup_ringbuf(struct tracer *t)
 	struct oomtrace_bpf *skel = t->skel;
 	int err = 0;
 
-	t->queue = queue__new(QUEUE_RECORDS, QUEUE_SLOT);
+	t->queue = queue__new(QUEUE_BYTES, QUEUE_SLOT);
+	err = init_lock(t);
+	if (err)
+		return err;
 	t->ev = malloc(sizeof(*t->ev));
 	if (t->ev)
 		memset(t->ev, 0, sizeof(*t->ev));
@@ -604,6 +745,8 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	t->pipe.enrich = true;
 	t->pipe.cgroups = t->cgroups;
 	t->pipe.host = &t->host;
+	if (weigh_iter__init(&t->weigher, t->skel, t->host.page_size))
+		t->pipe.weigher = &t->weigher;
 	err = setup_record(t, opts);
 	if (err)
 		goto err_free;
@@ -652,29 +795,25 @@ static void tick_exporter(const struct tracer *t)
  */
 static void queue_while_loading(struct tracer *t, volatile sig_atomic_t *stop)
 {
-	while (t->ksyms_pending && !*stop && !ksyms__load_done(t->ksyms_loading)) {
-		int n = ring_buffer__poll(t->rb, 10);
-
-		if (n < 0 && n != -EINTR)
-			break; /* said by the main loop, which meets it again */
-	}
+	while (t->ksyms_pending && !*stop && !ksyms__load_done(t->ksyms_loading))
+		usleep(10 * 1000);
 	wait_symbols(t);
 }
 
 int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 {
+	int err = start_draining(t);
+
+	if (err) {
+		fprintf(stderr, "oomtrace: failed to start reading the ring buffers: %s\n",
+			strerror(-err));
+		return EXIT_FAILURE_RUNTIME;
+	}
 	queue_while_loading(t, stop);
 	while (!*stop) {
-		int err = ring_buffer__poll(t->rb, 100);
-
-		/*
-		 * Only kill records wake us: a wakeup is an interrupt (a VM exit
-		 * in a guest), too dear for stall and reaper records, which
-		 * are read here, within 100 ms.
-		 */
-		if (err == 0)
-			err = ring_buffer__consume(t->rb);
-		if (err >= 0 || err == -EINTR)
+		wait_queued(t, 100);
+		err = t->drain_err;
+		if (!err)
 			err = handle_queued(t);
 		if (!err || err == -EINTR) {
 			sweep_idle_episodes(t, OOMT_EPISODE_GAP_NS);
@@ -691,6 +830,7 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 	}
 	/* records already in the buffer when the signal came, and the stories
 	 * of tasks between two passes, so that the summary holds them */
+	stop_draining(t);
 	handle_queued(t);
 	sweep_idle_episodes(t, 0);
 	reconcile_kills(t, true);
@@ -767,6 +907,11 @@ void tracer__free(struct tracer *t)
 		return;
 	if (t->ksyms_pending) /* its thread must end before we do */
 		t->ksyms = ksyms__load_wait(t->ksyms_loading);
+	stop_draining(t);
+	if (t->lock_ready) {
+		pthread_mutex_destroy(&t->lock);
+		pthread_cond_destroy(&t->queued);
+	}
 	ring_buffer__free(t->rb);
 	queue__free(t->queue);
 	free(t->ev);
