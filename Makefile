@@ -55,7 +55,12 @@ SRC_HDRS := $(wildcard $(addsuffix /*.h,$(SRC_DIRS)))
 vpath %.c $(SRC_DIRS)
 LIB_SRCS := $(filter-out src/main.c src/sinks/metrics_nohttp.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 LIB_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(notdir $(LIB_SRCS)))
-STATIC_OBJS := $(filter-out $(OUTPUT)/metrics_http.o,$(LIB_OBJS)) $(OUTPUT)/metrics_nohttp.o
+# libbpf's own load of the kernel's BTF comes to src/util/vmlinux_btf.c:
+# libbpf.so's through an interposed btf__load_vmlinux_btf(), libbpf.a's
+# through --wrap (an interposed one would clash with libbpf.a's own)
+STATIC_OBJS := $(filter-out $(OUTPUT)/metrics_http.o $(OUTPUT)/vmlinux_btf_interpose.o,$(LIB_OBJS)) \
+	       $(OUTPUT)/metrics_nohttp.o
+STATIC_LDFLAGS := -static -Wl,--wrap=btf__load_vmlinux_btf
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: install uninstall
@@ -72,7 +77,7 @@ static: oomtrace-static
 
 oomtrace-static: $(OUTPUT)/main.o $(STATIC_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -static $^ $(STATIC_LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $^ $(STATIC_LIBS) -o $@
 
 $(OUTPUT) $(OUTPUT)/tests:
 	$(Q)mkdir -p $@

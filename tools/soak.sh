@@ -58,6 +58,9 @@ while [ $(($(date +%s) - start)) -lt "$secs" ]; do
 	fi
 	rmdir "$cg" 2>/dev/null || { sleep 0.2; rmdir "$cg"; }
 	now=$(($(date +%s) - start))
+	# the first sample once the first record is out: by then the symbols
+	# are loaded (their file closed), which "Tracing" does not wait for
+	[ "$i" -eq 1 ] && for _ in $(seq 100); do [ -s "$work/records" ] && break; sleep 0.1; done
 	if [ "$now" -ge "$next" ]; then
 		sample "$now" | tee -a "$work/curve"
 		next=$((now + (secs >= 60 ? secs / 20 : 2)))

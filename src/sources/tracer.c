@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include "oomtrace.h"
 #include "oomtrace.skel.h"
+#include "vmlinux_btf.h"
 #include "weigh_iter.h"
 #include "aftermath.h"
 #include "attach.h"
@@ -483,7 +484,7 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 		.filter_ids = t->filter_ids,
 		.nr_filters = t->nr_filters,
 	};
-	struct btf *vmlinux = opts->btf ? btf__parse(opts->btf, NULL) : btf__load_vmlinux_btf();
+	struct btf *vmlinux = opts->btf ? btf__parse(opts->btf, NULL) : vmlinux_btf__load();
 	int err;
 
 	if (!vmlinux) {
@@ -664,7 +665,8 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 		return NULL;
 	/*
 	 * The kernel's BTF is parsed twice (our survey, then libbpf), 5.5 MB
-	 * and a copy each time on 6.x.  glibc raises its mmap threshold to
+	 * each time on 6.x (and a copy where the kernel cannot map it:
+	 * vmlinux_btf.h).  glibc raises its mmap threshold to
 	 * the size of any mapped block freed, so after the survey libbpf's
 	 * copies would come from the heap, where freed memory stays ours.  A
 	 * fixed threshold keeps each in a mapping of its own, unmapped when
@@ -701,15 +703,18 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 		goto err_free;
 	}
 	/*
-	 * Symbols load on a thread while the programs load here, and are
+	 * Symbols load on a thread once the programs are loaded, and are
 	 * waited for in tracer__run(): the programs record from the moment
 	 * they attach, so the caller can say we are tracing before then.
+	 * Not while the programs load: with libbpf's copy of the kernel's BTF
+	 * that would make the peak RSS 1 MB higher.
 	 */
-	t->ksyms_loading = ksyms__load_start("/proc/kallsyms");
-	t->ksyms_pending = true;
 	err = setup_bpf(t, opts);
-	if (!err)
+	if (!err) {
+		t->ksyms_loading = ksyms__load_start("/proc/kallsyms");
+		t->ksyms_pending = true;
 		err = setup_ringbuf(t);
+	}
 	if (err) {
 		if (t->no_btf)
 			*exit_code = EXIT_NO_BTF;
