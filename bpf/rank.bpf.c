@@ -7,9 +7,9 @@
  * rank_memcg_id or below it, or anywhere when that is 0.  The kernel never
  * runs it on its own, so it costs nothing between OOMs.
  *
- * An iterator's task is a pointer the verifier knows the type of, so its
- * fields are read with plain loads (CO-RE relocated), not a helper call
- * each: a node's thousands of tasks are weighed in a few milliseconds.
+ * An iterator's task is a pointer the verifier knows the type of, so most
+ * of its fields are read with plain loads (CO-RE relocated), not a helper
+ * call each: a node's thousands of tasks are weighed in a few milliseconds.
  */
 #include "oomtrace.bpf.h"
 #include "core_fixes.bpf.h"
@@ -34,33 +34,37 @@ static __always_inline bool css_within(struct cgroup_subsys_state *css, __u64 id
 	return false;
 }
 
-static __always_inline bool in_memcg(struct task_struct *t, __u64 id)
-{
-	int sub = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
-	struct css_set *cset = t->cgroups;
+/*
+ * cset->subsys[memory_cgrp_id], with a constant index: the id is known only
+ * at load (it depends on the controllers built in), and before 6.x the
+ * verifier refuses arithmetic on a typed pointer that a variable index
+ * would need.  It knows the relocated id, and walks only its case.
+ */
+struct css_set___any {
+	/* as many as any kernel has: a case past this kernel's count is never reached */
+	struct cgroup_subsys_state *subsys[16];
+} __attribute__((preserve_access_index));
 
-	if (sub < 0 || sub >= 16 || !cset)
-		return false;
-	return css_within(cset->subsys[sub], id);
+#define SUBSYS_CASE(n)                                                                             \
+	case n:                                                                                    \
+		return cset->subsys[n];
+
+static __always_inline struct cgroup_subsys_state *memory_css(struct css_set___any *cset)
+{
+	switch (bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id)) {
+		SUBSYS_CASE(0) SUBSYS_CASE(1) SUBSYS_CASE(2) SUBSYS_CASE(3)
+		SUBSYS_CASE(4) SUBSYS_CASE(5) SUBSYS_CASE(6) SUBSYS_CASE(7)
+		SUBSYS_CASE(8) SUBSYS_CASE(9) SUBSYS_CASE(10) SUBSYS_CASE(11)
+		SUBSYS_CASE(12) SUBSYS_CASE(13) SUBSYS_CASE(14) SUBSYS_CASE(15)
+	}
+	return NULL;
 }
 
-/* get_mm_counter(), as mm_counter() in core_fixes.bpf.h reads it */
-static __always_inline __u64 counter(struct mm_struct *mm, int member)
+static __always_inline bool in_memcg(struct task_struct *t, __u64 id)
 {
-	long v;
+	struct css_set *cset = t->cgroups;
 
-	if (bpf_core_field_exists(((struct mm_struct___new *)0)->rss_stat[0].count)) {
-		struct mm_struct___new *m = (void *)mm;
-
-		v = m->rss_stat[member].count;
-		if (exact_rss)
-			v += percpu_deltas(m->rss_stat[member].counters);
-	} else {
-		struct mm_struct___old *m = (void *)mm;
-
-		v = m->rss_stat.count[member].counter;
-	}
-	return v > 0 ? v : 0;
+	return cset && css_within(memory_css((struct css_set___any *)cset), id);
 }
 
 SEC("iter/task")
@@ -84,12 +88,12 @@ int rank_tasks(struct bpf_iter__task *ctx)
 	w.pid = t->tgid;
 	w.oom_score_adj = sig->oom_score_adj;
 	w.exiting = (t->flags & PF_EXITING) || t->exit_state;
-	w.anon_pages = counter(mm, MM_ANONPAGES);
-	w.file_pages = counter(mm, MM_FILEPAGES);
-	w.shmem_pages = counter(mm, MM_SHMEMPAGES);
-	w.swap_pages = counter(mm, MM_SWAPENTS);
-	if (bpf_core_field_exists(mm->pgtables_bytes))
-		w.pgtables_bytes = mm->pgtables_bytes.counter;
+	/* helper reads: before 6.x the verifier walks no array of atomic_long_t */
+	w.anon_pages = mm_counter(mm, MM_ANONPAGES);
+	w.file_pages = mm_counter(mm, MM_FILEPAGES);
+	w.shmem_pages = mm_counter(mm, MM_SHMEMPAGES);
+	w.swap_pages = mm_counter(mm, MM_SWAPENTS);
+	w.pgtables_bytes = mm_pgtables_bytes(mm);
 	__builtin_memcpy(w.comm, t->comm, sizeof(w.comm));
 	bpf_seq_write(ctx->meta->seq, &w, sizeof(w));
 	return 0;
