@@ -540,6 +540,10 @@ check_survival() {
 		map(select(.type == "oom_kill" and (.victim.comm == "oomtrace" or (.victim.pid as $v | $o | index($v))))) == []' \
 		"$json" >/dev/null
 	ok $? "[$name] $tier: no record has an oomtrace for its victim"
+	# every kernel of the matrix (5.8 and later) loads the ranking iterator
+	jq -e -s 'map(select(.type == "oom_kill" and .enrichment.ranked_from != null))
+		| length > 0 and all(.enrichment.ranked_from == "task_iterator")' "$json" >/dev/null
+	ok $? "[$name] $tier: next victims ranked by the BPF task iterator ($(jq -r -s -c 'map(select(.type == "oom_kill") | .enrichment.ranked_from) | group_by(.) | map("\(.[0]) \(length)") | join(", ")' "$json"))"
 	[ -n "$(skipped "$dir" storm)" ] && return
 	pids=$(storm_pids "$dir")
 	n=$(jq -s --argjson p "$pids" 'map(select(.type == "oom_kill" and .kind == "kill"
