@@ -109,6 +109,11 @@ struct oom_event {
 		int order;
 		const char *source;	 /* oom_control, direct_reclaim, memcg_reclaim, kernel_log */
 		bool of_reclaim;	 /* of the invoker's last reclaim pass, not the request */
+		/*
+		 * The bits of the request the source could see; others are not
+		 * known to be clear.  ~0u: all (memcg reclaim sees GFP_RECLAIM_MASK).
+		 */
+		unsigned int seen;
 		char names[EVENT_GFP_LEN]; /* as the source named the flags; "" to name them here */
 	} gfp;
 	struct {

@@ -311,6 +311,10 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 			ev->gfp.order, ev->gfp.source);
 	else
 		fputs(",\"gfp_mask_raw\":null,\"order\":null,\"gfp_source\":null", f);
+	if (known(ev, EV_GFP) && ev->gfp.seen != ~0u)
+		fprintf(f, ",\"gfp_mask_seen\":%u", ev->gfp.seen);
+	else
+		fputs(",\"gfp_mask_seen\":null", f);
 	if (known(ev, EV_INVOKER | EV_INVOKER_PID))
 		fprintf(f, ",\"invoker\":{\"pid\":%u,\"tid\":%u", ev->invoker.pid, ev->invoker.tid);
 	else

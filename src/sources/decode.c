@@ -89,11 +89,14 @@ static void decode_gfp(struct oom_event *ev, const struct oom_kill_record *rec,
 	ev->gfp.mask = rec->gfp_mask;
 	ev->gfp.order = rec->order;
 	ev->gfp.of_reclaim = rec->flags & KILL_GFP_FROM_RECLAIM;
+	ev->gfp.seen = ~0u;
 	if (!ev->gfp.of_reclaim) {
 		ev->gfp.source = "oom_control";
 	} else if (rec->flags & KILL_GFP_FROM_MEMCG) {
 		ev->gfp.source = "memcg_reclaim";
 		ev->gfp.mask = decode__request_gfp(gfp, rec->gfp_mask, true);
+		/* a page-table charge's __GFP_ACCOUNT|__GFP_ZERO never reach reclaim */
+		ev->gfp.seen = gfp_table__reclaim_mask(gfp);
 	} else {
 		ev->gfp.source = "direct_reclaim";
 	}

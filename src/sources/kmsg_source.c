@@ -124,6 +124,7 @@ static void build_invoker(const struct kmsg_kill *k, struct oom_event *ev)
 	ev->gfp.mask = k->gfp_mask;
 	ev->gfp.order = k->order;
 	ev->gfp.source = "kernel_log";
+	ev->gfp.seen = ~0u;
 	if (k->have & KMSG_HAVE_GFP_NAMES) {
 		ev->known |= EV_GFP_NAMES;
 		snprintf(ev->gfp.names, sizeof(ev->gfp.names), "%s", k->gfp_names);

@@ -67,8 +67,19 @@ KLOG=$(dmesg 2>/dev/null | awk -v pid="$FIRST" '
 	last != "" && $0 ~ ("PID: " pid " ") { print last; exit }')
 if [ -n "$KLOG" ]; then
 	KGFP=$(sed -n 's/.*gfp_mask=0x[0-9a-f]*(\([^)]*\)), order=\([0-9]*\).*/\1 \2/p' <<<"$KLOG")
-	is "gfp mask and order equal the kernel log's ($KGFP)" \
-		"\"\(.gfp_mask) \(.order)\" == \"$KGFP\""
+	KRAW=$(sed -n 's/.*gfp_mask=\(0x[0-9a-f]*\).*/\1/p' <<<"$KLOG")
+	SEEN=$(echo "$R" | jq -r '.gfp_mask_seen // empty')
+	if [ -n "$SEEN" ]; then
+		# memcg reclaim sees only GFP_RECLAIM_MASK: the rest of the request is unseen, and said so
+		is "gfp mask (the bits reclaim sees, $SEEN) and order equal the kernel log's ($KRAW $KGFP)" \
+			".gfp_mask_raw == $((KRAW & SEEN)) and .order == ${KGFP##* }"
+		# and where the request had no bit reclaim cannot see, the very names the kernel printed
+		[ $((KRAW & ~SEEN)) -eq 0 ] && is "gfp mask and order equal the kernel log's ($KGFP)" \
+			"\"\(.gfp_mask) \(.order)\" == \"$KGFP\""
+	else
+		is "gfp mask and order equal the kernel log's ($KGFP)" \
+			"\"\(.gfp_mask) \(.order)\" == \"$KGFP\""
+	fi
 	KADJ=$(sed -n 's/.*, oom_score_adj=\(-*[0-9]*\).*/\1/p' <<<"$KLOG")
 	is "invoker oom_score_adj equals the kernel log's ($KADJ)" ".invoker.oom_score_adj == ${KADJ:-null}"
 else

@@ -250,6 +250,14 @@ oracle() {
 	jq -c -n --argjson fields "$ORACLE_FIELDS" --slurpfile recs "$dir/$tier.json" \
 		--argjson k "$(kernel_kills "$dir")" --argjson rt $rt '
 		def at($p): getpath($p | split("."));
+		# jq has no bitwise and
+		def band($a; $b): reduce range(0; 32) as $i ({a: $a, b: $b, r: 0, bit: 1};
+			(if (.a % 2) == 1 and (.b % 2) == 1 then .r += .bit else . end)
+			| .a = (.a / 2 | floor) | .b = (.b / 2 | floor) | .bit *= 2) | .r;
+		# the request as the record could see it: memcg reclaim sees only GFP_RECLAIM_MASK
+		def as_seen($f; $want; $rec):
+			if $f == "gfp_mask_raw" and $want != null and ($rec.gfp_mask_seen // null) != null
+			then band($want; $rec.gfp_mask_seen) else $want end;
 		def differs($got; $want; $tol):
 			if ($got | type) == "number" and ($want | type) == "number"
 			then (($got - $want) | fabs) > $tol else $got != $want end;
@@ -271,7 +279,7 @@ oracle() {
 						   tol: ([0, if $later then ($cases.group // 0
 								| if . == "freed_before" then $freed else . end) else 0 end,
 							if $rt then $cases.rt // 0 else 0 end] | max),
-						   want: ($kk | at($kf)), got: ($rec | at($f))})
+						   want: as_seen($f; $kk | at($kf); $rec), got: ($rec | at($f))})
 				 | map(select(.want != null))) as $rows
 				| {compared: ($rows | map(select(.got != null)) | length),
 				   nulls: ($rows | map(select(.got == null) | .field)),
