@@ -438,6 +438,13 @@ static int sweep_idle_episodes(struct tracer *t, __u64 gap_ns)
 		if (bpf_map_lookup_elem(fd, &keys[i], &rec.ep) || rec.ep.begin_ns ||
 		    !rec.ep.last_end_ns || now - rec.ep.last_end_ns <= gap_ns)
 			continue;
+		/*
+		 * The task reclaimed since its last kill, if any (that kill
+		 * closed the episode before): its next mark is another OOM.
+		 * kill.bpf.c would take one with no episode and a kill still
+		 * remembered for the same OOM, so the kill is forgotten first.
+		 */
+		bpf_map_delete_elem(bpf_map__fd(t->skel->maps.kill_events), &keys[i]);
 		/* atomic: a pass beginning now finds no episode and opens one */
 		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &rec.ep)) {
 			/* ENOENT: BPF closed it meanwhile; otherwise a kernel before 5.14 */
