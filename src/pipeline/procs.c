@@ -433,7 +433,8 @@ int procs__weigh(const struct procs_query *q, struct procs_ranking *rk)
 	}
 	proc_leave();
 sort:
-	qsort(rk->cands, rk->cnt, sizeof(*rk->cands), cmp_points);
+	if (rk->cnt) /* a weigher that found none may have left cands unallocated */
+		qsort(rk->cands, rk->cnt, sizeof(*rk->cands), cmp_points);
 out:
 	free(skip);
 	free(own);

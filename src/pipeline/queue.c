@@ -30,7 +30,9 @@ struct queue *queue__new(size_t bytes, size_t max_record)
 {
 	struct queue *q;
 
-	if (!max_record || max_record > ((size_t)-1) / 2 || bytes < queue__cost(max_record)) {
+	/* a quarter of the address space is no queue: refused before malloc is asked */
+	if (!max_record || max_record > ((size_t)-1) / 4 || bytes > ((size_t)-1) / 4 ||
+	    bytes < queue__cost(max_record)) {
 		errno = EINVAL;
 		return NULL;
 	}

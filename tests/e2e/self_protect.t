@@ -38,6 +38,10 @@ NO_LOWER="this host denies CAP_SYS_RESOURCE even to root: nothing here goes belo
 CAN_LOCK=0
 { has_cap 14 || [ "$(ulimit -l)" = unlimited ]; } && CAN_LOCK=1
 NO_LOCK="no CAP_IPC_LOCK and RLIMIT_MEMLOCK $(ulimit -l) KiB"
+# AddressSanitizer intercepts mlockall() and does nothing: make sanitize's build locks nothing
+if ldd "$OOMTRACE" 2>/dev/null | grep -q libasan; then
+	CAN_LOCK=0 NO_LOCK="a sanitizer build: ASan makes mlockall() a no-op"
+fi
 
 # expect_protected NAME WHAT: the instance NAME has -1000 and a lock, or says why not
 expect_protected() {

@@ -103,7 +103,8 @@ static void impossible_sizes_are_refused(void **state)
 	assert_null(queue__new(1024, 0));
 	/* no room for even one record of the limit */
 	assert_null(queue__new(queue__cost(64) - 1, 64));
-	assert_null(queue__new((size_t)-1 / 2, 4)); /* no such memory */
+	assert_null(queue__new((size_t)-1 / 2, 4)); /* no such memory: refused, not asked for */
+	assert_int_equal(errno, EINVAL);
 	queue__free(NULL);
 }
 
