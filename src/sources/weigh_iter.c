@@ -8,22 +8,24 @@
 #include "oomtrace.skel.h"
 #include "weigh_iter.h"
 
-static struct {
+/* what weigh() is given as its ctx: one tracer, one iterator */
+static struct weigh_iter {
 	struct oomtrace_bpf *skel;
 	unsigned long page_kb;
-} iter;
+} the_iter;
 
-static void cand_of_weight(struct procs_cand *c, const struct task_weight *w)
+static void cand_of_weight(struct procs_cand *c, const struct task_weight *w,
+			   const struct weigh_iter *iter)
 {
 	memset(c, 0, sizeof(*c));
 	c->pid = (int)w->pid;
 	c->oom_score_adj = w->oom_score_adj;
 	c->exiting = w->exiting ? 1 : 0;
 	/* in kB, as /proc/PID/status gives them: the points come out the same */
-	c->rss_anon_kb = w->anon_pages * iter.page_kb;
-	c->rss_file_kb = w->file_pages * iter.page_kb;
-	c->rss_shmem_kb = w->shmem_pages * iter.page_kb;
-	c->swap_kb = w->swap_pages * iter.page_kb;
+	c->rss_anon_kb = w->anon_pages * iter->page_kb;
+	c->rss_file_kb = w->file_pages * iter->page_kb;
+	c->rss_shmem_kb = w->shmem_pages * iter->page_kb;
+	c->swap_kb = w->swap_pages * iter->page_kb;
 	c->pgtables_kb = w->pgtables_bytes / 1024;
 	memcpy(c->comm, w->comm, OOMT_COMM_LEN);
 	c->comm[OOMT_COMM_LEN - 1] = '\0';
@@ -38,11 +40,11 @@ static int weigh(void *ctx, const struct procs_query *q, struct procs_ranking *r
 	static char buf[32 * 1024];
 	long long deadline = q->budget_ns ? procs__cpu_ns() + q->budget_ns : 0;
 	size_t have = 0;
+	const struct weigh_iter *iter = ctx;
 	int fd, err = 0;
 
-	(void)ctx;
-	iter.skel->bss->rank_memcg_id = q->memcg_id;
-	fd = bpf_iter_create(bpf_link__fd(iter.skel->links.rank_tasks));
+	iter->skel->bss->rank_memcg_id = q->memcg_id;
+	fd = bpf_iter_create(bpf_link__fd(iter->skel->links.rank_tasks));
 	if (fd < 0)
 		return -errno;
 	for (;;) {
@@ -63,7 +65,7 @@ static int weigh(void *ctx, const struct procs_query *q, struct procs_ranking *r
 			struct procs_cand c;
 
 			memcpy(&w, buf + off, sizeof(w));
-			cand_of_weight(&c, &w);
+			cand_of_weight(&c, &w, iter);
 			if (procs__ranking_add(rk, &c)) {
 				rk->truncated = true;
 				goto out;
@@ -90,9 +92,9 @@ bool weigh_iter__init(struct procs_weigher *w, struct oomtrace_bpf *skel, unsign
 {
 	if (!skel || !skel->links.rank_tasks)
 		return false;
-	iter.skel = skel;
-	iter.page_kb = page_size / 1024;
+	the_iter.skel = skel;
+	the_iter.page_kb = page_size / 1024;
 	w->weigh = weigh;
-	w->ctx = NULL;
+	w->ctx = &the_iter;
 	return true;
 }
