@@ -296,15 +296,27 @@ static __always_inline __u64 charge_slack(const struct oom_kill_record *rec)
 	return MEMCG_CHARGE_BATCH;
 }
 
-/* The first memcg at its limit from m up: whose limit a charge in m hit. */
-static __always_inline struct mem_cgroup *limit_hit_above(struct mem_cgroup *m, __u64 slack)
+/*
+ * The first memcg at its limit from memcg up: whose limit a charge in it
+ * hit; 0 for none.  A global function, so the verifier checks it once on
+ * its own rather than once for every path through the kill path that
+ * calls it; so plain integers in and out (5.10 takes no pointers here).
+ */
+__noinline __u64 oomt_limit_hit_above(__u64 memcg, __u64 slack)
 {
+	struct mem_cgroup *m = (struct mem_cgroup *)memcg;
+
 	for (int i = 0; i < OOMT_CG_DEPTH && m; i++) {
 		if (memcg_at_limit(m, slack))
-			return m;
+			return (__u64)m;
 		m = css_memcg(BPF_CORE_READ(m, css.parent));
 	}
-	return NULL;
+	return 0;
+}
+
+static __always_inline struct mem_cgroup *limit_hit_above(struct mem_cgroup *m, __u64 slack)
+{
+	return (struct mem_cgroup *)oomt_limit_hit_above((__u64)m, slack);
 }
 
 /*
@@ -314,6 +326,11 @@ static __always_inline struct mem_cgroup *limit_hit_above(struct mem_cgroup *m, 
  * reclaim pass was memcg reclaim), the first memcg at its limit above the
  * invoker, or failing that above the victim: the victim lives in the subtree
  * whose limit was hit.  A global OOM has none.
+ *
+ * The OOM memcg is found before the walk, so that the walk only compares
+ * pointers: a limit test on every level would have the verifier walk each
+ * level once per outcome of the levels before it, most of the kill path's
+ * verification time.
  */
 static __always_inline void walk_memcgs(struct oom_kill_record *rec, struct mem_cgroup *m,
 					struct oc_snapshot *oc)
@@ -321,34 +338,39 @@ static __always_inline void walk_memcgs(struct oom_kill_record *rec, struct mem_
 	__u64 slack = charge_slack(rec);
 	struct mem_cgroup *target = NULL, *found = NULL;
 	bool memcg_oom = rec->constraint == OOMT_CONSTRAINT_MEMCG;
-	__u32 tid = rec->invoker_tid;
+	__u32 tid = rec->invoker_tid, i, level = 0;
 	struct kill_event *ke = bpf_map_lookup_elem(&kill_events, &tid);
-	__u32 i;
 
 	if (ke && ke->event_id != rec->event_id)
 		ke = NULL;
-	if (oc)
+	if (!memcg_oom)
+		target = NULL;
+	else if (oc)
 		target = oc->memcg;
-	else if (memcg_oom && ke && ke->oom_memcg)
+	else if (ke && ke->oom_memcg)
 		target = (struct mem_cgroup *)ke->oom_memcg; /* the event's first record's */
-	else if (memcg_oom)
+	else
 		target = limit_hit_above(task_memcg((void *)bpf_get_current_task()), slack);
+	if (memcg_oom && !oc && !target)
+		target = limit_hit_above(m, slack);
 
 	for (i = 0; i < OOMT_CG_DEPTH && m; i++) {
 		const char *name = BPF_CORE_READ(m, css.cgroup, kn, name);
 
 		bpf_probe_read_kernel_str(rec->cg_names[i], OOMT_CG_NAME_LEN, name);
-		if (!(rec->flags & KILL_HAVE_MEMCG) && memcg_oom &&
-		    (target ? m == target : !oc && memcg_at_limit(m, slack))) {
-			fill_memcg_state(rec, m, i);
+		if (target && m == target) {
 			found = m;
+			level = i;
 		}
 		m = css_memcg(BPF_CORE_READ(m, css.parent));
 	}
 	rec->cg_depth = i;
 	if (m)
 		rec->flags |= KILL_CG_TRUNCATED;
-	if (ke && found && !ke->oom_memcg)
+	if (!found)
+		return;
+	fill_memcg_state(rec, found, level);
+	if (ke && !ke->oom_memcg)
 		ke->oom_memcg = (__u64)found;
 }
 

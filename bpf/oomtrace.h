@@ -245,7 +245,5 @@ struct task_weight {
 	__u64 pgtables_bytes;
 	char comm[OOMT_COMM_LEN];
 };
-/* memcg levels the iterator walks up from a task's memcg to find the OOM memcg */
-#define OOMT_RANK_CG_DEPTH 64
 
 #endif /* __OOMTRACE_H */

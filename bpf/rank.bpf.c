@@ -7,9 +7,12 @@
  * rank_memcg_id or below it, or anywhere when that is 0.  The kernel never
  * runs it on its own, so it costs nothing between OOMs.
  *
- * An iterator's task is a pointer the verifier knows the type of, so most
- * of its fields are read with plain loads (CO-RE relocated), not a helper
+ * An iterator's task is a pointer the verifier knows the type of, so its
+ * plain fields are read with plain loads (CO-RE relocated), not a helper
  * call each: a node's thousands of tasks are weighed in a few milliseconds.
+ * Pointers are read with helpers: each plain load of a pointer costs the
+ * load a millisecond on 6.x kernels, whose verifier looks the pointed-to
+ * type up by name in the kernel's BTF to learn how far to trust it.
  */
 #include "oomtrace.bpf.h"
 #include "core_fixes.bpf.h"
@@ -18,53 +21,55 @@
 #define PF_EXITING 0x00000004
 #define PF_KTHREAD 0x00200000
 
-/* set by user space before each run; it runs one at a time */
-__u64 rank_memcg_id = 0;
-
-/* Is css (a memory cgroup's) the cgroup id, or below it? */
-static __always_inline bool css_within(struct cgroup_subsys_state *css, __u64 id)
-{
-	for (int i = 0; i < OOMT_RANK_CG_DEPTH && css; i++) {
-		struct cgroup *cg = css->cgroup;
-
-		if (cg && cg->kn && cg->kn->id == id)
-			return true;
-		css = css->parent;
-	}
-	return false;
-}
-
 /*
- * cset->subsys[memory_cgrp_id], with a constant index: the id is known only
- * at load (it depends on the controllers built in), and before 6.x the
- * verifier refuses arithmetic on a typed pointer that a variable index
- * would need.  It knows the relocated id, and walks only its case.
+ * Set by user space before each run; it runs one at a time.  The memcg's
+ * cgroup id and its level: how many directories below its hierarchy's root.
  */
-struct css_set___any {
-	/* as many as any kernel has: a case past this kernel's count is never reached */
-	struct cgroup_subsys_state *subsys[16];
+__u64 rank_memcg_id = 0;
+__u32 rank_memcg_level = 0;
+
+/* before 6.2 a cgroup kept the ids of its ancestors, not the cgroups */
+struct cgroup___ancestor_ids {
+	int level;
+	__u64 ancestor_ids[];
 } __attribute__((preserve_access_index));
 
-#define SUBSYS_CASE(n)                                                                             \
-	case n:                                                                                    \
-		return cset->subsys[n];
+struct cgroup___ancestors {
+	int level;
+	struct cgroup *ancestors[];
+} __attribute__((preserve_access_index));
 
-static __always_inline struct cgroup_subsys_state *memory_css(struct css_set___any *cset)
+/*
+ * Is memcg m the cgroup id at that level, or below it?  As
+ * cgroup_is_descendant() tells: by the ancestor its cgroup keeps at that
+ * level, not by a walk up, which the verifier would check level by level.
+ * Helper reads: the index is a variable, which a typed pointer takes none of.
+ */
+static __always_inline bool memcg_within(struct mem_cgroup *m, __u64 id, __u32 level)
 {
-	switch (bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id)) {
-		SUBSYS_CASE(0) SUBSYS_CASE(1) SUBSYS_CASE(2) SUBSYS_CASE(3)
-		SUBSYS_CASE(4) SUBSYS_CASE(5) SUBSYS_CASE(6) SUBSYS_CASE(7)
-		SUBSYS_CASE(8) SUBSYS_CASE(9) SUBSYS_CASE(10) SUBSYS_CASE(11)
-		SUBSYS_CASE(12) SUBSYS_CASE(13) SUBSYS_CASE(14) SUBSYS_CASE(15)
+	struct cgroup___ancestors *cg = (void *)BPF_CORE_READ(m, css.cgroup);
+	__u64 at = 0;
+
+	if (!cg || BPF_CORE_READ(cg, level) < (int)level)
+		return false;
+	if (bpf_core_field_exists(struct cgroup___ancestor_ids, ancestor_ids)) {
+		struct cgroup___ancestor_ids *old = (void *)cg;
+
+		bpf_probe_read_kernel(&at, sizeof(at), &old->ancestor_ids[level]);
+	} else {
+		struct cgroup *a = NULL;
+
+		bpf_probe_read_kernel(&a, sizeof(a), &cg->ancestors[level]);
+		at = a ? BPF_CORE_READ(a, kn, id) : 0;
 	}
-	return NULL;
+	return at == id;
 }
 
-static __always_inline bool in_memcg(struct task_struct *t, __u64 id)
+static __always_inline bool in_memcg(struct task_struct *t, __u64 id, __u32 level)
 {
-	struct css_set *cset = t->cgroups;
+	struct mem_cgroup *m = task_memcg(t);
 
-	return cset && css_within(memory_css((struct css_set___any *)cset), id);
+	return m && memcg_within(m, id, level);
 }
 
 SEC("iter/task")
@@ -79,14 +84,14 @@ int rank_tasks(struct bpf_iter__task *ctx)
 	if (!t || t->pid != t->tgid || (t->flags & PF_KTHREAD))
 		return 0;
 	/* a leader that has exited: /proc shows no memory for it either */
-	mm = t->mm;
-	sig = t->signal;
+	mm = BPF_CORE_READ(t, mm);
+	sig = BPF_CORE_READ(t, signal);
 	if (!mm || !sig)
 		return 0;
-	if (rank_memcg_id && !in_memcg(t, rank_memcg_id))
+	if (rank_memcg_id && !in_memcg(t, rank_memcg_id, rank_memcg_level))
 		return 0;
 	w.pid = t->tgid;
-	w.oom_score_adj = sig->oom_score_adj;
+	w.oom_score_adj = BPF_CORE_READ(sig, oom_score_adj);
 	w.exiting = (t->flags & PF_EXITING) || t->exit_state;
 	/* helper reads: before 6.x the verifier walks no array of atomic_long_t */
 	w.anon_pages = mm_counter(mm, MM_ANONPAGES);

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <sys/stat.h>
 #include "aftermath.h"
+#include "cgpath.h"
 #include "cgroups.h"
 #include "procs.h"
 
@@ -109,16 +110,19 @@ static void forget_event(void)
 
 /*
  * The weigher filters by the memcg's cgroup id, which is its directory's
- * inode; false when it cannot be used for dir.
+ * inode, at the level of its path; false when it cannot be used for dir.
  */
-static bool use_weigher(struct procs_query *q, const struct procs_weigher *w, const char *dir)
+static bool use_weigher(struct procs_query *q, const struct procs_weigher *w, const char *dir,
+			const char *path)
 {
+	int level = dir ? cgpath__level(path) : 0;
 	struct stat st;
 
-	if (!w || (dir && stat(dir, &st)))
+	if (!w || level < 0 || (dir && stat(dir, &st)))
 		return false;
 	q->weigher = w;
 	q->memcg_id = dir ? (unsigned long long)st.st_ino : 0;
+	q->memcg_level = level;
 	return true;
 }
 
@@ -132,7 +136,7 @@ static int rank_event(const struct oom_event *ev, struct procs_query *q, const c
 	bool trunc = false;
 	int err = -1;
 
-	if (use_weigher(q, w, dir)) {
+	if (use_weigher(q, w, dir, ev->memcg.path)) {
 		err = procs__weigh(q, &last.rk);
 		q->weigher = NULL; /* failed: /proc below */
 	}

@@ -34,7 +34,8 @@ struct procs_ranking;
 /*
  * A cheaper source of the badness parts than /proc, where the kernel has
  * one (the BPF task iterator, src/sources/weigh_iter.c).  weigh() adds the
- * processes of the memcg q->memcg_id and below it (0: every process) to
+ * processes of the memcg q->memcg_id (at q->memcg_level) and below it (0:
+ * every process) to
  * rk with procs__ranking_add(), each with its parts and comm, and sets
  * rk->truncated and rk->timed_out as procs__weigh() would; it leaves the
  * skip list, the unkillable and the order to procs__weigh().  0, or
@@ -49,9 +50,13 @@ struct procs_weigher {
 struct procs_query {
 	const int *pids; /* NULL: all of /proc */
 	size_t nr_pids;
-	/* tried before /proc, with memcg_id (the memcg directory's inode; 0: all); NULL: none */
+	/*
+	 * Tried before /proc, with memcg_id (the memcg directory's inode; 0:
+	 * all) and memcg_level (its depth below the hierarchy's root); NULL: none.
+	 */
 	const struct procs_weigher *weigher;
 	unsigned long long memcg_id;
+	unsigned int memcg_level;
 	/*
 	 * Left unread: the victim (it may be exiting, and holds the locks its
 	 * /proc files take) and those the kernel has marked already.

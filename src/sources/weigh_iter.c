@@ -44,6 +44,7 @@ static int weigh(void *ctx, const struct procs_query *q, struct procs_ranking *r
 	int fd, err = 0;
 
 	iter->skel->bss->rank_memcg_id = q->memcg_id;
+	iter->skel->bss->rank_memcg_level = q->memcg_level;
 	fd = bpf_iter_create(bpf_link__fd(iter->skel->links.rank_tasks));
 	if (fd < 0)
 		return -errno;

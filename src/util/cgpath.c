@@ -49,3 +49,15 @@ bool cgpath__under(const char *path, const char *root)
 		n--; /* "/a/" is "/a", and "/" holds every path */
 	return !strncmp(path, root, n) && (path[n] == '\0' || path[n] == '/');
 }
+
+int cgpath__level(const char *path)
+{
+	int level = 0;
+
+	if (path[0] != '/')
+		return -1;
+	for (const char *p = path; *p; p++)
+		if (*p != '/' && p[-1] == '/')
+			level++;
+	return level;
+}

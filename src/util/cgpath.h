@@ -23,4 +23,11 @@ int cgpath__join(const char (*names)[OOMT_CG_NAME_LEN], unsigned int depth, unsi
  */
 bool cgpath__under(const char *path, const char *root);
 
+/*
+ * A path's level (as the kernel prints it): how many directories below its
+ * hierarchy's root, 0 for "/"; -1 for a path that is not absolute or was
+ * truncated (".../b"), whose level is not known.
+ */
+int cgpath__level(const char *path);
+
 #endif

@@ -83,6 +83,16 @@ static void under_a_subtree(void **state)
 	assert_false(cgpath__under("/system.slice", "/kubepods.slice/"));
 }
 
+static void levels_below_the_root(void **state)
+{
+	assert_int_equal(cgpath__level("/"), 0);
+	assert_int_equal(cgpath__level("/a"), 1);
+	assert_int_equal(cgpath__level("/kubepods.slice/pod1/ctr"), 3);
+	assert_int_equal(cgpath__level("/a//b/"), 2);
+	assert_int_equal(cgpath__level(".../b"), -1);
+	assert_int_equal(cgpath__level(""), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -91,6 +101,7 @@ int main(void)
 		cmocka_unit_test(bad_level_and_short_buffer),
 		cmocka_unit_test(unterminated_name_is_bounded),
 		cmocka_unit_test(under_a_subtree),
+		cmocka_unit_test(levels_below_the_root),
 	};
 
 	return cmocka_run_group_tests_name("cgpath", tests, NULL, NULL);
