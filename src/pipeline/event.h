@@ -179,6 +179,30 @@ struct reap_event {
 	unsigned long long reaped_kb; /* what the reaper freed */
 };
 
+/*
+ * A task's reclaim episode, closed: how long it stalled in reclaim, and
+ * for what.  Streamed with --reclaim-stalls or --record.
+ */
+struct stall_event {
+	const char *source; /* "bpf" */
+	unsigned long long first_ns; /* the begin of its first pass */
+	unsigned long long span_ns;  /* from then to the end of its last finished pass */
+	unsigned long long stall_ns; /* the time inside passes */
+	unsigned int passes;
+	unsigned long long scanned, reclaimed; /* pages */
+	unsigned int pid, tid;
+	char comm[EVENT_COMM_LEN];
+	unsigned long long memcg_id; /* the task's memcg, as a cgroup id */
+	const char *memcg;	     /* its path; NULL: not known */
+	const char *kind;	     /* "direct", "memcg", "direct+memcg", "none" */
+	unsigned int gfp_mask;	     /* the request's, as far as the latest pass saw it */
+	int order;
+	const char *ended; /* "idle", "max_age", "oom_kill", "exit" */
+	unsigned long long stack[EVENT_MAX_STACK]; /* of the first pass */
+	int nr_stack;
+	int stack_error; /* -errno of the capture, 0 */
+};
+
 static inline bool event__has(const struct oom_event *ev, unsigned int fields)
 {
 	return (ev->known & fields) == fields;

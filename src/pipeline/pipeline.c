@@ -15,6 +15,7 @@ void pipeline__init(struct pipeline *p, FILE *out, const struct options *opts)
 	p->out = out;
 	p->fmt.json = opts->json;
 	p->fmt.color = color__for(opts->color, opts->json, out);
+	p->stall_ms = opts->reclaim_stalls_ms;
 }
 
 int pipeline__flush(struct pipeline *p)
@@ -68,6 +69,25 @@ int pipeline__kill(struct pipeline *p, struct oom_event *ev, const struct kill_a
 	exporter__kill(p->exporter, ev);
 	if (err || !p->flush_each)
 		return err;
+	return pipeline__flush(p);
+}
+
+int pipeline__stall(struct pipeline *p, const struct stall_event *ev,
+		    const struct stall_arrival *a)
+{
+	int err = 0;
+
+	if (p->rec && a->raw) {
+		struct record_ctx c = record_ctx_of(a->when, a->dropped);
+
+		err = recorder__stall(p->rec, a->raw, ev->memcg, a->ksyms, &c);
+	}
+	if (err || !p->out || p->quiet || p->stall_ms < 0 ||
+	    ev->stall_ns < (unsigned long long)p->stall_ms * 1000000ULL)
+		return err;
+	output__stall(p->out, &p->fmt, ev, a->when, a->dropped);
+	if (!p->flush_each)
+		return 0;
 	return pipeline__flush(p);
 }
 

@@ -23,6 +23,7 @@ struct exporter;
 struct ksyms;
 struct oom_kill_record;
 struct oom_reaped_record;
+struct reclaim_stall_record;
 struct procs_weigher;
 struct reconcile;
 struct recorder;
@@ -34,6 +35,7 @@ struct pipeline {
 	struct output_ctx fmt;
 	bool quiet;	 /* count, but print nothing (report --summary) */
 	bool flush_each; /* live: each record is flushed as it is written */
+	long stall_ms;	 /* print reclaim stalls this long; -1: none */
 	struct recorder *rec;
 	struct exporter *exporter;
 	struct stats *stats;
@@ -80,6 +82,21 @@ struct reap_arrival {
 /* A victim's end through the sinks that tell it: --record, text or JSON. */
 int pipeline__reaped(struct pipeline *p, const struct reap_event *ev,
 		     const struct reap_arrival *a);
+/* How a reclaim stall arrived. */
+struct stall_arrival {
+	const struct timespec *when; /* NULL: not known */
+	unsigned long long dropped;
+	const struct reclaim_stall_record *raw; /* the BPF record behind ev, for --record */
+	const struct ksyms *ksyms;
+};
+
+/*
+ * A closed reclaim episode through --record, and through text or JSON
+ * when it stalled stall_ms or longer.  The summary and the metrics count
+ * episodes apart (the kernel's totals live, the file's in a replay).
+ */
+int pipeline__stall(struct pipeline *p, const struct stall_event *ev,
+		    const struct stall_arrival *a);
 /* Flush out after a record: a reader that went away stops the run. */
 int pipeline__flush(struct pipeline *p);
 

@@ -31,18 +31,6 @@ struct stack {
 	int nr, err;
 };
 
-/* A reclaim episode's stack, as bpf_get_stack() left it: len bytes, or -errno. */
-static struct stack episode_stack(const struct reclaim_episode *ep)
-{
-	int n = ep->kstack_len > 0 ? ep->kstack_len / (int)sizeof(ep->kstack[0]) : 0;
-
-	return (struct stack){
-		.addrs = (const unsigned long long *)ep->kstack,
-		.nr = n < OOMT_MAX_STACK ? n : OOMT_MAX_STACK,
-		.err = ep->kstack_len < 0 ? ep->kstack_len : 0,
-	};
-}
-
 static struct stack event_stack(const struct oom_event *ev)
 {
 	return (struct stack){ .addrs = ev->stack, .nr = ev->nr_stack, .err = ev->stack_error };
@@ -608,66 +596,53 @@ void output__unreconciled(FILE *f, const struct output_ctx *ctx, const struct re
 
 /* ---- reclaim stalls ---- */
 
-static const char *kinds_name(unsigned int kinds)
+static struct stack stall_stack(const struct stall_event *ev)
 {
-	switch (kinds & (RECLAIM_DIRECT | RECLAIM_MEMCG)) {
-	case RECLAIM_DIRECT: return "direct";
-	case RECLAIM_MEMCG: return "memcg";
-	case RECLAIM_DIRECT | RECLAIM_MEMCG: return "direct+memcg";
-	default: return "none";
-	}
+	return (struct stack){ .addrs = ev->stack, .nr = ev->nr_stack, .err = ev->stack_error };
 }
 
-void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_stall_record *r,
-		   const char *memcg, const struct timespec *realtime, unsigned long long dropped)
+void output__stall(FILE *f, const struct output_ctx *ctx, const struct stall_event *ev,
+		   const struct timespec *realtime, unsigned long long dropped)
 {
-	const struct reclaim_episode *ep = &r->ep;
-	unsigned long long span =
-	    ep->last_end_ns > ep->first_ns ? ep->last_end_ns - ep->first_ns : 0;
-	unsigned int gfp =
-	    decode__request_gfp(ctx->gfp, ep->gfp_mask, ep->last_kind == RECLAIM_MEMCG);
 	char time[64], buf[GFP_LEN];
 
 	output__format_time(realtime, time, sizeof(time));
-	gfp_name(ctx, gfp, buf);
+	gfp_name(ctx, ev->gfp_mask, buf);
 	if (!ctx->json) {
-		fprintf(f, "%s reclaim stall  pid %u tid %u ", time, ep->pid, ep->tid);
-		text_comm(f, ep->comm, sizeof(ep->comm));
+		fprintf(f, "%s reclaim stall  pid %u tid %u ", time, ev->pid, ev->tid);
+		text_comm(f, ev->comm, sizeof(ev->comm));
 		fprintf(f,
 			"  %s reclaim in %s\n"
 			"  stalled  %.1f ms in %u passes over %.1f ms, scanned %llu reclaimed %llu "
 			"pages\n"
 			"  request  gfp %s order %d; episode ended: %s\n",
-			kinds_name(ep->kinds), memcg ?: "(memcg unknown)", ms(ep->stall_ns),
-			ep->passes, ms(span), (unsigned long long)ep->scanned,
-			(unsigned long long)ep->reclaimed, buf, ep->order,
-			decode__episode_end_name(r->end));
-		text_stack(f, ctx, episode_stack(ep));
+			ev->kind, ev->memcg ?: "(memcg unknown)", ms(ev->stall_ns), ev->passes,
+			ms(ev->span_ns), ev->scanned, ev->reclaimed, buf, ev->order, ev->ended);
+		text_stack(f, ctx, stall_stack(ev));
 		text_dropped(f, ctx, dropped);
 		fputc('\n', f);
 		return;
 	}
 	fprintf(f, "{\"type\":\"reclaim_stall\",\"time\":\"%s\",\"ktime_ns\":%llu", time,
-		(unsigned long long)ep->first_ns);
-	fprintf(f, ",\"task\":{\"pid\":%u,\"tid\":%u", ep->pid, ep->tid);
-	json_key_str(f, "comm", ep->comm, sizeof(ep->comm));
+		ev->first_ns);
+	fprintf(f, ",\"task\":{\"pid\":%u,\"tid\":%u", ev->pid, ev->tid);
+	json_key_str(f, "comm", ev->comm, sizeof(ev->comm));
 	fputc('}', f);
-	json_key_str(f, "memcg", memcg, 4096);
+	json_key_str(f, "memcg", ev->memcg, 4096);
 	{
 		struct container_info c;
 
-		json_container(f, memcg && container__parse(memcg, &c) ? &c : NULL);
+		json_container(f, ev->memcg && container__parse(ev->memcg, &c) ? &c : NULL);
 	}
 	fprintf(f,
 		",\"memcg_id\":%llu,\"kind\":\"%s\",\"duration_us\":%llu,\"stall_us\":%llu,"
 		"\"passes\":%u,\"scanned\":%llu,\"reclaimed\":%llu,\"order\":%d",
-		(unsigned long long)ep->memcg_id, kinds_name(ep->kinds), span / 1000,
-		(unsigned long long)ep->stall_ns / 1000, ep->passes,
-		(unsigned long long)ep->scanned, (unsigned long long)ep->reclaimed, ep->order);
+		ev->memcg_id, ev->kind, ev->span_ns / 1000, ev->stall_ns / 1000, ev->passes,
+		ev->scanned, ev->reclaimed, ev->order);
 	json_key_str(f, "gfp_mask", buf, sizeof(buf));
-	fprintf(f, ",\"ended\":\"%s\"", decode__episode_end_name(r->end));
-	if (ep->kstack_len)
-		json_stack(f, ctx, episode_stack(ep));
+	fprintf(f, ",\"ended\":\"%s\"", ev->ended);
+	if (ev->nr_stack || ev->stack_error)
+		json_stack(f, ctx, stall_stack(ev));
 	else
 		fputs(",\"kstack\":null", f);
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);

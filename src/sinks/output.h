@@ -33,9 +33,9 @@ void output__kill(FILE *f, const struct output_ctx *ctx, const struct oom_event 
  */
 void output__unreconciled(FILE *f, const struct output_ctx *ctx, const struct reconcile_diff *d,
 			  const struct timespec *realtime);
-/* A closed reclaim episode; memcg is the task's memcg path, NULL if unknown. */
-void output__stall(FILE *f, const struct output_ctx *ctx, const struct reclaim_stall_record *r,
-		   const char *memcg, const struct timespec *realtime, unsigned long long dropped);
+/* A closed reclaim episode; realtime is the wall-clock time of its begin, NULL if not known. */
+void output__stall(FILE *f, const struct output_ctx *ctx, const struct stall_event *ev,
+		   const struct timespec *realtime, unsigned long long dropped);
 /* A victim's end, with what the oom_reaper did before it; realtime NULL: not known. */
 void output__reaped(FILE *f, const struct output_ctx *ctx, const struct reap_event *ev,
 		    const struct timespec *realtime, unsigned long long dropped);

@@ -222,6 +222,46 @@ void decode__kill(struct oom_event *ev, const struct oom_kill_record *rec,
 	event__derive(ev, &eh);
 }
 
+static const char *reclaim_kinds_name(unsigned int kinds)
+{
+	switch (kinds & (RECLAIM_DIRECT | RECLAIM_MEMCG)) {
+	case RECLAIM_DIRECT: return "direct";
+	case RECLAIM_MEMCG: return "memcg";
+	case RECLAIM_DIRECT | RECLAIM_MEMCG: return "direct+memcg";
+	default: return "none";
+	}
+}
+
+void decode__stall(struct stall_event *ev, const struct reclaim_stall_record *rec,
+		   const char *memcg, const struct gfp_table *gfp)
+{
+	const struct reclaim_episode *ep = &rec->ep;
+	int n = ep->kstack_len > 0 ? ep->kstack_len / (int)sizeof(ep->kstack[0]) : 0;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->source = "bpf";
+	ev->first_ns = ep->first_ns;
+	ev->span_ns = ep->last_end_ns > ep->first_ns ? ep->last_end_ns - ep->first_ns : 0;
+	ev->stall_ns = ep->stall_ns;
+	ev->passes = ep->passes;
+	ev->scanned = ep->scanned;
+	ev->reclaimed = ep->reclaimed;
+	ev->pid = ep->pid;
+	ev->tid = ep->tid;
+	memcpy(ev->comm, ep->comm, sizeof(ev->comm));
+	ev->comm[sizeof(ev->comm) - 1] = '\0';
+	ev->memcg_id = ep->memcg_id;
+	ev->memcg = memcg;
+	ev->kind = reclaim_kinds_name(ep->kinds);
+	ev->gfp_mask = decode__request_gfp(gfp, ep->gfp_mask, ep->last_kind == RECLAIM_MEMCG);
+	ev->order = ep->order;
+	ev->ended = decode__episode_end_name(rec->end);
+	ev->nr_stack = n < EVENT_MAX_STACK ? n : EVENT_MAX_STACK;
+	ev->stack_error = ep->kstack_len < 0 ? ep->kstack_len : 0;
+	for (int i = 0; i < ev->nr_stack; i++)
+		ev->stack[i] = ep->kstack[i];
+}
+
 void decode__reaped(struct reap_event *ev, const struct oom_reaped_record *rec)
 {
 	memset(ev, 0, sizeof(*ev));

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The BPF source's records (bpf/oomtrace.h) into source-neutral events
- * (event.h): the one place outside bpf/ that reads a kill record's layout.
+ * (event.h): the one place outside bpf/ that reads their layout.
  */
 #ifndef __OOMTRACE_DECODE_H
 #define __OOMTRACE_DECODE_H
@@ -20,6 +20,9 @@ struct gfp_table;
  */
 void decode__kill(struct oom_event *ev, const struct oom_kill_record *rec,
 		  const struct host_info *host, const struct gfp_table *gfp);
+/* A closed reclaim episode into ev; memcg is its memcg's path (NULL: not known). */
+void decode__stall(struct stall_event *ev, const struct reclaim_stall_record *rec,
+		   const char *memcg, const struct gfp_table *gfp);
 /* A victim's exit record into ev. */
 void decode__reaped(struct reap_event *ev, const struct oom_reaped_record *rec);
 /* The facts event__derive() takes, from a host_info. */

@@ -140,14 +140,15 @@ static int replay_kill(struct replay *rp, const struct record_frame *fr)
 static void replay_stall(struct replay *rp, const struct record_frame *fr)
 {
 	const struct reclaim_episode *ep = &fr->stall.ep;
-	const char *memcg = fr->have_memcg ? fr->memcg : NULL;
-	long ms = rp->opts->reclaim_stalls_ms;
+	struct stall_arrival a = { .when = &fr->ctx.when, .dropped = fr->ctx.dropped };
+	struct stall_event ev;
 
-	if (!wanted(rp, memcg))
+	decode__stall(&ev, &fr->stall, fr->have_memcg ? fr->memcg : NULL, rp->pipe.fmt.gfp);
+	if (!wanted(rp, ev.memcg))
 		return;
-	stats__add_episode(rp->stats, memcg, ep->passes, ep->stall_ns, ep->scanned, ep->reclaimed);
-	if (printing(rp) && ms >= 0 && ep->stall_ns >= (unsigned long long)ms * 1000000ULL)
-		output__stall(rp->out, &rp->pipe.fmt, &fr->stall, memcg, &fr->ctx.when, fr->ctx.dropped);
+	stats__add_episode(rp->stats, ev.memcg, ep->passes, ep->stall_ns, ep->scanned,
+			   ep->reclaimed);
+	pipeline__stall(&rp->pipe, &ev, &a);
 }
 
 /* The host's difference says nothing of the part --cgroup keeps. */

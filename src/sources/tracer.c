@@ -87,7 +87,6 @@ struct tracer {
 	struct stats *stats;
 	struct recorder *rec; /* --record FILE, or NULL */
 	int rec_fd;	      /* opened with the other files, before the header is known */
-	long stall_ms;	      /* print reclaim_stall records this long; -1: none */
 	unsigned long long filter_ids[OOMT_MAX_FILTERS];
 	int nr_filters;
 	char hooks[128];
@@ -255,16 +254,14 @@ static void reconcile_kills(struct tracer *t, bool at_end)
  */
 static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec)
 {
-	const struct reclaim_episode *ep = &rec->ep;
-	const char *memcg = cgroups__path(t->cgroups, ep->memcg_id);
-	struct record_ctx c = { host__realtime_of(ep->first_ns), dropped(t) };
-	int err = recorder__stall(t->rec, rec, memcg, t->ksyms, &c);
+	struct timespec when = host__realtime_of(rec->ep.first_ns);
+	struct stall_arrival a = { .when = &when, .dropped = dropped(t), .raw = rec,
+				   .ksyms = t->ksyms };
+	struct stall_event ev;
 
-	stats__note_memcg(t->stats, memcg);
-	if (err || t->stall_ms < 0 || ep->stall_ns < (unsigned long long)t->stall_ms * 1000000ULL)
-		return err;
-	output__stall(t->out, &t->pipe.fmt, rec, memcg, &c.when, c.dropped);
-	return flush_records(t);
+	decode__stall(&ev, rec, cgroups__path(t->cgroups, rec->ep.memcg_id), t->pipe.fmt.gfp);
+	stats__note_memcg(t->stats, ev.memcg);
+	return pipeline__stall(&t->pipe, &ev, &a);
 }
 
 static int handle_reaped(struct tracer *t, const struct oom_reaped_record *rec)
@@ -746,7 +743,6 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	err = exporter__start(t->exporter, t->hooks);
 	if (err)
 		goto err_free;
-	t->stall_ms = opts->reclaim_stalls_ms;
 	pipeline__init(&t->pipe, t->out, opts);
 	t->pipe.fmt.gfp = t->gfp;
 	t->pipe.fmt.page_size = t->host.page_size;

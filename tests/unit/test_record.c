@@ -602,8 +602,14 @@ static void replay_prints_what_live_printed(void **state)
 	struct stats *st = stats__new();
 
 	output__kill(lf, &fmt, &fx->r, &ctx1.when, ctx1.dropped);
-	output__stall(lf, &fmt, &fx->stall, "/a/b", &ctx2.when, ctx2.dropped);
-	output__stall(lf, &fmt, &fx->stall, NULL, &ctx2.when, ctx2.dropped);
+	{
+		struct stall_event sev;
+
+		decode__stall(&sev, &fx->stall, "/a/b", fx->gfp);
+		output__stall(lf, &fmt, &sev, &ctx2.when, ctx2.dropped);
+		decode__stall(&sev, &fx->stall, NULL, fx->gfp);
+		output__stall(lf, &fmt, &sev, &ctx2.when, ctx2.dropped);
+	}
 	{
 		struct reap_event rev;
 
