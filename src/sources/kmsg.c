@@ -288,11 +288,11 @@ static char *strip_bracket(struct kmsg_parser *p, char *s)
 
 static char *strip_prefixes(struct kmsg_parser *p, char *s)
 {
-	/* text pasted with an indent: only before a prefix, frames keep theirs */
-	char *t = s + strspn(s, " \t"), *u = strip_facility(strip_bracket(p, strip_syslog(t)));
-
-	if (t != s && u != t)
-		s = t;
+	/*
+	 * Text pasted with an indent, prefixes or none.  No line of the
+	 * report needs its leading blanks: frames are told by their form.
+	 */
+	s += strspn(s, " \t");
 	for (int i = 0; i < 8; i++) {
 		char *t = strip_kmsg_record(p, s);
 

@@ -226,6 +226,48 @@ static void seed_3_10_syslog(void **state)
 	assert_true(k->have & KMSG_HAVE_SHMEM);
 }
 
+/* A 6.18 cpuset OOM as `dmesg -t` prints it, pasted with a four-space indent. */
+static void paste_indented_cpuset(void **state)
+{
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("paste-6.18-cpuset-indented.txt", &p);
+	assert_int_equal(p.n, 2);
+	k = kill_of(&p, 0);
+	assert_false(k->have & KMSG_HAVE_TS);
+	assert_string_equal(k->invoker_comm, "oom-trigger");
+	assert_true(k->have & KMSG_HAVE_INVOKER_PID);
+	assert_int_equal(k->invoker_pid, 31744);
+	assert_int_equal(k->gfp_mask, 0x100dca);
+	assert_string_equal(k->gfp_names, "GFP_HIGHUSER_MOVABLE|__GFP_ZERO");
+	assert_int_equal(k->order, 0);
+	assert_true(k->have & KMSG_HAVE_INVOKER_ADJ);
+	assert_int_equal(k->invoker_adj, 0);
+	assert_true(k->have & KMSG_HAVE_CONSTRAINT);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_CPUSET);
+	assert_string_equal(k->memcg, "");
+	assert_string_equal(k->task_memcg, "/oomt-node1");
+	assert_int_equal(k->victim_pid, 31744);
+	assert_string_equal(k->victim_comm, "oom-trigger");
+	assert_int_equal(k->victim_uid, 0);
+	assert_int_equal(k->oom_score_adj, 0);
+	assert_int_equal(k->total_vm_kb, 3936256);
+	assert_int_equal(k->anon_kb, 3932160);
+	assert_int_equal(k->file_kb, 1372);
+	assert_int_equal(k->shmem_kb, 0);
+	assert_int_equal(k->pgtables_kb, 7740);
+	assert_true(k->have & KMSG_HAVE_SWAP);
+	assert_int_equal(k->swap_kb, 0);
+	assert_false(k->have & (KMSG_HAVE_USAGE | KMSG_HAVE_SWAP_LIMIT | KMSG_HAVE_VERSION));
+	assert_int_equal(k->nr_frames, 14);
+	assert_string_equal(k->frames[4], "__alloc_pages_slowpath.constprop.0+0xbd6");
+	assert_string_equal(k->frames[13], "asm_exc_page_fault+0x22");
+	assert_int_equal(p.ev[1].type, KMSG_EVENT_REAP);
+	assert_int_equal(p.ev[1].reap.pid, 31744);
+	assert_true(p.ev[1].reap.have_kill);
+}
+
 /* A WARN's dump between the lines of a report names another task: not the invoker. */
 static void interleaved_dump_is_not_the_invoker(void **state)
 {
@@ -386,6 +428,7 @@ int main(void)
 		cmocka_unit_test(seed_5_14_v2_container),
 		cmocka_unit_test(seed_3_13_global),
 		cmocka_unit_test(seed_3_10_syslog),
+		cmocka_unit_test(paste_indented_cpuset),
 		cmocka_unit_test(interleaved_dump_is_not_the_invoker),
 		cmocka_unit_test(cut_off_reports),
 		cmocka_unit_test(oom_group_and_reaper),
