@@ -286,21 +286,74 @@ static char *strip_bracket(struct kmsg_parser *p, char *s)
 	return *end == ' ' ? end + 1 : end;
 }
 
+/* The log's own stamps: all prefixes but "host kernel: ", which follows one */
+static char *strip_stamp(struct kmsg_parser *p, char *s)
+{
+	char *t = strip_kmsg_record(p, s);
+
+	t = strip_syslog(t);
+	t = strip_facility(t);
+	t = strip_priority(t);
+	return strip_bracket(p, t);
+}
+
+/*
+ * A column a viewer or grep put before the log's own prefix: a line number
+ * ("166233 ", "12:", grep's "12-" for a line of context), a file or host
+ * name ("messages:", "node-3 | ").
+ */
+static char *skip_column(char *s)
+{
+	size_t n = strspn(s, "0123456789");
+	char *c;
+
+	if (!n || s[n] != '-')
+		n = strcspn(s, " \t:|");
+	if (!n || n > 64)
+		return s;
+	c = s + n;
+	if (*c == ':' || *c == '-')
+		c++;
+	else if (c[strspn(c, " \t")] == '|')
+		c += strspn(c, " \t") + 1;
+	else if (*c != ' ' && *c != '\t')
+		return s;
+	return c + strspn(c, " \t");
+}
+
+/*
+ * Columns are taken only when a stamp follows them: a comm may start with
+ * digits.  A stamp read twice sets the same time and sequence.
+ */
+static char *strip_columns(struct kmsg_parser *p, char *s)
+{
+	char *c = s;
+
+	if (strip_stamp(p, s) != s)
+		return s;
+	/* two at most: grep -Hn's file name, then its line number */
+	for (int i = 0; i < 2; i++) {
+		char *next = skip_column(c);
+
+		if (next == c)
+			break;
+		c = next;
+		if (strip_stamp(p, c) != c)
+			return c;
+	}
+	return s;
+}
+
 static char *strip_prefixes(struct kmsg_parser *p, char *s)
 {
 	/*
 	 * Text pasted with an indent, prefixes or none.  No line of the
 	 * report needs its leading blanks: frames are told by their form.
 	 */
-	s += strspn(s, " \t");
+	s = strip_columns(p, s + strspn(s, " \t"));
 	for (int i = 0; i < 8; i++) {
-		char *t = strip_kmsg_record(p, s);
+		char *t = strip_host_kernel(strip_stamp(p, s));
 
-		t = strip_syslog(t);
-		t = strip_facility(t);
-		t = strip_priority(t);
-		t = strip_bracket(p, t);
-		t = strip_host_kernel(t);
 		if (t == s)
 			break;
 		s = t;
@@ -445,7 +498,11 @@ static bool parse_invoked(struct kmsg_parser *p, const char *s)
 		return false;
 	start_report(p);
 	set_ts(p);
-	copy_n(k->invoker_comm, sizeof(k->invoker_comm), s, at - s);
+	/* a comm has 15 bytes at most: more is a prefix not known here, not a name */
+	if (at > s && at - s < KMSG_COMM_LEN) {
+		copy_n(k->invoker_comm, sizeof(k->invoker_comm), s, at - s);
+		k->have |= KMSG_HAVE_INVOKER_COMM;
+	}
 	c = at + strlen(" invoked oom-killer: gfp_mask=0x");
 	o = strstr(c, "order=");
 	if (!scan_hex(&c, &mask) || !o || !(o += 6, scan_int(&o, &k->order)))

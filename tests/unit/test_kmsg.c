@@ -77,8 +77,8 @@ static const struct kmsg_kill *kill_of(const struct parsed *p, int i)
 	return &p->ev[i].kill;
 }
 
-/* The 6.18 report of this host: raw records and dmesg's text say the same. */
-static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_us)
+/* The 6.18 report of this host, in any form of log text: all but its time. */
+static void check_host_report_text(const struct kmsg_kill *k)
 {
 	static const char *const frames[] = {
 		"dump_stack_lvl+0x59",
@@ -98,8 +98,6 @@ static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_u
 	const char *cg = "/process_api/9a0e89ab8baed16cb11f3be6151e30ae/oomt-kmsg-fixture-6222";
 
 	assert_int_equal(k->event, 1);
-	assert_true(k->have & KMSG_HAVE_TS);
-	assert_int_equal(k->ts_us, ts_us);
 	assert_string_equal(k->invoker_comm, "oom-trigger");
 	assert_true(k->have & KMSG_HAVE_INVOKER_PID);
 	assert_int_equal(k->invoker_pid, 20088);
@@ -128,6 +126,14 @@ static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_u
 	assert_int_equal(k->nr_frames, 13);
 	for (int i = 0; i < 13; i++)
 		assert_string_equal(k->frames[i], frames[i]);
+}
+
+/* The same report: raw records and dmesg's text say the same, with the same time. */
+static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_us)
+{
+	assert_true(k->have & KMSG_HAVE_TS);
+	assert_int_equal(k->ts_us, ts_us);
+	check_host_report_text(k);
 }
 
 static void host_raw_records(void **state)
@@ -224,6 +230,77 @@ static void seed_3_10_syslog(void **state)
 	assert_int_equal(k->anon_kb, 1690624);
 	assert_int_equal(k->shmem_kb, 0);
 	assert_true(k->have & KMSG_HAVE_SHMEM);
+}
+
+/* The host's report from /var/log/messages, each line behind its line number. */
+static void paste_syslog_numbered(void **state)
+{
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("paste-6.18-syslog-numbered.txt", &p);
+	assert_int_equal(p.n, 1);
+	k = kill_of(&p, 0);
+	assert_true(k->have & KMSG_HAVE_INVOKER_COMM);
+	check_host_report_text(k);
+	assert_true(k->have & KMSG_HAVE_CONSTRAINT);
+	/* syslog's wall-clock time is no printk time */
+	assert_false(k->have & KMSG_HAVE_TS);
+	assert_int_equal(p.incomplete, 0);
+}
+
+/*
+ * The columns viewers and grep put before a prefix; none after it, and
+ * none without one, where the digits may be the comm's.  A prefix not
+ * known here makes no comm of itself: the line still gives its gfp.
+ */
+static void paste_columns(void **state)
+{
+	static const char *const lines[] = {
+		"  12 [ 1234.567890] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+		"oom_score_adj=0",
+		"13:[ 1234.567891] CPU: 0 PID: 42 Comm: a Not tainted 6.1.0 #1",
+		"kern.log.1:14:[ 1234.567892] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),"
+		"cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice,task=a,pid=42,uid=1000",
+		"node-3 | [ 1234.567893] Out of memory: Killed process 42 (a) total-vm:100kB, "
+		"anon-rss:40kB, file-rss:4kB, shmem-rss:0kB, UID:1000 pgtables:8kB oom_score_adj:0",
+		"[ 2000.000001] 12 b invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+		"oom_score_adj=0",
+		"[ 2000.000002] Out of memory: Killed process 43 (12 b) total-vm:100kB, "
+		"anon-rss:40kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0",
+		"1681809121.123456 host kernel: oom-trigger invoked oom-killer: "
+		"gfp_mask=0xcc0(GFP_KERNEL), order=1, oom_score_adj=0",
+		"1681809121.123457 host kernel: Out of memory: Killed process 44 (oom-trigger) "
+		"total-vm:100kB, anon-rss:40kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:8kB "
+		"oom_score_adj:0",
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 3);
+	k = kill_of(&p, 0);
+	assert_string_equal(k->invoker_comm, "a");
+	assert_int_equal(k->invoker_pid, 42);
+	assert_int_equal(k->gfp_mask, 0xcc0);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_NONE);
+	assert_string_equal(k->task_memcg, "/user.slice");
+	assert_int_equal(k->victim_pid, 42);
+	assert_int_equal(k->victim_uid, 1000);
+	assert_int_equal(k->anon_kb, 40);
+	assert_int_equal(k->ts_us, 1234567893);
+	k = kill_of(&p, 1);
+	assert_string_equal(k->invoker_comm, "12 b");
+	assert_string_equal(k->victim_comm, "12 b");
+	k = kill_of(&p, 2);
+	assert_false(k->have & KMSG_HAVE_INVOKER_COMM);
+	assert_string_equal(k->invoker_comm, "");
+	assert_true(k->have & KMSG_HAVE_INVOKER);
+	assert_int_equal(k->gfp_mask, 0xcc0);
+	assert_int_equal(k->order, 1);
+	assert_int_equal(k->victim_pid, 44);
+	assert_int_equal(k->anon_kb, 40);
+	assert_false(k->have & (KMSG_HAVE_TS | KMSG_HAVE_INVOKER_PID | KMSG_HAVE_CONSTRAINT));
 }
 
 /* A 6.18 cpuset OOM as `dmesg -t` prints it, pasted with a four-space indent. */
@@ -428,6 +505,8 @@ int main(void)
 		cmocka_unit_test(seed_5_14_v2_container),
 		cmocka_unit_test(seed_3_13_global),
 		cmocka_unit_test(seed_3_10_syslog),
+		cmocka_unit_test(paste_syslog_numbered),
+		cmocka_unit_test(paste_columns),
 		cmocka_unit_test(paste_indented_cpuset),
 		cmocka_unit_test(interleaved_dump_is_not_the_invoker),
 		cmocka_unit_test(cut_off_reports),
