@@ -50,6 +50,7 @@ struct kmsg_parser {
 	bool group;    /* "memory.oom.group": more victims of cur's OOM follow */
 	bool in_trace; /* between "Call Trace:" and the first line that is no frame */
 	bool no_kill;  /* "no killable processes": no victim is coming */
+	bool summary;  /* cur's oom-kill (or "Task in") line: a report prints one */
 	bool have_candidate;
 	struct task_cols cols;
 	struct task_row tasks[MAX_TASKS];
@@ -465,7 +466,7 @@ static void start_report(struct kmsg_parser *p)
 	p->cur.constraint = OOMT_CONSTRAINT_UNKNOWN;
 	p->cur.event = ++p->events;
 	p->active = true;
-	p->emitted = p->group = p->in_trace = p->no_kill = p->have_candidate = false;
+	p->emitted = p->group = p->in_trace = p->no_kill = p->have_candidate = p->summary = false;
 	p->nr_tasks = 0;
 	memset(&p->cols, -1, sizeof(p->cols));
 }
@@ -667,7 +668,8 @@ static void set_candidate(struct kmsg_parser *p, int pid, const char *comm, size
  * "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,
  * oom_memcg=/a,task_memcg=/a/b,task=X,pid=N,uid=N" (global OOMs: "global_oom"
  * instead of oom_memcg).  Paths and names may hold commas: keys are found
- * from the end.
+ * from the end.  A value is only read up to the key the kernel prints
+ * after it: a line cut short by a paste ends a path or pid anywhere.
  */
 static bool parse_oom_kill(struct kmsg_parser *p, const char *s)
 {
@@ -677,14 +679,16 @@ static bool parse_oom_kill(struct kmsg_parser *p, const char *s)
 
 	if (!starts(s, "oom-kill:constraint="))
 		return false;
-	if (!p->active || p->emitted)
+	/* a second one is the next OOM's, its header filtered out like this one's */
+	if (!p->active || p->emitted || p->summary)
 		start_report(p);
+	p->summary = true;
 	k->constraint = constraint_of(s + strlen("oom-kill:constraint="));
 	if (k->constraint != OOMT_CONSTRAINT_UNKNOWN)
 		k->have |= KMSG_HAVE_CONSTRAINT;
 	uid = rfind(s, end, ",uid=");
 	pid = rfind(s, uid ?: end, ",pid=");
-	task = pid ? rfind(s, pid, ",task=") : NULL;
+	task = rfind(s, pid ?: end, ",task=");
 	tmem = rfind(s, task ?: end, ",task_memcg=");
 	omem = rfind(s, tmem ?: end, ",oom_memcg=");
 	c = uid ? uid + 5 : NULL;
@@ -693,12 +697,12 @@ static bool parse_oom_kill(struct kmsg_parser *p, const char *s)
 		k->have |= KMSG_HAVE_UID;
 	}
 	c = pid ? pid + 5 : NULL;
-	if (task && c && scan_int(&c, &v))
+	if (uid && task && c && scan_int(&c, &v))
 		set_candidate(p, v, task + 6, pid - task - 6);
-	if (tmem)
-		copy_n(k->task_memcg, sizeof(k->task_memcg), tmem + 12, (task ?: end) - tmem - 12);
-	if (omem)
-		copy_n(k->memcg, sizeof(k->memcg), omem + 11, (tmem ?: end) - omem - 11);
+	if (tmem && task)
+		copy_n(k->task_memcg, sizeof(k->task_memcg), tmem + 12, task - tmem - 12);
+	if (omem && tmem)
+		copy_n(k->memcg, sizeof(k->memcg), omem + 11, tmem - omem - 11);
 	return true;
 }
 
@@ -710,8 +714,9 @@ static bool parse_task_in(struct kmsg_parser *p, const char *s)
 
 	if (!starts(s, "Task in ") || !mid)
 		return false;
-	if (!p->active || p->emitted)
+	if (!p->active || p->emitted || p->summary)
 		start_report(p);
+	p->summary = true;
 	copy_n(k->task_memcg, sizeof(k->task_memcg), s + 8, mid - s - 8);
 	copy_n(k->memcg, sizeof(k->memcg), mid + 32, strlen(mid + 32));
 	k->constraint = OOMT_CONSTRAINT_MEMCG;

@@ -77,6 +77,20 @@ static const struct kmsg_kill *kill_of(const struct parsed *p, int i)
 	return &p->ev[i].kill;
 }
 
+/* The victim of the 6.18 report of this host, as its kill line prints it. */
+static void check_host_victim(const struct kmsg_kill *k)
+{
+	assert_int_equal(k->victim_pid, 20088);
+	assert_string_equal(k->victim_comm, "oom-trigger");
+	assert_int_equal(k->victim_uid, 0);
+	assert_int_equal(k->oom_score_adj, 0);
+	assert_int_equal(k->total_vm_kb, 68780);
+	assert_int_equal(k->anon_kb, 65280);
+	assert_int_equal(k->file_kb, 1372);
+	assert_int_equal(k->shmem_kb, 0);
+	assert_int_equal(k->pgtables_kb, 172);
+}
+
 /* The 6.18 report of this host, in any form of log text: all but its time. */
 static void check_host_report_text(const struct kmsg_kill *k)
 {
@@ -105,15 +119,7 @@ static void check_host_report_text(const struct kmsg_kill *k)
 	assert_string_equal(k->gfp_names, "GFP_KERNEL");
 	assert_int_equal(k->order, 0);
 	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
-	assert_int_equal(k->victim_pid, 20088);
-	assert_string_equal(k->victim_comm, "oom-trigger");
-	assert_int_equal(k->victim_uid, 0);
-	assert_int_equal(k->oom_score_adj, 0);
-	assert_int_equal(k->total_vm_kb, 68780);
-	assert_int_equal(k->anon_kb, 65280);
-	assert_int_equal(k->file_kb, 1372);
-	assert_int_equal(k->shmem_kb, 0);
-	assert_int_equal(k->pgtables_kb, 172);
+	check_host_victim(k);
 	assert_true(k->have & KMSG_HAVE_SWAP);
 	assert_int_equal(k->swap_kb, 0);
 	assert_string_equal(k->memcg, cg);
@@ -301,6 +307,139 @@ static void paste_columns(void **state)
 	assert_int_equal(k->victim_pid, 44);
 	assert_int_equal(k->anon_kb, 40);
 	assert_false(k->have & (KMSG_HAVE_TS | KMSG_HAVE_INVOKER_PID | KMSG_HAVE_CONSTRAINT));
+}
+
+/* What a kill known from its kill lines alone leaves null. */
+static void check_no_header(const struct kmsg_kill *k)
+{
+	assert_false(k->have & (KMSG_HAVE_TS | KMSG_HAVE_INVOKER | KMSG_HAVE_INVOKER_COMM |
+				KMSG_HAVE_INVOKER_PID | KMSG_HAVE_INVOKER_ADJ |
+				KMSG_HAVE_GFP_NAMES | KMSG_HAVE_STACK | KMSG_HAVE_USAGE |
+				KMSG_HAVE_SWAP_LIMIT | KMSG_HAVE_VERSION | KMSG_HAVE_SWAP));
+	assert_string_equal(k->invoker_comm, "");
+	assert_int_equal(k->nr_frames, 0);
+}
+
+/*
+ * Two OOMs of this host, grep -e oom-kill: -e "Killed process" out of its
+ * journal: what those lines print is kept, the rest is null.
+ */
+static void paste_grep_filtered(void **state)
+{
+	const char *cg = "/process_api/9a0e89ab8baed16cb11f3be6151e30ae/oomt-kmsg-fixture-6222";
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("paste-6.18-grep-filtered.txt", &p);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.incomplete, 0);
+	k = kill_of(&p, 0);
+	check_no_header(k);
+	assert_int_equal(k->event, 1);
+	assert_true(k->have & KMSG_HAVE_CONSTRAINT);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(k->memcg, cg);
+	assert_string_equal(k->task_memcg, cg);
+	check_host_victim(k);
+	assert_true(k->have & KMSG_HAVE_KILLED_LINE);
+	k = kill_of(&p, 1);
+	check_no_header(k);
+	assert_int_equal(k->event, 2);
+	assert_true(k->have & KMSG_HAVE_CONSTRAINT);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_CPUSET);
+	assert_string_equal(k->memcg, "");
+	assert_string_equal(k->task_memcg, "/oomt-node1");
+	assert_int_equal(k->victim_pid, 31744);
+	assert_int_equal(k->total_vm_kb, 3936256);
+	assert_int_equal(k->anon_kb, 3932160);
+	assert_int_equal(k->pgtables_kb, 7740);
+}
+
+/* grep oom-kill: alone: each line is an OOM of its own, its victim the one it names. */
+static void paste_oom_kill_lines_only(void **state)
+{
+	static const char *const lines[] = {
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"oom_memcg=/a,task_memcg=/a/b,task=a,pid=7,uid=3",
+		"oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"global_oom,task_memcg=/c,task=c,pid=8,uid=4",
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 2);
+	k = kill_of(&p, 0);
+	assert_int_equal(k->event, 1);
+	assert_int_equal(k->victim_pid, 7);
+	assert_int_equal(k->victim_uid, 3);
+	assert_string_equal(k->memcg, "/a");
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_false(k->have & KMSG_HAVE_KILLED_LINE);
+	k = kill_of(&p, 1);
+	assert_int_equal(k->event, 2);
+	assert_int_equal(k->victim_pid, 8);
+	assert_string_equal(k->victim_comm, "c");
+	assert_string_equal(k->memcg, "");
+	assert_string_equal(k->task_memcg, "/c");
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_NONE);
+	assert_int_equal(p.incomplete, 0);
+}
+
+/*
+ * An oom-kill line cut short by the paste: a value whose next key is
+ * gone may be cut too, so it is null.  The 5.14 seed's lines, as `dmesg
+ * -Tx | egrep -i "killed process|oom-kill:"` gives them, then two cut in
+ * a pid and a path.
+ */
+static void paste_cut_oom_kill_line(void **state)
+{
+	static const char *const lines[] = {
+		"kern  :info  : [Thu Aug 17 17:29:27 2023] oom-kill:constraint=CONSTRAINT_MEMCG,"
+		"nodemask=(null),cpuset=cri-containerd-c3f1de0d0969e5d3c6758d2e59be98d4dc8ba0367af"
+		"77f52b09d15225139c74f.scope,mems_allowed=0,oom_memcg=/kubepods.slice/kubepods-pod"
+		"089f25ee_a41a_414c_a028_71a38dfb30d3.slice/cri-containerd-c3f1de0d0969e5d3c6758d2e"
+		"59be98d4dc8ba0367af77f52b09d15225139c74f.scope,task_memcg=/kubepods.slice/kubepods"
+		"-pod089f25ee_a41a_41",
+		"kern  :err   : [Thu Aug 17 17:29:27 2023] Memory cgroup out of memory: Killed "
+		"process 1586608 (xray) total-vm:737128kB, anon-rss:26372kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:0 pgtables:176kB oom_score_adj:-997",
+		"kern  :info  : [Thu Aug 17 18:02:41 2023] oom-kill:constraint=CONSTRAINT_NONE,"
+		"nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/"
+		"mysqld.service,task=mysqld,pid=28",
+		"kern  :info  : [Thu Aug 17 18:40:05 2023] oom-kill:constraint=CONSTRAINT_MEMCG,"
+		"nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods.slice/kubepods-burst",
+		"kern  :err   : [Thu Aug 17 18:40:05 2023] Memory cgroup out of memory: Killed "
+		"process 4242 (java) total-vm:2048kB, anon-rss:1024kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:1000 pgtables:64kB oom_score_adj:936",
+	};
+	const char *cg = "/kubepods.slice/kubepods-pod089f25ee_a41a_414c_a028_71a38dfb30d3.slice/"
+			 "cri-containerd-c3f1de0d0969e5d3c6758d2e59be98d4dc8ba0367af77f52b09d152"
+			 "25139c74f.scope";
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 2);
+	k = kill_of(&p, 0);
+	check_no_header(k);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(k->memcg, cg);
+	assert_string_equal(k->task_memcg, "");
+	assert_int_equal(k->victim_pid, 1586608);
+	assert_string_equal(k->victim_comm, "xray");
+	assert_int_equal(k->victim_uid, 0);
+	assert_int_equal(k->oom_score_adj, -997);
+	assert_int_equal(k->anon_kb, 26372);
+	/* the mysqld OOM named no victim it could be sure of: counted, not reported */
+	assert_int_equal(p.incomplete, 1);
+	k = kill_of(&p, 1);
+	assert_int_equal(k->event, 3);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(k->memcg, "");
+	assert_string_equal(k->task_memcg, "");
+	assert_int_equal(k->victim_pid, 4242);
+	assert_int_equal(k->victim_uid, 1000);
 }
 
 /* A 6.18 cpuset OOM as `dmesg -t` prints it, pasted with a four-space indent. */
@@ -508,6 +647,9 @@ int main(void)
 		cmocka_unit_test(paste_syslog_numbered),
 		cmocka_unit_test(paste_columns),
 		cmocka_unit_test(paste_indented_cpuset),
+		cmocka_unit_test(paste_grep_filtered),
+		cmocka_unit_test(paste_oom_kill_lines_only),
+		cmocka_unit_test(paste_cut_oom_kill_line),
 		cmocka_unit_test(interleaved_dump_is_not_the_invoker),
 		cmocka_unit_test(cut_off_reports),
 		cmocka_unit_test(oom_group_and_reaper),
