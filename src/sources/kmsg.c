@@ -22,7 +22,7 @@
 #define LINE_MAX_LEN 2048
 #define MAX_TASKS    4096 /* task table rows kept per report */
 #define RECENT_KILLS 64	  /* kills remembered for the reaper's lines */
-#define QUEUE_LEN    4	  /* a line readies at most two events */
+#define QUEUE_LEN    4	  /* a line readies two events, three with a held header */
 
 struct task_row {
 	int pid;
@@ -65,6 +65,10 @@ struct kmsg_parser {
 	char buf[LINE_MAX_LEN];
 	bool have_ts;
 	unsigned long long ts_us;
+	/* an "invoked oom-killer" line broken by a paste, until its rest comes */
+	char held[LINE_MAX_LEN];
+	bool have_held, held_have_ts;
+	unsigned long long held_ts_us;
 };
 
 struct kmsg_parser *kmsg_parser__new(void)
@@ -479,19 +483,12 @@ static void set_ts(struct kmsg_parser *p)
 	p->cur.have |= KMSG_HAVE_TS;
 }
 
-int kmsg_parser__finish(struct kmsg_parser *p)
-{
-	flush_cut_off(p);
-	p->active = false;
-	return p->q_len;
-}
-
 /* ---- the report's lines ---- */
 
 /* "X invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), [nodemask=..., ]order=0, ..." */
 static bool parse_invoked(struct kmsg_parser *p, const char *s)
 {
-	const char *at = strstr(s, " invoked oom-killer: gfp_mask=0x"), *c, *o, *close, *adj;
+	const char *at = strstr(s, " invoked oom-killer:"), *c, *o, *close, *adj;
 	unsigned long long mask;
 	struct kmsg_kill *k = &p->cur;
 
@@ -504,10 +501,12 @@ static bool parse_invoked(struct kmsg_parser *p, const char *s)
 		copy_n(k->invoker_comm, sizeof(k->invoker_comm), s, at - s);
 		k->have |= KMSG_HAVE_INVOKER_COMM;
 	}
-	c = at + strlen(" invoked oom-killer: gfp_mask=0x");
+	c = at + strlen(" invoked oom-killer:");
 	o = strstr(c, "order=");
-	if (!scan_hex(&c, &mask) || !o || !(o += 6, scan_int(&o, &k->order)))
-		return true; /* a report all the same, without its gfp */
+	/* a report all the same, without its gfp */
+	if (!skip(&c, " gfp_mask=0x") || !scan_hex(&c, &mask) || !o ||
+	    !(o += 6, scan_int(&o, &k->order)))
+		return true;
 	k->gfp_mask = (unsigned int)mask;
 	k->have |= KMSG_HAVE_INVOKER;
 	adj = strstr(o, ", oom_score_adj=");
@@ -974,6 +973,90 @@ static void parse_misc(struct kmsg_parser *p, const char *s)
 		p->in_trace = !p->emitted && !(p->cur.have & KMSG_HAVE_STACK);
 }
 
+/* One line of log, its prefixes gone. */
+static void parse_line(struct kmsg_parser *p, const char *s)
+{
+	if (p->in_trace && parse_frame(p, s))
+		return;
+	p->in_trace = false;
+	if (parse_invoked(p, s) || parse_cpu(p, s) || parse_usage(p, s) || parse_oom_kill(p, s) ||
+	    parse_task_in(p, s) || parse_kill_choice(p, s) || parse_killed(p, s) ||
+	    parse_reaper(p, s) || parse_table_header(p, s) || parse_table_row(p, s))
+		return;
+	parse_misc(p, s);
+}
+
+/* ---- a header a mail client broke at a space ---- */
+
+/* Its fields, in the order the kernel prints them (nodemask 4.x, oom_adj 2.6.32 to 3.x). */
+static const char *const head_keys[] = {
+	"gfp_mask=0x", "nodemask=", "order=", "oom_adj=", "oom_score_adj=",
+};
+
+/* The length of s without its trailing blanks (format=flowed keeps a space at a break). */
+static size_t trimmed_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
+}
+
+/* An "invoked oom-killer" line that ends in "invoked", "oom-killer:" or a field's ",". */
+static bool is_cut_head(const char *s)
+{
+	const char *at = strstr(s, " invoked oom-killer:");
+	size_t n = trimmed_len(s);
+
+	if (!at)
+		return n > 8 && n - 8 < KMSG_COMM_LEN && !strncmp(s + n - 8, " invoked", 8);
+	return s[n - 1] == ',' || s + n == at + strlen(" invoked oom-killer:");
+}
+
+/* Whether s is the rest of the held header: a field it lacks, after all it has. */
+static bool continues_head(const struct kmsg_parser *p, const char *s)
+{
+	const char *fields = strstr(p->held, " invoked oom-killer:");
+	int last = -1;
+
+	if (!p->have_held)
+		return false;
+	if (!fields)
+		return starts(s, "oom-killer:");
+	for (int i = 0; i < (int)(sizeof(head_keys) / sizeof(head_keys[0])); i++)
+		if (strstr(fields, head_keys[i]))
+			last = i;
+	for (int i = last + 1; i < (int)(sizeof(head_keys) / sizeof(head_keys[0])); i++)
+		if (starts(s, head_keys[i]))
+			return true;
+	return false;
+}
+
+static void hold(struct kmsg_parser *p, const char *s)
+{
+	copy_n(p->held, sizeof(p->held), s, trimmed_len(s));
+	p->have_held = true;
+	p->held_have_ts = p->have_ts;
+	p->held_ts_us = p->ts_us;
+}
+
+/* The held header is read at last, whole or not, with its own line's time. */
+static void release_held(struct kmsg_parser *p)
+{
+	bool have_ts = p->have_ts;
+	unsigned long long ts_us = p->ts_us;
+
+	if (!p->have_held)
+		return;
+	p->have_held = false;
+	p->have_ts = p->held_have_ts;
+	p->ts_us = p->held_ts_us;
+	parse_line(p, p->held);
+	p->have_ts = have_ts;
+	p->ts_us = ts_us;
+}
+
 int kmsg_parser__feed(struct kmsg_parser *p, const char *line, size_t len)
 {
 	char *s;
@@ -989,13 +1072,30 @@ int kmsg_parser__feed(struct kmsg_parser *p, const char *line, size_t len)
 	p->have_ts = false;
 	s = strip_prefixes(p, p->buf);
 
-	if (p->in_trace && parse_frame(p, s))
+	/*
+	 * Only a line that cannot be the end of a header is held, so a log
+	 * read live, whose records are whole, never waits for the next.
+	 */
+	if (continues_head(p, s)) {
+		size_t n = strlen(p->held);
+
+		snprintf(p->held + n, sizeof(p->held) - n, " %.*s", (int)trimmed_len(s), s);
+		if (!is_cut_head(p->held))
+			release_held(p);
 		return p->q_len;
-	p->in_trace = false;
-	if (parse_invoked(p, s) || parse_cpu(p, s) || parse_usage(p, s) || parse_oom_kill(p, s) ||
-	    parse_task_in(p, s) || parse_kill_choice(p, s) || parse_killed(p, s) ||
-	    parse_reaper(p, s) || parse_table_header(p, s) || parse_table_row(p, s))
-		return p->q_len;
-	parse_misc(p, s);
+	}
+	release_held(p);
+	if (is_cut_head(s))
+		hold(p, s);
+	else
+		parse_line(p, s);
+	return p->q_len;
+}
+
+int kmsg_parser__finish(struct kmsg_parser *p)
+{
+	release_held(p);
+	flush_cut_off(p);
+	p->active = false;
 	return p->q_len;
 }

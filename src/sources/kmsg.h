@@ -107,7 +107,8 @@ void kmsg_parser__free(struct kmsg_parser *p);
  * One line of log, without its newline; any bytes, any length.  A kill
  * is ready as soon as its "Killed process" line is read.  Returns the
  * number of events ready; take them with kmsg_parser__next() before the
- * next line.
+ * next line.  An "invoked oom-killer" line that a paste broke waits for
+ * its rest, on the next line.
  */
 int kmsg_parser__feed(struct kmsg_parser *p, const char *line, size_t len);
 /* The end of the input: a report cut off mid-way is completed with what it said. */

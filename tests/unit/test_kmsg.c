@@ -442,6 +442,111 @@ static void paste_cut_oom_kill_line(void **state)
 	assert_int_equal(k->victim_uid, 1000);
 }
 
+/*
+ * The host's report mailed with its lines wrapped at 72 columns: the
+ * header is one line again.  The kill line's sizes went to lines of their
+ * own and the task table's columns apart: those are null, the victim the
+ * oom-kill: line names.
+ */
+static void paste_mail_wrapped(void **state)
+{
+	const char *cg = "/process_api/9a0e89ab8baed16cb11f3be6151e30ae/oomt-kmsg-fixture-6222";
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("paste-6.18-mail-wrapped.txt", &p);
+	assert_int_equal(p.n, 1);
+	k = kill_of(&p, 0);
+	assert_true(k->have & KMSG_HAVE_INVOKER_COMM);
+	assert_string_equal(k->invoker_comm, "oom-trigger");
+	assert_int_equal(k->invoker_pid, 20088);
+	assert_true(k->have & KMSG_HAVE_INVOKER);
+	assert_int_equal(k->gfp_mask, 0xcc0);
+	assert_string_equal(k->gfp_names, "GFP_KERNEL");
+	assert_int_equal(k->order, 0);
+	assert_true(k->have & KMSG_HAVE_INVOKER_ADJ);
+	assert_int_equal(k->invoker_adj, 0);
+	/* the header's time: the kill line's went with its wrap */
+	assert_int_equal(k->ts_us, 11826681881ULL);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(k->memcg, cg);
+	assert_string_equal(k->task_memcg, cg);
+	assert_int_equal(k->usage_kb, 65536);
+	assert_int_equal(k->limit_kb, 65536);
+	assert_int_equal(k->swap_limit_kb, 9007199254740988ULL);
+	assert_int_equal(k->cgroup_version, 1);
+	assert_int_equal(k->nr_frames, 13);
+	assert_int_equal(k->victim_pid, 20088);
+	assert_string_equal(k->victim_comm, "oom-trigger");
+	assert_int_equal(k->victim_uid, 0);
+	assert_false(k->have &
+		     (KMSG_HAVE_KILLED_LINE | KMSG_HAVE_VM | KMSG_HAVE_ANON | KMSG_HAVE_FILE |
+		      KMSG_HAVE_SHMEM | KMSG_HAVE_PGTABLES | KMSG_HAVE_ADJ | KMSG_HAVE_SWAP));
+}
+
+/*
+ * Headers broken elsewhere: before "oom-killer:" (a syslog line with a
+ * long host name), twice, the rest with its own prefix.  A next line
+ * that is not the rest leaves the header as it is: a comm, no gfp.
+ */
+static void paste_wrapped_headers(void **state)
+{
+	static const char *const lines[] = {
+		"Apr 18 09:12:01 ip-10-0-12-34.eu-west-1.compute.internal kernel: mysqld invoked ",
+		"oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0",
+		"Apr 18 09:12:01 ip-10-0-12-34.eu-west-1.compute.internal kernel: Killed process "
+		"2841 (mysqld) total-vm:9613988kB, anon-rss:7514048kB, file-rss:0kB",
+		"[ 5000.000001] java invoked oom-killer: "
+		"gfp_mask=0x14200ca(GFP_HIGHUSER_MOVABLE), ",
+		"[ 5000.000001] nodemask=(null), order=0, ",
+		"oom_score_adj=-998",
+		"[ 5000.000002] CPU: 2 PID: 4242 Comm: java Not tainted 4.14.0 #1",
+		"[ 5000.000003] Killed process 4242 (java) total-vm:2048kB, anon-rss:1024kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		"[ 6000.000001] b invoked oom-killer:",
+		"[ 6000.000002] CPU: 0 PID: 9 Comm: b Not tainted 6.1.0 #1",
+		"[ 6000.000003] Out of memory: Killed process 9 (b) total-vm:100kB, anon-rss:40kB, "
+		"file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0",
+		"[ 7000.000001] c invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL),",
+		"gfp_mask=0x0, order=3",
+		"[ 7000.000002] Out of memory: Killed process 10 (c) total-vm:100kB, "
+		"anon-rss:40kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0",
+		"[ 8000.000001] d invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0,",
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 4);
+	k = kill_of(&p, 0);
+	assert_string_equal(k->invoker_comm, "mysqld");
+	assert_int_equal(k->gfp_mask, 0x201da);
+	assert_false(k->have & KMSG_HAVE_GFP_NAMES);
+	assert_int_equal(k->order, 0);
+	assert_int_equal(k->invoker_adj, 0);
+	assert_int_equal(k->victim_pid, 2841);
+	k = kill_of(&p, 1);
+	assert_string_equal(k->invoker_comm, "java");
+	assert_int_equal(k->invoker_pid, 4242);
+	assert_int_equal(k->gfp_mask, 0x14200ca);
+	assert_string_equal(k->gfp_names, "GFP_HIGHUSER_MOVABLE");
+	assert_int_equal(k->order, 0);
+	assert_true(k->have & KMSG_HAVE_INVOKER_ADJ);
+	assert_int_equal(k->invoker_adj, -998);
+	assert_int_equal(k->ts_us, 5000000003ULL);
+	k = kill_of(&p, 2);
+	assert_true(k->have & KMSG_HAVE_INVOKER_COMM);
+	assert_string_equal(k->invoker_comm, "b");
+	assert_int_equal(k->invoker_pid, 9);
+	assert_false(k->have & (KMSG_HAVE_INVOKER | KMSG_HAVE_INVOKER_ADJ | KMSG_HAVE_GFP_NAMES));
+	k = kill_of(&p, 3);
+	assert_string_equal(k->invoker_comm, "c");
+	assert_false(k->have & (KMSG_HAVE_INVOKER | KMSG_HAVE_INVOKER_ADJ));
+	assert_int_equal(k->victim_pid, 10);
+	/* d's header, held to the end of the input, opened a report that named no victim */
+	assert_int_equal(p.incomplete, 1);
+}
+
 /* A 6.18 cpuset OOM as `dmesg -t` prints it, pasted with a four-space indent. */
 static void paste_indented_cpuset(void **state)
 {
@@ -650,6 +755,8 @@ int main(void)
 		cmocka_unit_test(paste_grep_filtered),
 		cmocka_unit_test(paste_oom_kill_lines_only),
 		cmocka_unit_test(paste_cut_oom_kill_line),
+		cmocka_unit_test(paste_mail_wrapped),
+		cmocka_unit_test(paste_wrapped_headers),
 		cmocka_unit_test(interleaved_dump_is_not_the_invoker),
 		cmocka_unit_test(cut_off_reports),
 		cmocka_unit_test(oom_group_and_reaper),
