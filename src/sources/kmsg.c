@@ -12,11 +12,16 @@
  * Older kernels say "Task in /x killed as a result of limit of /y" and
  * "Kill process N (X) score N or sacrifice child".  dump_header() is rate
  * limited: a burst of kills leaves bare "Killed process" lines.
+ *
+ * Reports people paste come indented, behind a viewer's column, filtered
+ * by grep, wrapped by a mail client or cut at a terminal's width.  What a
+ * paste broke is left unread, never guessed.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "oomtrace.h"
+#include "cgpath.h"
 #include "kmsg.h"
 
 #define LINE_MAX_LEN 2048
@@ -51,6 +56,11 @@ struct kmsg_parser {
 	bool in_trace; /* between "Call Trace:" and the first line that is no frame */
 	bool no_kill;  /* "no killable processes": no victim is coming */
 	bool summary;  /* cur's oom-kill (or "Task in") line: a report prints one */
+	/* cur's first "Memory cgroup stats for" was read: the ones after it are below it */
+	bool stats_seen;
+	/* 4.x: the "limit of" path of cur's Task in line, as a paste left it */
+	char limit[KMSG_PATH_LEN];
+	bool have_limit;
 	bool have_candidate;
 	struct task_cols cols;
 	struct task_row tasks[MAX_TASKS];
@@ -173,6 +183,16 @@ static void copy_n(char *dst, size_t size, const char *src, size_t n)
 		n = size - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+/* The length of s without its trailing blanks (format=flowed keeps a space at a break). */
+static size_t trimmed_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
 }
 
 /* "key:NkB" after s, as the kill line prints its sizes. */
@@ -471,6 +491,7 @@ static void start_report(struct kmsg_parser *p)
 	p->cur.event = ++p->events;
 	p->active = true;
 	p->emitted = p->group = p->in_trace = p->no_kill = p->have_candidate = p->summary = false;
+	p->stats_seen = p->have_limit = false;
 	p->nr_tasks = 0;
 	memset(&p->cols, -1, sizeof(p->cols));
 }
@@ -705,11 +726,27 @@ static bool parse_oom_kill(struct kmsg_parser *p, const char *s)
 	return true;
 }
 
-/* 4.x: "Task in /x killed as a result of limit of /y" */
+/* A cgroup path as the kernel prints one: from the root, no trailing slash but the root's. */
+static bool is_path(const char *s)
+{
+	size_t n = strlen(s);
+
+	return s[0] == '/' && (n == 1 || s[n - 1] != '/');
+}
+
+/*
+ * 4.x: "Task in /x killed as a result of limit of /y".  /y ends the line,
+ * where a paste cuts or wraps it: it is taken only when it is /x or above
+ * it, as the memcg whose limit the victim hit must be.  The stats line
+ * after it, whose colon shows its path whole, has the last word
+ * (parse_memcg_stats()).
+ */
 static bool parse_task_in(struct kmsg_parser *p, const char *s)
 {
-	const char *mid = strstr(s, " killed as a result of limit of ");
+	const char *mid = strstr(s, " killed as a result of limit of"), *y;
 	struct kmsg_kill *k = &p->cur;
+	bool cut = false;
+	size_t n;
 
 	if (!starts(s, "Task in ") || !mid)
 		return false;
@@ -717,9 +754,61 @@ static bool parse_task_in(struct kmsg_parser *p, const char *s)
 		start_report(p);
 	p->summary = true;
 	copy_n(k->task_memcg, sizeof(k->task_memcg), s + 8, mid - s - 8);
-	copy_n(k->memcg, sizeof(k->memcg), mid + 32, strlen(mid + 32));
+	y = mid + strlen(" killed as a result of limit of");
+	y += strspn(y, " ");
+	n = trimmed_len(y);
+	/* "..." or "\u2026": a path the one who pasted it shortened */
+	if (n >= 3 && (!strncmp(y + n - 3, "...", 3) || !strncmp(y + n - 3, "\xe2\x80\xa6", 3)))
+		n -= 3, cut = true;
+	copy_n(p->limit, sizeof(p->limit), y, n);
+	p->have_limit = true;
+	if (!cut && is_path(p->limit) && is_path(k->task_memcg) &&
+	    cgpath__under(k->task_memcg, p->limit))
+		copy_n(k->memcg, sizeof(k->memcg), p->limit, strlen(p->limit));
 	k->constraint = OOMT_CONSTRAINT_MEMCG;
 	k->have |= KMSG_HAVE_CONSTRAINT;
+	return true;
+}
+
+/*
+ * "Memory cgroup stats for /y:", its stats after it on the same line (4.x)
+ * or on lines of their own.  Printed for memcg OOMs only: the first names
+ * the memcg whose limit was hit, any after it the memcgs below that one.
+ */
+static bool parse_memcg_stats(struct kmsg_parser *p, const char *s)
+{
+	const char *c = s, *end;
+	struct kmsg_kill *k = &p->cur;
+	char path[KMSG_PATH_LEN];
+	size_t n;
+
+	if (!skip(&c, "Memory cgroup stats for "))
+		return false;
+	if (!p->active || p->emitted || p->stats_seen)
+		return true;
+	p->stats_seen = true;
+	n = trimmed_len(c);
+	if (n && c[n - 1] == ':')
+		end = c + n - 1;
+	else if (!(end = strstr(c, ": ")))
+		return true; /* cut before its colon, so maybe in its path */
+	copy_n(path, sizeof(path), c, end - c);
+	if (!is_path(path) || (k->task_memcg[0] && !cgpath__under(k->task_memcg, path)))
+		return true;
+	/*
+	 * Its colon shows this path whole, where the Task in line's may end
+	 * cut even at a slash: this one is taken if it starts as that one
+	 * does.  If it does not, one of the two is another report's line.
+	 */
+	if (p->have_limit && !starts(path, p->limit)) {
+		k->memcg[0] = '\0';
+		return true;
+	}
+	copy_n(k->memcg, sizeof(k->memcg), path, strlen(path));
+	if (!(k->have & KMSG_HAVE_CONSTRAINT)) {
+		k->constraint = OOMT_CONSTRAINT_MEMCG;
+		k->have |= KMSG_HAVE_CONSTRAINT;
+	}
 	return true;
 }
 
@@ -980,8 +1069,9 @@ static void parse_line(struct kmsg_parser *p, const char *s)
 		return;
 	p->in_trace = false;
 	if (parse_invoked(p, s) || parse_cpu(p, s) || parse_usage(p, s) || parse_oom_kill(p, s) ||
-	    parse_task_in(p, s) || parse_kill_choice(p, s) || parse_killed(p, s) ||
-	    parse_reaper(p, s) || parse_table_header(p, s) || parse_table_row(p, s))
+	    parse_task_in(p, s) || parse_memcg_stats(p, s) || parse_kill_choice(p, s) ||
+	    parse_killed(p, s) || parse_reaper(p, s) || parse_table_header(p, s) ||
+	    parse_table_row(p, s))
 		return;
 	parse_misc(p, s);
 }
@@ -992,16 +1082,6 @@ static void parse_line(struct kmsg_parser *p, const char *s)
 static const char *const head_keys[] = {
 	"gfp_mask=0x", "nodemask=", "order=", "oom_adj=", "oom_score_adj=",
 };
-
-/* The length of s without its trailing blanks (format=flowed keeps a space at a break). */
-static size_t trimmed_len(const char *s)
-{
-	size_t n = strlen(s);
-
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return n;
-}
 
 /* An "invoked oom-killer" line that ends in "invoked", "oom-killer:" or a field's ",". */
 static bool is_cut_head(const char *s)

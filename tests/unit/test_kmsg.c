@@ -589,6 +589,132 @@ static void paste_indented_cpuset(void **state)
 	assert_true(p.ev[1].reap.have_kill);
 }
 
+/* A 4.14 cgroup-v1 container OOM, its Task in line's limit path cut by the paste. */
+static void check_4_14_report(const struct parsed *p)
+{
+	static const char *const frames[] = {
+		"dump_stack+0x66",
+		"dump_header+0x94",
+		"oom_kill_process+0x223",
+		"out_of_memory+0x2af",
+		"mem_cgroup_out_of_memory+0x49",
+		"mem_cgroup_oom_synchronize+0x2ed",
+		"pagefault_out_of_memory+0x2f",
+		"__do_page_fault+0x4bd",
+		"page_fault+0x45",
+	};
+	const char *cg = "/kubepods/burstable/pod089f25ee-a41a-414c-a028-71a38dfb30d3/"
+			 "c3f1de0d0969e5d3c6758d2e59be98d4dc8ba0367af77f52b09d15225139c74f";
+	const struct kmsg_kill *k;
+
+	assert_int_equal(p->n, 2);
+	k = kill_of(p, 0);
+	assert_int_equal(k->ts_us, 4426375263912ULL);
+	assert_string_equal(k->invoker_comm, "xray");
+	assert_int_equal(k->invoker_pid, 1586622);
+	assert_int_equal(k->gfp_mask, 0x14000c0);
+	assert_string_equal(k->gfp_names, "GFP_KERNEL");
+	assert_int_equal(k->order, 0);
+	assert_int_equal(k->invoker_adj, -997);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(k->task_memcg, cg);
+	assert_string_equal(k->memcg, cg);
+	assert_int_equal(k->usage_kb, 204800);
+	assert_int_equal(k->limit_kb, 204800);
+	assert_int_equal(k->swap_limit_kb, 9007199254740988ULL);
+	assert_int_equal(k->cgroup_version, 1);
+	assert_int_equal(k->nr_frames, 9);
+	for (int i = 0; i < 9; i++)
+		assert_string_equal(k->frames[i], frames[i]);
+	assert_int_equal(k->victim_pid, 1586608);
+	assert_string_equal(k->victim_comm, "xray");
+	assert_int_equal(k->total_vm_kb, 737128);
+	assert_int_equal(k->anon_kb, 195084);
+	assert_int_equal(k->file_kb, 8196);
+	assert_int_equal(k->shmem_kb, 0);
+	/* 4.14's kill line has no uid, adj or page tables: its row of the task table has */
+	assert_int_equal(k->victim_uid, 0);
+	assert_int_equal(k->oom_score_adj, -997);
+	assert_int_equal(k->pgtables_kb, 688);
+	assert_true(k->have & KMSG_HAVE_SWAP);
+	assert_int_equal(k->swap_kb, 0);
+	assert_int_equal(p->ev[1].type, KMSG_EVENT_REAP);
+}
+
+/* Copied from a 200-column terminal: the limit path broke at a slash, "/kubepods/burstable". */
+static void paste_4_14_task_in_wrapped(void **state)
+{
+	struct parsed p;
+
+	parse_file("paste-4.14-memcg-v1-wrapped.txt", &p);
+	check_4_14_report(&p);
+}
+
+/* Seen through less -S, 195 columns: the rest of the line never came, "/kubepods/burs". */
+static void paste_4_14_task_in_chopped(void **state)
+{
+	struct parsed p;
+
+	parse_file("paste-4.14-memcg-v1-chopped.txt", &p);
+	check_4_14_report(&p);
+}
+
+/*
+ * The Task in line's limit path, where a paste left it, against the first
+ * stats line's: the victim's memcg is the limit's or below it, and what
+ * is left of a cut path starts the whole one.
+ */
+static void paste_task_in_paths(void **state)
+{
+	static const char *const lines[] = {
+		/* cut inside a name, no stats line: nothing says which memcg */
+		"Task in /a/bc killed as a result of limit of /a/b",
+		"Memory cgroup out of memory: Killed process 1 (a) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		/* wrapped whole to the next line */
+		"Task in /docker/0123abcd killed as a result of limit of",
+		"/docker/0123abcd",
+		"memory: usage 1024kB, limit 1024kB, failcnt 3",
+		"Memory cgroup stats for /docker/0123abcd: cache:0KB rss:1024KB",
+		"Memory cgroup out of memory: Killed process 2 (b) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		/* shortened by hand, the stats lines of the memcgs below it after the first */
+		"Task in /docker/0123abcd/x killed as a result of limit of /docker/01\xe2\x80\xa6",
+		"Memory cgroup stats for /docker/0123abcd: cache:0KB rss:1024KB",
+		"Memory cgroup stats for /docker/0123abcd/x: cache:0KB rss:1024KB",
+		"Memory cgroup out of memory: Killed process 3 (c) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		/* the two disagree: one is not this report's */
+		"Task in /a/b/c killed as a result of limit of /a/b",
+		"Memory cgroup stats for /a:",
+		"Memory cgroup out of memory: Killed process 4 (d) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		/* 6.x: an oom-kill line cut in its oom_memcg, the stats line before it whole */
+		"e invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"Memory cgroup stats for /x/y:",
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"oom_memcg=/x/",
+		"Memory cgroup out of memory: Killed process 5 (e) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+	};
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 5);
+	assert_string_equal(kill_of(&p, 0)->task_memcg, "/a/bc");
+	assert_string_equal(kill_of(&p, 0)->memcg, "");
+	assert_int_equal(kill_of(&p, 0)->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(kill_of(&p, 1)->memcg, "/docker/0123abcd");
+	assert_int_equal(kill_of(&p, 1)->limit_kb, 1024);
+	assert_string_equal(kill_of(&p, 2)->memcg, "/docker/0123abcd");
+	assert_string_equal(kill_of(&p, 2)->task_memcg, "/docker/0123abcd/x");
+	assert_string_equal(kill_of(&p, 3)->memcg, "");
+	assert_string_equal(kill_of(&p, 3)->task_memcg, "/a/b/c");
+	assert_string_equal(kill_of(&p, 4)->memcg, "/x/y");
+	assert_string_equal(kill_of(&p, 4)->task_memcg, "");
+	assert_int_equal(kill_of(&p, 4)->constraint, OOMT_CONSTRAINT_MEMCG);
+}
+
 /* A WARN's dump between the lines of a report names another task: not the invoker. */
 static void interleaved_dump_is_not_the_invoker(void **state)
 {
@@ -757,6 +883,9 @@ int main(void)
 		cmocka_unit_test(paste_cut_oom_kill_line),
 		cmocka_unit_test(paste_mail_wrapped),
 		cmocka_unit_test(paste_wrapped_headers),
+		cmocka_unit_test(paste_4_14_task_in_wrapped),
+		cmocka_unit_test(paste_4_14_task_in_chopped),
+		cmocka_unit_test(paste_task_in_paths),
 		cmocka_unit_test(interleaved_dump_is_not_the_invoker),
 		cmocka_unit_test(cut_off_reports),
 		cmocka_unit_test(oom_group_and_reaper),
