@@ -859,6 +859,23 @@ static void garbage(void **state)
 		"Nov 22 kernel: ",
 		"kern  :",
 		"[Thu Aug 17 17:29:27 2023]",
+		"1 ",
+		"1:",
+		"a:b: | [",
+		"0123456789012345678901234567890123456789012345678901234567890123456789 [ 1.2] x",
+		" invoked",
+		"x invoked",
+		"oom-killer:",
+		"x invoked oom-killer:",
+		"gfp_mask=0x",
+		"order=, oom_score_adj=",
+		"y invoked oom-killer: gfp_mask=0x1,",
+		"nodemask=",
+		"Task in / killed as a result of limit of ...",
+		"Task in killed as a result of limit of",
+		"Memory cgroup stats for ",
+		"Memory cgroup stats for :",
+		"Memory cgroup stats for /: ",
 	};
 	struct parsed p;
 
