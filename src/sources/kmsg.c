@@ -12,17 +12,22 @@
  * Older kernels say "Task in /x killed as a result of limit of /y" and
  * "Kill process N (X) score N or sacrifice child".  dump_header() is rate
  * limited: a burst of kills leaves bare "Killed process" lines.
+ *
+ * Reports people paste come indented, behind a viewer's column, filtered
+ * by grep, wrapped by a mail client or cut at a terminal's width.  What a
+ * paste broke is left unread, never guessed.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "oomtrace.h"
+#include "cgpath.h"
 #include "kmsg.h"
 
 #define LINE_MAX_LEN 2048
 #define MAX_TASKS    4096 /* task table rows kept per report */
 #define RECENT_KILLS 64	  /* kills remembered for the reaper's lines */
-#define QUEUE_LEN    4	  /* a line readies at most two events */
+#define QUEUE_LEN    4	  /* a line readies two events, three with a held header */
 
 struct task_row {
 	int pid;
@@ -50,6 +55,12 @@ struct kmsg_parser {
 	bool group;    /* "memory.oom.group": more victims of cur's OOM follow */
 	bool in_trace; /* between "Call Trace:" and the first line that is no frame */
 	bool no_kill;  /* "no killable processes": no victim is coming */
+	bool summary;  /* cur's oom-kill (or "Task in") line: a report prints one */
+	/* cur's first "Memory cgroup stats for" was read: the ones after it are below it */
+	bool stats_seen;
+	/* 4.x: the "limit of" path of cur's Task in line, as a paste left it */
+	char limit[KMSG_PATH_LEN];
+	bool have_limit;
 	bool have_candidate;
 	struct task_cols cols;
 	struct task_row tasks[MAX_TASKS];
@@ -64,6 +75,10 @@ struct kmsg_parser {
 	char buf[LINE_MAX_LEN];
 	bool have_ts;
 	unsigned long long ts_us;
+	/* an "invoked oom-killer" line broken by a paste, until its rest comes */
+	char held[LINE_MAX_LEN];
+	bool have_held, held_have_ts;
+	unsigned long long held_ts_us;
 };
 
 struct kmsg_parser *kmsg_parser__new(void)
@@ -168,6 +183,16 @@ static void copy_n(char *dst, size_t size, const char *src, size_t n)
 		n = size - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+/* The length of s without its trailing blanks (format=flowed keeps a space at a break). */
+static size_t trimmed_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
 }
 
 /* "key:NkB" after s, as the kill line prints its sizes. */
@@ -286,21 +311,74 @@ static char *strip_bracket(struct kmsg_parser *p, char *s)
 	return *end == ' ' ? end + 1 : end;
 }
 
+/* The log's own stamps: all prefixes but "host kernel: ", which follows one */
+static char *strip_stamp(struct kmsg_parser *p, char *s)
+{
+	char *t = strip_kmsg_record(p, s);
+
+	t = strip_syslog(t);
+	t = strip_facility(t);
+	t = strip_priority(t);
+	return strip_bracket(p, t);
+}
+
+/*
+ * A column a viewer or grep put before the log's own prefix: a line number
+ * ("166233 ", "12:", grep's "12-" for a line of context), a file or host
+ * name ("messages:", "node-3 | ").
+ */
+static char *skip_column(char *s)
+{
+	size_t n = strspn(s, "0123456789");
+	char *c;
+
+	if (!n || s[n] != '-')
+		n = strcspn(s, " \t:|");
+	if (!n || n > 64)
+		return s;
+	c = s + n;
+	if (*c == ':' || *c == '-')
+		c++;
+	else if (c[strspn(c, " \t")] == '|')
+		c += strspn(c, " \t") + 1;
+	else if (*c != ' ' && *c != '\t')
+		return s;
+	return c + strspn(c, " \t");
+}
+
+/*
+ * Columns are taken only when a stamp follows them: a comm may start with
+ * digits.  A stamp read twice sets the same time and sequence.
+ */
+static char *strip_columns(struct kmsg_parser *p, char *s)
+{
+	char *c = s;
+
+	if (strip_stamp(p, s) != s)
+		return s;
+	/* two at most: grep -Hn's file name, then its line number */
+	for (int i = 0; i < 2; i++) {
+		char *next = skip_column(c);
+
+		if (next == c)
+			break;
+		c = next;
+		if (strip_stamp(p, c) != c)
+			return c;
+	}
+	return s;
+}
+
 static char *strip_prefixes(struct kmsg_parser *p, char *s)
 {
-	/* text pasted with an indent: only before a prefix, frames keep theirs */
-	char *t = s + strspn(s, " \t"), *u = strip_facility(strip_bracket(p, strip_syslog(t)));
-
-	if (t != s && u != t)
-		s = t;
+	/*
+	 * Text pasted with an indent, prefixes or none.  No line of the
+	 * report needs its leading blanks: frames are told by their form.
+	 */
+	s = strip_columns(p, s + strspn(s, " \t"));
 	for (int i = 0; i < 8; i++) {
-		char *t = strip_kmsg_record(p, s);
+		char *t = strip_host_kernel(strip_stamp(p, s));
 
-		t = strip_syslog(t);
-		t = strip_facility(t);
-		t = strip_priority(t);
-		t = strip_bracket(p, t);
-		t = strip_host_kernel(t);
 		if (t == s)
 			break;
 		s = t;
@@ -412,7 +490,8 @@ static void start_report(struct kmsg_parser *p)
 	p->cur.constraint = OOMT_CONSTRAINT_UNKNOWN;
 	p->cur.event = ++p->events;
 	p->active = true;
-	p->emitted = p->group = p->in_trace = p->no_kill = p->have_candidate = false;
+	p->emitted = p->group = p->in_trace = p->no_kill = p->have_candidate = p->summary = false;
+	p->stats_seen = p->have_limit = false;
 	p->nr_tasks = 0;
 	memset(&p->cols, -1, sizeof(p->cols));
 }
@@ -425,19 +504,12 @@ static void set_ts(struct kmsg_parser *p)
 	p->cur.have |= KMSG_HAVE_TS;
 }
 
-int kmsg_parser__finish(struct kmsg_parser *p)
-{
-	flush_cut_off(p);
-	p->active = false;
-	return p->q_len;
-}
-
 /* ---- the report's lines ---- */
 
 /* "X invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), [nodemask=..., ]order=0, ..." */
 static bool parse_invoked(struct kmsg_parser *p, const char *s)
 {
-	const char *at = strstr(s, " invoked oom-killer: gfp_mask=0x"), *c, *o, *close, *adj;
+	const char *at = strstr(s, " invoked oom-killer:"), *c, *o, *close, *adj;
 	unsigned long long mask;
 	struct kmsg_kill *k = &p->cur;
 
@@ -445,11 +517,17 @@ static bool parse_invoked(struct kmsg_parser *p, const char *s)
 		return false;
 	start_report(p);
 	set_ts(p);
-	copy_n(k->invoker_comm, sizeof(k->invoker_comm), s, at - s);
-	c = at + strlen(" invoked oom-killer: gfp_mask=0x");
+	/* a comm has 15 bytes at most: more is a prefix not known here, not a name */
+	if (at > s && at - s < KMSG_COMM_LEN) {
+		copy_n(k->invoker_comm, sizeof(k->invoker_comm), s, at - s);
+		k->have |= KMSG_HAVE_INVOKER_COMM;
+	}
+	c = at + strlen(" invoked oom-killer:");
 	o = strstr(c, "order=");
-	if (!scan_hex(&c, &mask) || !o || !(o += 6, scan_int(&o, &k->order)))
-		return true; /* a report all the same, without its gfp */
+	/* a report all the same, without its gfp */
+	if (!skip(&c, " gfp_mask=0x") || !scan_hex(&c, &mask) || !o ||
+	    !(o += 6, scan_int(&o, &k->order)))
+		return true;
 	k->gfp_mask = (unsigned int)mask;
 	k->have |= KMSG_HAVE_INVOKER;
 	adj = strstr(o, ", oom_score_adj=");
@@ -610,7 +688,8 @@ static void set_candidate(struct kmsg_parser *p, int pid, const char *comm, size
  * "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,
  * oom_memcg=/a,task_memcg=/a/b,task=X,pid=N,uid=N" (global OOMs: "global_oom"
  * instead of oom_memcg).  Paths and names may hold commas: keys are found
- * from the end.
+ * from the end.  A value is only read up to the key the kernel prints
+ * after it: a line cut short by a paste ends a path or pid anywhere.
  */
 static bool parse_oom_kill(struct kmsg_parser *p, const char *s)
 {
@@ -620,14 +699,16 @@ static bool parse_oom_kill(struct kmsg_parser *p, const char *s)
 
 	if (!starts(s, "oom-kill:constraint="))
 		return false;
-	if (!p->active || p->emitted)
+	/* a second one is the next OOM's, its header filtered out like this one's */
+	if (!p->active || p->emitted || p->summary)
 		start_report(p);
+	p->summary = true;
 	k->constraint = constraint_of(s + strlen("oom-kill:constraint="));
 	if (k->constraint != OOMT_CONSTRAINT_UNKNOWN)
 		k->have |= KMSG_HAVE_CONSTRAINT;
 	uid = rfind(s, end, ",uid=");
 	pid = rfind(s, uid ?: end, ",pid=");
-	task = pid ? rfind(s, pid, ",task=") : NULL;
+	task = rfind(s, pid ?: end, ",task=");
 	tmem = rfind(s, task ?: end, ",task_memcg=");
 	omem = rfind(s, tmem ?: end, ",oom_memcg=");
 	c = uid ? uid + 5 : NULL;
@@ -636,29 +717,98 @@ static bool parse_oom_kill(struct kmsg_parser *p, const char *s)
 		k->have |= KMSG_HAVE_UID;
 	}
 	c = pid ? pid + 5 : NULL;
-	if (task && c && scan_int(&c, &v))
+	if (uid && task && c && scan_int(&c, &v))
 		set_candidate(p, v, task + 6, pid - task - 6);
-	if (tmem)
-		copy_n(k->task_memcg, sizeof(k->task_memcg), tmem + 12, (task ?: end) - tmem - 12);
-	if (omem)
-		copy_n(k->memcg, sizeof(k->memcg), omem + 11, (tmem ?: end) - omem - 11);
+	if (tmem && task)
+		copy_n(k->task_memcg, sizeof(k->task_memcg), tmem + 12, task - tmem - 12);
+	if (omem && tmem)
+		copy_n(k->memcg, sizeof(k->memcg), omem + 11, tmem - omem - 11);
 	return true;
 }
 
-/* 4.x: "Task in /x killed as a result of limit of /y" */
+/* A cgroup path as the kernel prints one: from the root, no trailing slash but the root's. */
+static bool is_path(const char *s)
+{
+	size_t n = strlen(s);
+
+	return s[0] == '/' && (n == 1 || s[n - 1] != '/');
+}
+
+/*
+ * 4.x: "Task in /x killed as a result of limit of /y".  /y ends the line,
+ * where a paste cuts or wraps it: it is taken only when it is /x or above
+ * it, as the memcg whose limit the victim hit must be.  The stats line
+ * after it, whose colon shows its path whole, has the last word
+ * (parse_memcg_stats()).
+ */
 static bool parse_task_in(struct kmsg_parser *p, const char *s)
 {
-	const char *mid = strstr(s, " killed as a result of limit of ");
+	const char *mid = strstr(s, " killed as a result of limit of"), *y;
 	struct kmsg_kill *k = &p->cur;
+	bool cut = false;
+	size_t n;
 
 	if (!starts(s, "Task in ") || !mid)
 		return false;
-	if (!p->active || p->emitted)
+	if (!p->active || p->emitted || p->summary)
 		start_report(p);
+	p->summary = true;
 	copy_n(k->task_memcg, sizeof(k->task_memcg), s + 8, mid - s - 8);
-	copy_n(k->memcg, sizeof(k->memcg), mid + 32, strlen(mid + 32));
+	y = mid + strlen(" killed as a result of limit of");
+	y += strspn(y, " ");
+	n = trimmed_len(y);
+	/* "..." or "\u2026": a path the one who pasted it shortened */
+	if (n >= 3 && (!strncmp(y + n - 3, "...", 3) || !strncmp(y + n - 3, "\xe2\x80\xa6", 3)))
+		n -= 3, cut = true;
+	copy_n(p->limit, sizeof(p->limit), y, n);
+	p->have_limit = true;
+	if (!cut && is_path(p->limit) && is_path(k->task_memcg) &&
+	    cgpath__under(k->task_memcg, p->limit))
+		copy_n(k->memcg, sizeof(k->memcg), p->limit, strlen(p->limit));
 	k->constraint = OOMT_CONSTRAINT_MEMCG;
 	k->have |= KMSG_HAVE_CONSTRAINT;
+	return true;
+}
+
+/*
+ * "Memory cgroup stats for /y:", its stats after it on the same line (4.x)
+ * or on lines of their own.  Printed for memcg OOMs only: the first names
+ * the memcg whose limit was hit, any after it the memcgs below that one.
+ */
+static bool parse_memcg_stats(struct kmsg_parser *p, const char *s)
+{
+	const char *c = s, *end;
+	struct kmsg_kill *k = &p->cur;
+	char path[KMSG_PATH_LEN];
+	size_t n;
+
+	if (!skip(&c, "Memory cgroup stats for "))
+		return false;
+	if (!p->active || p->emitted || p->stats_seen)
+		return true;
+	p->stats_seen = true;
+	n = trimmed_len(c);
+	if (n && c[n - 1] == ':')
+		end = c + n - 1;
+	else if (!(end = strstr(c, ": ")))
+		return true; /* cut before its colon, so maybe in its path */
+	copy_n(path, sizeof(path), c, end - c);
+	if (!is_path(path) || (k->task_memcg[0] && !cgpath__under(k->task_memcg, path)))
+		return true;
+	/*
+	 * Its colon shows this path whole, where the Task in line's may end
+	 * cut even at a slash: this one is taken if it starts as that one
+	 * does.  If it does not, one of the two is another report's line.
+	 */
+	if (p->have_limit && !starts(path, p->limit)) {
+		k->memcg[0] = '\0';
+		return true;
+	}
+	copy_n(k->memcg, sizeof(k->memcg), path, strlen(path));
+	if (!(k->have & KMSG_HAVE_CONSTRAINT)) {
+		k->constraint = OOMT_CONSTRAINT_MEMCG;
+		k->have |= KMSG_HAVE_CONSTRAINT;
+	}
 	return true;
 }
 
@@ -912,6 +1062,81 @@ static void parse_misc(struct kmsg_parser *p, const char *s)
 		p->in_trace = !p->emitted && !(p->cur.have & KMSG_HAVE_STACK);
 }
 
+/* One line of log, its prefixes gone. */
+static void parse_line(struct kmsg_parser *p, const char *s)
+{
+	if (p->in_trace && parse_frame(p, s))
+		return;
+	p->in_trace = false;
+	if (parse_invoked(p, s) || parse_cpu(p, s) || parse_usage(p, s) || parse_oom_kill(p, s) ||
+	    parse_task_in(p, s) || parse_memcg_stats(p, s) || parse_kill_choice(p, s) ||
+	    parse_killed(p, s) || parse_reaper(p, s) || parse_table_header(p, s) ||
+	    parse_table_row(p, s))
+		return;
+	parse_misc(p, s);
+}
+
+/* ---- a header a mail client broke at a space ---- */
+
+/* Its fields, in the order the kernel prints them (nodemask 4.x, oom_adj 2.6.32 to 3.x). */
+static const char *const head_keys[] = {
+	"gfp_mask=0x", "nodemask=", "order=", "oom_adj=", "oom_score_adj=",
+};
+
+/* An "invoked oom-killer" line that ends in "invoked", "oom-killer:" or a field's ",". */
+static bool is_cut_head(const char *s)
+{
+	const char *at = strstr(s, " invoked oom-killer:");
+	size_t n = trimmed_len(s);
+
+	if (!at)
+		return n > 8 && n - 8 < KMSG_COMM_LEN && !strncmp(s + n - 8, " invoked", 8);
+	return s[n - 1] == ',' || s + n == at + strlen(" invoked oom-killer:");
+}
+
+/* Whether s is the rest of the held header: a field it lacks, after all it has. */
+static bool continues_head(const struct kmsg_parser *p, const char *s)
+{
+	const char *fields = strstr(p->held, " invoked oom-killer:");
+	int last = -1;
+
+	if (!p->have_held)
+		return false;
+	if (!fields)
+		return starts(s, "oom-killer:");
+	for (int i = 0; i < (int)(sizeof(head_keys) / sizeof(head_keys[0])); i++)
+		if (strstr(fields, head_keys[i]))
+			last = i;
+	for (int i = last + 1; i < (int)(sizeof(head_keys) / sizeof(head_keys[0])); i++)
+		if (starts(s, head_keys[i]))
+			return true;
+	return false;
+}
+
+static void hold(struct kmsg_parser *p, const char *s)
+{
+	copy_n(p->held, sizeof(p->held), s, trimmed_len(s));
+	p->have_held = true;
+	p->held_have_ts = p->have_ts;
+	p->held_ts_us = p->ts_us;
+}
+
+/* The held header is read at last, whole or not, with its own line's time. */
+static void release_held(struct kmsg_parser *p)
+{
+	bool have_ts = p->have_ts;
+	unsigned long long ts_us = p->ts_us;
+
+	if (!p->have_held)
+		return;
+	p->have_held = false;
+	p->have_ts = p->held_have_ts;
+	p->ts_us = p->held_ts_us;
+	parse_line(p, p->held);
+	p->have_ts = have_ts;
+	p->ts_us = ts_us;
+}
+
 int kmsg_parser__feed(struct kmsg_parser *p, const char *line, size_t len)
 {
 	char *s;
@@ -927,13 +1152,30 @@ int kmsg_parser__feed(struct kmsg_parser *p, const char *line, size_t len)
 	p->have_ts = false;
 	s = strip_prefixes(p, p->buf);
 
-	if (p->in_trace && parse_frame(p, s))
+	/*
+	 * Only a line that cannot be the end of a header is held, so a log
+	 * read live, whose records are whole, never waits for the next.
+	 */
+	if (continues_head(p, s)) {
+		size_t n = strlen(p->held);
+
+		snprintf(p->held + n, sizeof(p->held) - n, " %.*s", (int)trimmed_len(s), s);
+		if (!is_cut_head(p->held))
+			release_held(p);
 		return p->q_len;
-	p->in_trace = false;
-	if (parse_invoked(p, s) || parse_cpu(p, s) || parse_usage(p, s) || parse_oom_kill(p, s) ||
-	    parse_task_in(p, s) || parse_kill_choice(p, s) || parse_killed(p, s) ||
-	    parse_reaper(p, s) || parse_table_header(p, s) || parse_table_row(p, s))
-		return p->q_len;
-	parse_misc(p, s);
+	}
+	release_held(p);
+	if (is_cut_head(s))
+		hold(p, s);
+	else
+		parse_line(p, s);
+	return p->q_len;
+}
+
+int kmsg_parser__finish(struct kmsg_parser *p)
+{
+	release_held(p);
+	flush_cut_off(p);
+	p->active = false;
 	return p->q_len;
 }

@@ -20,7 +20,7 @@
 /* Which fields of a kmsg_kill the log gave. */
 enum kmsg_have {
 	KMSG_HAVE_TS = 1 << 0,		/* ts_us */
-	KMSG_HAVE_INVOKER = 1 << 1,	/* invoker_comm, gfp_mask, order ("invoked oom-killer") */
+	KMSG_HAVE_INVOKER = 1 << 1,	/* gfp_mask, order ("invoked oom-killer") */
 	KMSG_HAVE_INVOKER_PID = 1 << 2, /* invoker_pid (the dump's "CPU: N PID: N Comm:") */
 	KMSG_HAVE_GFP_NAMES = 1 << 3,	/* gfp_names (kernels since 4.10 print them) */
 	KMSG_HAVE_CONSTRAINT = 1 << 4,	/* constraint */
@@ -39,6 +39,7 @@ enum kmsg_have {
 	KMSG_HAVE_KILLED_LINE =
 	    1 << 17, /* "Killed process": the kill itself, not just the choice */
 	KMSG_HAVE_INVOKER_ADJ = 1 << 18, /* invoker_adj ("invoked oom-killer: ..., oom_score_adj=N") */
+	KMSG_HAVE_INVOKER_COMM = 1 << 19, /* invoker_comm ("X invoked oom-killer") */
 };
 
 /* One victim of one OOM. */
@@ -106,7 +107,8 @@ void kmsg_parser__free(struct kmsg_parser *p);
  * One line of log, without its newline; any bytes, any length.  A kill
  * is ready as soon as its "Killed process" line is read.  Returns the
  * number of events ready; take them with kmsg_parser__next() before the
- * next line.
+ * next line.  An "invoked oom-killer" line that a paste broke waits for
+ * its rest, on the next line.
  */
 int kmsg_parser__feed(struct kmsg_parser *p, const char *line, size_t len);
 /* The end of the input: a report cut off mid-way is completed with what it said. */

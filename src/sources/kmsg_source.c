@@ -109,10 +109,10 @@ static void build_victim(const struct kmsg_source *s, const struct kmsg_kill *k,
 
 static void build_invoker(const struct kmsg_kill *k, struct oom_event *ev)
 {
-	if (!(k->have & KMSG_HAVE_INVOKER))
-		return;
-	ev->known |= EV_INVOKER | EV_GFP;
-	snprintf(ev->invoker.comm, sizeof(ev->invoker.comm), "%s", k->invoker_comm);
+	if (k->have & KMSG_HAVE_INVOKER_COMM) {
+		ev->known |= EV_INVOKER;
+		snprintf(ev->invoker.comm, sizeof(ev->invoker.comm), "%s", k->invoker_comm);
+	}
 	if (k->have & KMSG_HAVE_INVOKER_PID) {
 		ev->known |= EV_INVOKER_PID;
 		ev->invoker.pid = ev->invoker.tid = k->invoker_pid;
@@ -121,6 +121,9 @@ static void build_invoker(const struct kmsg_kill *k, struct oom_event *ev)
 		ev->known |= EV_INVOKER_ADJ;
 		ev->invoker.oom_score_adj = k->invoker_adj;
 	}
+	if (!(k->have & KMSG_HAVE_INVOKER))
+		return;
+	ev->known |= EV_GFP;
 	ev->gfp.mask = k->gfp_mask;
 	ev->gfp.order = k->order;
 	ev->gfp.source = "kernel_log";

@@ -77,8 +77,22 @@ static const struct kmsg_kill *kill_of(const struct parsed *p, int i)
 	return &p->ev[i].kill;
 }
 
-/* The 6.18 report of this host: raw records and dmesg's text say the same. */
-static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_us)
+/* The victim of the 6.18 report of this host, as its kill line prints it. */
+static void check_host_victim(const struct kmsg_kill *k)
+{
+	assert_int_equal(k->victim_pid, 20088);
+	assert_string_equal(k->victim_comm, "oom-trigger");
+	assert_int_equal(k->victim_uid, 0);
+	assert_int_equal(k->oom_score_adj, 0);
+	assert_int_equal(k->total_vm_kb, 68780);
+	assert_int_equal(k->anon_kb, 65280);
+	assert_int_equal(k->file_kb, 1372);
+	assert_int_equal(k->shmem_kb, 0);
+	assert_int_equal(k->pgtables_kb, 172);
+}
+
+/* The 6.18 report of this host, in any form of log text: all but its time. */
+static void check_host_report_text(const struct kmsg_kill *k)
 {
 	static const char *const frames[] = {
 		"dump_stack_lvl+0x59",
@@ -98,8 +112,6 @@ static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_u
 	const char *cg = "/process_api/9a0e89ab8baed16cb11f3be6151e30ae/oomt-kmsg-fixture-6222";
 
 	assert_int_equal(k->event, 1);
-	assert_true(k->have & KMSG_HAVE_TS);
-	assert_int_equal(k->ts_us, ts_us);
 	assert_string_equal(k->invoker_comm, "oom-trigger");
 	assert_true(k->have & KMSG_HAVE_INVOKER_PID);
 	assert_int_equal(k->invoker_pid, 20088);
@@ -107,15 +119,7 @@ static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_u
 	assert_string_equal(k->gfp_names, "GFP_KERNEL");
 	assert_int_equal(k->order, 0);
 	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
-	assert_int_equal(k->victim_pid, 20088);
-	assert_string_equal(k->victim_comm, "oom-trigger");
-	assert_int_equal(k->victim_uid, 0);
-	assert_int_equal(k->oom_score_adj, 0);
-	assert_int_equal(k->total_vm_kb, 68780);
-	assert_int_equal(k->anon_kb, 65280);
-	assert_int_equal(k->file_kb, 1372);
-	assert_int_equal(k->shmem_kb, 0);
-	assert_int_equal(k->pgtables_kb, 172);
+	check_host_victim(k);
 	assert_true(k->have & KMSG_HAVE_SWAP);
 	assert_int_equal(k->swap_kb, 0);
 	assert_string_equal(k->memcg, cg);
@@ -128,6 +132,14 @@ static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_u
 	assert_int_equal(k->nr_frames, 13);
 	for (int i = 0; i < 13; i++)
 		assert_string_equal(k->frames[i], frames[i]);
+}
+
+/* The same report: raw records and dmesg's text say the same, with the same time. */
+static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_us)
+{
+	assert_true(k->have & KMSG_HAVE_TS);
+	assert_int_equal(k->ts_us, ts_us);
+	check_host_report_text(k);
 }
 
 static void host_raw_records(void **state)
@@ -224,6 +236,483 @@ static void seed_3_10_syslog(void **state)
 	assert_int_equal(k->anon_kb, 1690624);
 	assert_int_equal(k->shmem_kb, 0);
 	assert_true(k->have & KMSG_HAVE_SHMEM);
+}
+
+/* The host's report from /var/log/messages, each line behind its line number. */
+static void paste_syslog_numbered(void **state)
+{
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("paste-6.18-syslog-numbered.txt", &p);
+	assert_int_equal(p.n, 1);
+	k = kill_of(&p, 0);
+	assert_true(k->have & KMSG_HAVE_INVOKER_COMM);
+	check_host_report_text(k);
+	assert_true(k->have & KMSG_HAVE_CONSTRAINT);
+	/* syslog's wall-clock time is no printk time */
+	assert_false(k->have & KMSG_HAVE_TS);
+	assert_int_equal(p.incomplete, 0);
+}
+
+/*
+ * The columns viewers and grep put before a prefix; none after it, and
+ * none without one, where the digits may be the comm's.  A prefix not
+ * known here makes no comm of itself: the line still gives its gfp.
+ */
+static void paste_columns(void **state)
+{
+	static const char *const lines[] = {
+		"  12 [ 1234.567890] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+		"oom_score_adj=0",
+		"13:[ 1234.567891] CPU: 0 PID: 42 Comm: a Not tainted 6.1.0 #1",
+		"kern.log.1:14:[ 1234.567892] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),"
+		"cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice,task=a,pid=42,uid=1000",
+		"node-3 | [ 1234.567893] Out of memory: Killed process 42 (a) total-vm:100kB, "
+		"anon-rss:40kB, file-rss:4kB, shmem-rss:0kB, UID:1000 pgtables:8kB oom_score_adj:0",
+		"[ 2000.000001] 12 b invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+		"oom_score_adj=0",
+		"[ 2000.000002] Out of memory: Killed process 43 (12 b) total-vm:100kB, "
+		"anon-rss:40kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0",
+		"1681809121.123456 host kernel: oom-trigger invoked oom-killer: "
+		"gfp_mask=0xcc0(GFP_KERNEL), order=1, oom_score_adj=0",
+		"1681809121.123457 host kernel: Out of memory: Killed process 44 (oom-trigger) "
+		"total-vm:100kB, anon-rss:40kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:8kB "
+		"oom_score_adj:0",
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 3);
+	k = kill_of(&p, 0);
+	assert_string_equal(k->invoker_comm, "a");
+	assert_int_equal(k->invoker_pid, 42);
+	assert_int_equal(k->gfp_mask, 0xcc0);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_NONE);
+	assert_string_equal(k->task_memcg, "/user.slice");
+	assert_int_equal(k->victim_pid, 42);
+	assert_int_equal(k->victim_uid, 1000);
+	assert_int_equal(k->anon_kb, 40);
+	assert_int_equal(k->ts_us, 1234567893);
+	k = kill_of(&p, 1);
+	assert_string_equal(k->invoker_comm, "12 b");
+	assert_string_equal(k->victim_comm, "12 b");
+	k = kill_of(&p, 2);
+	assert_false(k->have & KMSG_HAVE_INVOKER_COMM);
+	assert_string_equal(k->invoker_comm, "");
+	assert_true(k->have & KMSG_HAVE_INVOKER);
+	assert_int_equal(k->gfp_mask, 0xcc0);
+	assert_int_equal(k->order, 1);
+	assert_int_equal(k->victim_pid, 44);
+	assert_int_equal(k->anon_kb, 40);
+	assert_false(k->have & (KMSG_HAVE_TS | KMSG_HAVE_INVOKER_PID | KMSG_HAVE_CONSTRAINT));
+}
+
+/* What a kill known from its kill lines alone leaves null. */
+static void check_no_header(const struct kmsg_kill *k)
+{
+	assert_false(k->have & (KMSG_HAVE_TS | KMSG_HAVE_INVOKER | KMSG_HAVE_INVOKER_COMM |
+				KMSG_HAVE_INVOKER_PID | KMSG_HAVE_INVOKER_ADJ |
+				KMSG_HAVE_GFP_NAMES | KMSG_HAVE_STACK | KMSG_HAVE_USAGE |
+				KMSG_HAVE_SWAP_LIMIT | KMSG_HAVE_VERSION | KMSG_HAVE_SWAP));
+	assert_string_equal(k->invoker_comm, "");
+	assert_int_equal(k->nr_frames, 0);
+}
+
+/*
+ * Two OOMs of this host, grep -e oom-kill: -e "Killed process" out of its
+ * journal: what those lines print is kept, the rest is null.
+ */
+static void paste_grep_filtered(void **state)
+{
+	const char *cg = "/process_api/9a0e89ab8baed16cb11f3be6151e30ae/oomt-kmsg-fixture-6222";
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("paste-6.18-grep-filtered.txt", &p);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.incomplete, 0);
+	k = kill_of(&p, 0);
+	check_no_header(k);
+	assert_int_equal(k->event, 1);
+	assert_true(k->have & KMSG_HAVE_CONSTRAINT);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(k->memcg, cg);
+	assert_string_equal(k->task_memcg, cg);
+	check_host_victim(k);
+	assert_true(k->have & KMSG_HAVE_KILLED_LINE);
+	k = kill_of(&p, 1);
+	check_no_header(k);
+	assert_int_equal(k->event, 2);
+	assert_true(k->have & KMSG_HAVE_CONSTRAINT);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_CPUSET);
+	assert_string_equal(k->memcg, "");
+	assert_string_equal(k->task_memcg, "/oomt-node1");
+	assert_int_equal(k->victim_pid, 31744);
+	assert_int_equal(k->total_vm_kb, 3936256);
+	assert_int_equal(k->anon_kb, 3932160);
+	assert_int_equal(k->pgtables_kb, 7740);
+}
+
+/* grep oom-kill: alone: each line is an OOM of its own, its victim the one it names. */
+static void paste_oom_kill_lines_only(void **state)
+{
+	static const char *const lines[] = {
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"oom_memcg=/a,task_memcg=/a/b,task=a,pid=7,uid=3",
+		"oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"global_oom,task_memcg=/c,task=c,pid=8,uid=4",
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 2);
+	k = kill_of(&p, 0);
+	assert_int_equal(k->event, 1);
+	assert_int_equal(k->victim_pid, 7);
+	assert_int_equal(k->victim_uid, 3);
+	assert_string_equal(k->memcg, "/a");
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_false(k->have & KMSG_HAVE_KILLED_LINE);
+	k = kill_of(&p, 1);
+	assert_int_equal(k->event, 2);
+	assert_int_equal(k->victim_pid, 8);
+	assert_string_equal(k->victim_comm, "c");
+	assert_string_equal(k->memcg, "");
+	assert_string_equal(k->task_memcg, "/c");
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_NONE);
+	assert_int_equal(p.incomplete, 0);
+}
+
+/*
+ * An oom-kill line cut short by the paste: a value whose next key is
+ * gone may be cut too, so it is null.  The 5.14 seed's lines, as `dmesg
+ * -Tx | egrep -i "killed process|oom-kill:"` gives them, then two cut in
+ * a pid and a path.
+ */
+static void paste_cut_oom_kill_line(void **state)
+{
+	static const char *const lines[] = {
+		"kern  :info  : [Thu Aug 17 17:29:27 2023] oom-kill:constraint=CONSTRAINT_MEMCG,"
+		"nodemask=(null),cpuset=cri-containerd-c3f1de0d0969e5d3c6758d2e59be98d4dc8ba0367af"
+		"77f52b09d15225139c74f.scope,mems_allowed=0,oom_memcg=/kubepods.slice/kubepods-pod"
+		"089f25ee_a41a_414c_a028_71a38dfb30d3.slice/cri-containerd-c3f1de0d0969e5d3c6758d2e"
+		"59be98d4dc8ba0367af77f52b09d15225139c74f.scope,task_memcg=/kubepods.slice/kubepods"
+		"-pod089f25ee_a41a_41",
+		"kern  :err   : [Thu Aug 17 17:29:27 2023] Memory cgroup out of memory: Killed "
+		"process 1586608 (xray) total-vm:737128kB, anon-rss:26372kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:0 pgtables:176kB oom_score_adj:-997",
+		"kern  :info  : [Thu Aug 17 18:02:41 2023] oom-kill:constraint=CONSTRAINT_NONE,"
+		"nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/"
+		"mysqld.service,task=mysqld,pid=28",
+		"kern  :info  : [Thu Aug 17 18:40:05 2023] oom-kill:constraint=CONSTRAINT_MEMCG,"
+		"nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=/kubepods.slice/kubepods-burst",
+		"kern  :err   : [Thu Aug 17 18:40:05 2023] Memory cgroup out of memory: Killed "
+		"process 4242 (java) total-vm:2048kB, anon-rss:1024kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:1000 pgtables:64kB oom_score_adj:936",
+	};
+	const char *cg = "/kubepods.slice/kubepods-pod089f25ee_a41a_414c_a028_71a38dfb30d3.slice/"
+			 "cri-containerd-c3f1de0d0969e5d3c6758d2e59be98d4dc8ba0367af77f52b09d152"
+			 "25139c74f.scope";
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 2);
+	k = kill_of(&p, 0);
+	check_no_header(k);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(k->memcg, cg);
+	assert_string_equal(k->task_memcg, "");
+	assert_int_equal(k->victim_pid, 1586608);
+	assert_string_equal(k->victim_comm, "xray");
+	assert_int_equal(k->victim_uid, 0);
+	assert_int_equal(k->oom_score_adj, -997);
+	assert_int_equal(k->anon_kb, 26372);
+	/* the mysqld OOM named no victim it could be sure of: counted, not reported */
+	assert_int_equal(p.incomplete, 1);
+	k = kill_of(&p, 1);
+	assert_int_equal(k->event, 3);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(k->memcg, "");
+	assert_string_equal(k->task_memcg, "");
+	assert_int_equal(k->victim_pid, 4242);
+	assert_int_equal(k->victim_uid, 1000);
+}
+
+/*
+ * The host's report mailed with its lines wrapped at 72 columns: the
+ * header is one line again.  The kill line's sizes went to lines of their
+ * own and the task table's columns apart: those are null, the victim the
+ * oom-kill: line names.
+ */
+static void paste_mail_wrapped(void **state)
+{
+	const char *cg = "/process_api/9a0e89ab8baed16cb11f3be6151e30ae/oomt-kmsg-fixture-6222";
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("paste-6.18-mail-wrapped.txt", &p);
+	assert_int_equal(p.n, 1);
+	k = kill_of(&p, 0);
+	assert_true(k->have & KMSG_HAVE_INVOKER_COMM);
+	assert_string_equal(k->invoker_comm, "oom-trigger");
+	assert_int_equal(k->invoker_pid, 20088);
+	assert_true(k->have & KMSG_HAVE_INVOKER);
+	assert_int_equal(k->gfp_mask, 0xcc0);
+	assert_string_equal(k->gfp_names, "GFP_KERNEL");
+	assert_int_equal(k->order, 0);
+	assert_true(k->have & KMSG_HAVE_INVOKER_ADJ);
+	assert_int_equal(k->invoker_adj, 0);
+	/* the header's time: the kill line's went with its wrap */
+	assert_int_equal(k->ts_us, 11826681881ULL);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(k->memcg, cg);
+	assert_string_equal(k->task_memcg, cg);
+	assert_int_equal(k->usage_kb, 65536);
+	assert_int_equal(k->limit_kb, 65536);
+	assert_int_equal(k->swap_limit_kb, 9007199254740988ULL);
+	assert_int_equal(k->cgroup_version, 1);
+	assert_int_equal(k->nr_frames, 13);
+	assert_int_equal(k->victim_pid, 20088);
+	assert_string_equal(k->victim_comm, "oom-trigger");
+	assert_int_equal(k->victim_uid, 0);
+	assert_false(k->have &
+		     (KMSG_HAVE_KILLED_LINE | KMSG_HAVE_VM | KMSG_HAVE_ANON | KMSG_HAVE_FILE |
+		      KMSG_HAVE_SHMEM | KMSG_HAVE_PGTABLES | KMSG_HAVE_ADJ | KMSG_HAVE_SWAP));
+}
+
+/*
+ * Headers broken elsewhere: before "oom-killer:" (a syslog line with a
+ * long host name), twice, the rest with its own prefix.  A next line
+ * that is not the rest leaves the header as it is: a comm, no gfp.
+ */
+static void paste_wrapped_headers(void **state)
+{
+	static const char *const lines[] = {
+		"Apr 18 09:12:01 ip-10-0-12-34.eu-west-1.compute.internal kernel: mysqld invoked ",
+		"oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0",
+		"Apr 18 09:12:01 ip-10-0-12-34.eu-west-1.compute.internal kernel: Killed process "
+		"2841 (mysqld) total-vm:9613988kB, anon-rss:7514048kB, file-rss:0kB",
+		"[ 5000.000001] java invoked oom-killer: "
+		"gfp_mask=0x14200ca(GFP_HIGHUSER_MOVABLE), ",
+		"[ 5000.000001] nodemask=(null), order=0, ",
+		"oom_score_adj=-998",
+		"[ 5000.000002] CPU: 2 PID: 4242 Comm: java Not tainted 4.14.0 #1",
+		"[ 5000.000003] Killed process 4242 (java) total-vm:2048kB, anon-rss:1024kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		"[ 6000.000001] b invoked oom-killer:",
+		"[ 6000.000002] CPU: 0 PID: 9 Comm: b Not tainted 6.1.0 #1",
+		"[ 6000.000003] Out of memory: Killed process 9 (b) total-vm:100kB, anon-rss:40kB, "
+		"file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0",
+		"[ 7000.000001] c invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL),",
+		"gfp_mask=0x0, order=3",
+		"[ 7000.000002] Out of memory: Killed process 10 (c) total-vm:100kB, "
+		"anon-rss:40kB, file-rss:4kB, shmem-rss:0kB, UID:0 pgtables:8kB oom_score_adj:0",
+		"[ 8000.000001] d invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0,",
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 4);
+	k = kill_of(&p, 0);
+	assert_string_equal(k->invoker_comm, "mysqld");
+	assert_int_equal(k->gfp_mask, 0x201da);
+	assert_false(k->have & KMSG_HAVE_GFP_NAMES);
+	assert_int_equal(k->order, 0);
+	assert_int_equal(k->invoker_adj, 0);
+	assert_int_equal(k->victim_pid, 2841);
+	k = kill_of(&p, 1);
+	assert_string_equal(k->invoker_comm, "java");
+	assert_int_equal(k->invoker_pid, 4242);
+	assert_int_equal(k->gfp_mask, 0x14200ca);
+	assert_string_equal(k->gfp_names, "GFP_HIGHUSER_MOVABLE");
+	assert_int_equal(k->order, 0);
+	assert_true(k->have & KMSG_HAVE_INVOKER_ADJ);
+	assert_int_equal(k->invoker_adj, -998);
+	assert_int_equal(k->ts_us, 5000000003ULL);
+	k = kill_of(&p, 2);
+	assert_true(k->have & KMSG_HAVE_INVOKER_COMM);
+	assert_string_equal(k->invoker_comm, "b");
+	assert_int_equal(k->invoker_pid, 9);
+	assert_false(k->have & (KMSG_HAVE_INVOKER | KMSG_HAVE_INVOKER_ADJ | KMSG_HAVE_GFP_NAMES));
+	k = kill_of(&p, 3);
+	assert_string_equal(k->invoker_comm, "c");
+	assert_false(k->have & (KMSG_HAVE_INVOKER | KMSG_HAVE_INVOKER_ADJ));
+	assert_int_equal(k->victim_pid, 10);
+	/* d's header, held to the end of the input, opened a report that named no victim */
+	assert_int_equal(p.incomplete, 1);
+}
+
+/* A 6.18 cpuset OOM as `dmesg -t` prints it, pasted with a four-space indent. */
+static void paste_indented_cpuset(void **state)
+{
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("paste-6.18-cpuset-indented.txt", &p);
+	assert_int_equal(p.n, 2);
+	k = kill_of(&p, 0);
+	assert_false(k->have & KMSG_HAVE_TS);
+	assert_string_equal(k->invoker_comm, "oom-trigger");
+	assert_true(k->have & KMSG_HAVE_INVOKER_PID);
+	assert_int_equal(k->invoker_pid, 31744);
+	assert_int_equal(k->gfp_mask, 0x100dca);
+	assert_string_equal(k->gfp_names, "GFP_HIGHUSER_MOVABLE|__GFP_ZERO");
+	assert_int_equal(k->order, 0);
+	assert_true(k->have & KMSG_HAVE_INVOKER_ADJ);
+	assert_int_equal(k->invoker_adj, 0);
+	assert_true(k->have & KMSG_HAVE_CONSTRAINT);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_CPUSET);
+	assert_string_equal(k->memcg, "");
+	assert_string_equal(k->task_memcg, "/oomt-node1");
+	assert_int_equal(k->victim_pid, 31744);
+	assert_string_equal(k->victim_comm, "oom-trigger");
+	assert_int_equal(k->victim_uid, 0);
+	assert_int_equal(k->oom_score_adj, 0);
+	assert_int_equal(k->total_vm_kb, 3936256);
+	assert_int_equal(k->anon_kb, 3932160);
+	assert_int_equal(k->file_kb, 1372);
+	assert_int_equal(k->shmem_kb, 0);
+	assert_int_equal(k->pgtables_kb, 7740);
+	assert_true(k->have & KMSG_HAVE_SWAP);
+	assert_int_equal(k->swap_kb, 0);
+	assert_false(k->have & (KMSG_HAVE_USAGE | KMSG_HAVE_SWAP_LIMIT | KMSG_HAVE_VERSION));
+	assert_int_equal(k->nr_frames, 14);
+	assert_string_equal(k->frames[4], "__alloc_pages_slowpath.constprop.0+0xbd6");
+	assert_string_equal(k->frames[13], "asm_exc_page_fault+0x22");
+	assert_int_equal(p.ev[1].type, KMSG_EVENT_REAP);
+	assert_int_equal(p.ev[1].reap.pid, 31744);
+	assert_true(p.ev[1].reap.have_kill);
+}
+
+/* A 4.14 cgroup-v1 container OOM, its Task in line's limit path cut by the paste. */
+static void check_4_14_report(const struct parsed *p)
+{
+	static const char *const frames[] = {
+		"dump_stack+0x66",
+		"dump_header+0x94",
+		"oom_kill_process+0x223",
+		"out_of_memory+0x2af",
+		"mem_cgroup_out_of_memory+0x49",
+		"mem_cgroup_oom_synchronize+0x2ed",
+		"pagefault_out_of_memory+0x2f",
+		"__do_page_fault+0x4bd",
+		"page_fault+0x45",
+	};
+	const char *cg = "/kubepods/burstable/pod089f25ee-a41a-414c-a028-71a38dfb30d3/"
+			 "c3f1de0d0969e5d3c6758d2e59be98d4dc8ba0367af77f52b09d15225139c74f";
+	const struct kmsg_kill *k;
+
+	assert_int_equal(p->n, 2);
+	k = kill_of(p, 0);
+	assert_int_equal(k->ts_us, 4426375263912ULL);
+	assert_string_equal(k->invoker_comm, "xray");
+	assert_int_equal(k->invoker_pid, 1586622);
+	assert_int_equal(k->gfp_mask, 0x14000c0);
+	assert_string_equal(k->gfp_names, "GFP_KERNEL");
+	assert_int_equal(k->order, 0);
+	assert_int_equal(k->invoker_adj, -997);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(k->task_memcg, cg);
+	assert_string_equal(k->memcg, cg);
+	assert_int_equal(k->usage_kb, 204800);
+	assert_int_equal(k->limit_kb, 204800);
+	assert_int_equal(k->swap_limit_kb, 9007199254740988ULL);
+	assert_int_equal(k->cgroup_version, 1);
+	assert_int_equal(k->nr_frames, 9);
+	for (int i = 0; i < 9; i++)
+		assert_string_equal(k->frames[i], frames[i]);
+	assert_int_equal(k->victim_pid, 1586608);
+	assert_string_equal(k->victim_comm, "xray");
+	assert_int_equal(k->total_vm_kb, 737128);
+	assert_int_equal(k->anon_kb, 195084);
+	assert_int_equal(k->file_kb, 8196);
+	assert_int_equal(k->shmem_kb, 0);
+	/* 4.14's kill line has no uid, adj or page tables: its row of the task table has */
+	assert_int_equal(k->victim_uid, 0);
+	assert_int_equal(k->oom_score_adj, -997);
+	assert_int_equal(k->pgtables_kb, 688);
+	assert_true(k->have & KMSG_HAVE_SWAP);
+	assert_int_equal(k->swap_kb, 0);
+	assert_int_equal(p->ev[1].type, KMSG_EVENT_REAP);
+}
+
+/* Copied from a 200-column terminal: the limit path broke at a slash, "/kubepods/burstable". */
+static void paste_4_14_task_in_wrapped(void **state)
+{
+	struct parsed p;
+
+	parse_file("paste-4.14-memcg-v1-wrapped.txt", &p);
+	check_4_14_report(&p);
+}
+
+/* Seen through less -S, 195 columns: the rest of the line never came, "/kubepods/burs". */
+static void paste_4_14_task_in_chopped(void **state)
+{
+	struct parsed p;
+
+	parse_file("paste-4.14-memcg-v1-chopped.txt", &p);
+	check_4_14_report(&p);
+}
+
+/*
+ * The Task in line's limit path, where a paste left it, against the first
+ * stats line's: the victim's memcg is the limit's or below it, and what
+ * is left of a cut path starts the whole one.
+ */
+static void paste_task_in_paths(void **state)
+{
+	static const char *const lines[] = {
+		/* cut inside a name, no stats line: nothing says which memcg */
+		"Task in /a/bc killed as a result of limit of /a/b",
+		"Memory cgroup out of memory: Killed process 1 (a) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		/* wrapped whole to the next line */
+		"Task in /docker/0123abcd killed as a result of limit of",
+		"/docker/0123abcd",
+		"memory: usage 1024kB, limit 1024kB, failcnt 3",
+		"Memory cgroup stats for /docker/0123abcd: cache:0KB rss:1024KB",
+		"Memory cgroup out of memory: Killed process 2 (b) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		/* shortened by hand, the stats lines of the memcgs below it after the first */
+		"Task in /docker/0123abcd/x killed as a result of limit of /docker/01\xe2\x80\xa6",
+		"Memory cgroup stats for /docker/0123abcd: cache:0KB rss:1024KB",
+		"Memory cgroup stats for /docker/0123abcd/x: cache:0KB rss:1024KB",
+		"Memory cgroup out of memory: Killed process 3 (c) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		/* the two disagree: one is not this report's */
+		"Task in /a/b/c killed as a result of limit of /a/b",
+		"Memory cgroup stats for /a:",
+		"Memory cgroup out of memory: Killed process 4 (d) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		/* 6.x: an oom-kill line cut in its oom_memcg, the stats line before it whole */
+		"e invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"Memory cgroup stats for /x/y:",
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"oom_memcg=/x/",
+		"Memory cgroup out of memory: Killed process 5 (e) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+	};
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 5);
+	assert_string_equal(kill_of(&p, 0)->task_memcg, "/a/bc");
+	assert_string_equal(kill_of(&p, 0)->memcg, "");
+	assert_int_equal(kill_of(&p, 0)->constraint, OOMT_CONSTRAINT_MEMCG);
+	assert_string_equal(kill_of(&p, 1)->memcg, "/docker/0123abcd");
+	assert_int_equal(kill_of(&p, 1)->limit_kb, 1024);
+	assert_string_equal(kill_of(&p, 2)->memcg, "/docker/0123abcd");
+	assert_string_equal(kill_of(&p, 2)->task_memcg, "/docker/0123abcd/x");
+	assert_string_equal(kill_of(&p, 3)->memcg, "");
+	assert_string_equal(kill_of(&p, 3)->task_memcg, "/a/b/c");
+	assert_string_equal(kill_of(&p, 4)->memcg, "/x/y");
+	assert_string_equal(kill_of(&p, 4)->task_memcg, "");
+	assert_int_equal(kill_of(&p, 4)->constraint, OOMT_CONSTRAINT_MEMCG);
 }
 
 /* A WARN's dump between the lines of a report names another task: not the invoker. */
@@ -370,6 +859,23 @@ static void garbage(void **state)
 		"Nov 22 kernel: ",
 		"kern  :",
 		"[Thu Aug 17 17:29:27 2023]",
+		"1 ",
+		"1:",
+		"a:b: | [",
+		"0123456789012345678901234567890123456789012345678901234567890123456789 [ 1.2] x",
+		" invoked",
+		"x invoked",
+		"oom-killer:",
+		"x invoked oom-killer:",
+		"gfp_mask=0x",
+		"order=, oom_score_adj=",
+		"y invoked oom-killer: gfp_mask=0x1,",
+		"nodemask=",
+		"Task in / killed as a result of limit of ...",
+		"Task in killed as a result of limit of",
+		"Memory cgroup stats for ",
+		"Memory cgroup stats for :",
+		"Memory cgroup stats for /: ",
 	};
 	struct parsed p;
 
@@ -386,6 +892,17 @@ int main(void)
 		cmocka_unit_test(seed_5_14_v2_container),
 		cmocka_unit_test(seed_3_13_global),
 		cmocka_unit_test(seed_3_10_syslog),
+		cmocka_unit_test(paste_syslog_numbered),
+		cmocka_unit_test(paste_columns),
+		cmocka_unit_test(paste_indented_cpuset),
+		cmocka_unit_test(paste_grep_filtered),
+		cmocka_unit_test(paste_oom_kill_lines_only),
+		cmocka_unit_test(paste_cut_oom_kill_line),
+		cmocka_unit_test(paste_mail_wrapped),
+		cmocka_unit_test(paste_wrapped_headers),
+		cmocka_unit_test(paste_4_14_task_in_wrapped),
+		cmocka_unit_test(paste_4_14_task_in_chopped),
+		cmocka_unit_test(paste_task_in_paths),
 		cmocka_unit_test(interleaved_dump_is_not_the_invoker),
 		cmocka_unit_test(cut_off_reports),
 		cmocka_unit_test(oom_group_and_reaper),

@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# --input over every saved report in tests/fixtures/kmsg, the pasted ones
+# too: what oomtrace reads of each, record by record, is what
+# tests/fixtures/kmsg/golden/NAME.json says.  Only the fields the kernel's
+# text gives are compared, not what the pipeline derives from them, so a
+# new field elsewhere in the record changes no golden.  No root, no BPF,
+# no OOM.  UPDATE_GOLDEN=1 writes the goldens anew: read their diff.
+. "$(dirname "$0")/lib.sh"
+
+[ -x "$OOMTRACE" ] || skip_all "$OOMTRACE is not built (run make)"
+command -v jq >/dev/null || skip_all "needs jq"
+FIX=$TOP/tests/fixtures/kmsg
+
+# shellcheck disable=SC2016
+FIELDS='
+if .type == "oom_kill" then
+	{type, event_id, ktime_ns, constraint, gfp_mask, gfp_mask_raw, order, invoker,
+	 victim: (.victim | {pid, comm, uid, oom_score_adj, total_vm_kb, anon_rss_kb,
+			     file_rss_kb, shmem_rss_kb, swap_kb, pgtables_kb}),
+	 memcg: (.memcg | if . == null then null else {path, usage_kb, limit_kb, cgroup_version} end),
+	 cgroup, kstack}
+elif .type == "oom_reaped" then
+	{type, event_id, ktime_ns, victim, reaper: (.reaper | {state, reaped_kb})}
+elif .type == "summary" then
+	{type, kills, incomplete}
+else . end'
+
+for f in "$FIX"/*.txt "$FIX"/*.dmesg "$FIX"/*.kmsg; do
+	name=$(basename "$f")
+	golden=$FIX/golden/$name.json
+	"$OOMTRACE" --input "$f" --json 2>"$WORK/$name.err" >"$WORK/$name.all"
+	ok $? "$name: --input exits 0"
+	jq -c "$FIELDS" "$WORK/$name.all" >"$WORK/$name.json"
+	[ "${UPDATE_GOLDEN:-}" = 1 ] && cp "$WORK/$name.json" "$golden"
+	cmp -s "$golden" "$WORK/$name.json"
+	rc=$?
+	ok $rc "$name: every record as its golden has it"
+	[ $rc -eq 0 ] && continue
+	diff "$golden" "$WORK/$name.json" | head -20 | diag
+done
+
+done_testing
