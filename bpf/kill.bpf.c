@@ -13,6 +13,7 @@
 #include "oomtrace.bpf.h"
 #include <bpf/bpf_tracing.h>
 #include "core_fixes.bpf.h"
+#include "node_mem.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -483,6 +484,21 @@ static __always_inline void join_reclaim(struct oom_kill_record *rec, struct oc_
 	remember_event(tid, rec);
 }
 
+/* The nodes' and zones' memory at the kill, from any memcg's per-node info. */
+static __always_inline void fill_node_memory(struct oom_kill_record *rec, struct mem_cgroup *m)
+{
+	__u32 zero = 0;
+	struct oomt_node_memory *nm;
+
+	if (!oomt_read_node_memory((__u64)m))
+		return;
+	nm = bpf_map_lookup_elem(&node_mem_scratch, &zero);
+	if (!nm)
+		return;
+	bpf_probe_read_kernel(&rec->node_mem, sizeof(rec->node_mem), nm);
+	rec->flags |= KILL_HAVE_NODE_MEM;
+}
+
 /* Hand the victim to reaper.bpf.c, which reports its exit. */
 static __always_inline void track_victim(struct oom_kill_record *rec)
 {
@@ -560,6 +576,7 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	}
 	if (victim_tid)
 		rec->victim_tid = victim_tid; /* the thread the kernel marked */
+	fill_node_memory(rec, memcg ?: task_memcg(current));
 	track_victim(rec);
 
 	rec->kstack_len = bpf_get_stack(ctx, rec->kstack, sizeof(rec->kstack), 0);

@@ -61,6 +61,7 @@ enum kill_flags {
 	KILL_HAVE_INVOKER_ADJ = 1 << 9, /* invoker_oom_score_adj was read */
 	/* without oom_control: the invoker's last reclaim pass was direct reclaim (a global OOM) */
 	KILL_AFTER_DIRECT_RECLAIM = 1 << 10,
+	KILL_HAVE_NODE_MEM = 1 << 11, /* node_mem holds the nodes' and zones' memory at the kill */
 };
 
 enum reclaim_kind {
@@ -176,6 +177,65 @@ struct oom_reaped_record {
 	char victim_comm[OOMT_COMM_LEN];
 };
 
+/*
+ * The machine's memory at the kill, as the kernel's report prints it
+ * (show_mem()): each node's page counters and each populated zone's free
+ * pages against its watermarks.  All in pages, whatever unit the kernel
+ * counts in; user space picks the counters' indexes and units from the
+ * kernel's BTF (enum node_stat_item, zone_stat_item).
+ */
+#define OOMT_MAX_NODES	    8
+#define OOMT_MAX_ZONES	    16 /* populated zones, of all nodes */
+#define OOMT_MAX_ZONE_TYPES 6  /* MAX_NR_ZONES: lowmem_reserve's length */
+
+enum oomt_node_stat {
+	OOMT_NS_ACTIVE_ANON,
+	OOMT_NS_INACTIVE_ANON,
+	OOMT_NS_ACTIVE_FILE,
+	OOMT_NS_INACTIVE_FILE,
+	OOMT_NS_UNEVICTABLE,
+	OOMT_NS_ISOLATED_ANON,
+	OOMT_NS_ISOLATED_FILE,
+	OOMT_NS_FILE_MAPPED,
+	OOMT_NS_FILE_DIRTY,
+	OOMT_NS_WRITEBACK,
+	OOMT_NS_SHMEM,
+	OOMT_NS_SLAB_RECLAIMABLE,
+	OOMT_NS_SLAB_UNRECLAIMABLE,
+	OOMT_NS_KERNEL_STACK,
+	OOMT_NS_PAGETABLE,	    /* a zone counter before 5.11: summed over the node's zones */
+	OOMT_NODE_STATS,
+};
+
+struct oomt_node_mem {
+	__u32 node;
+	__u32 present; /* 0: this node id has no memory to read */
+	__u64 stat[OOMT_NODE_STATS]; /* as enum oomt_node_stat says; 0 where unknown */
+};
+
+struct oomt_zone_mem {
+	__u32 node;
+	__u32 zone; /* its index in the node: enum zone_type */
+	char name[8];
+	__u64 free;
+	__u64 watermark[3]; /* min, low, high, without boost */
+	__u64 boost;
+	__u64 present;
+	__u64 managed;
+	__s64 lowmem_reserve[OOMT_MAX_ZONE_TYPES];
+};
+
+struct oomt_node_memory {
+	__u32 nr_nodes; /* node ids read, 0 to nr_nodes - 1 */
+	__u32 nr_zones;
+	__u32 zones_truncated; /* more populated zones than OOMT_MAX_ZONES */
+	__u32 stats_known;     /* bit 1 << enum oomt_node_stat: this kernel keeps it */
+	__u32 nr_zone_types;   /* the kernel's MAX_NR_ZONES: lowmem_reserve's length */
+	__u32 pad;
+	struct oomt_node_mem nodes[OOMT_MAX_NODES];
+	struct oomt_zone_mem zones[OOMT_MAX_ZONES];
+};
+
 struct oom_kill_record {
 	enum record_type type;
 	__u32 hook; /* enum hook_kind */
@@ -226,6 +286,7 @@ struct oom_kill_record {
 
 	__u64 kstack[OOMT_MAX_STACK];
 	char cg_names[OOMT_CG_DEPTH][OOMT_CG_NAME_LEN];
+	struct oomt_node_memory node_mem; /* with KILL_HAVE_NODE_MEM */
 };
 
 /*

@@ -80,3 +80,40 @@ void event__clear_next(struct oom_event *ev)
 	ev->next_truncated = false;
 	ev->known &= ~EV_NEXT;
 }
+
+static const char *const node_counter_names[NODE_COUNTERS] = {
+	[NODE_ACTIVE_ANON] = "active_anon",
+	[NODE_INACTIVE_ANON] = "inactive_anon",
+	[NODE_ACTIVE_FILE] = "active_file",
+	[NODE_INACTIVE_FILE] = "inactive_file",
+	[NODE_UNEVICTABLE] = "unevictable",
+	[NODE_ISOLATED_ANON] = "isolated_anon",
+	[NODE_ISOLATED_FILE] = "isolated_file",
+	[NODE_MAPPED] = "mapped",
+	[NODE_DIRTY] = "dirty",
+	[NODE_WRITEBACK] = "writeback",
+	[NODE_SHMEM] = "shmem",
+	[NODE_SLAB_RECLAIMABLE] = "slab_reclaimable",
+	[NODE_SLAB_UNRECLAIMABLE] = "slab_unreclaimable",
+	[NODE_KERNEL_STACK] = "kernel_stack",
+	[NODE_PAGETABLES] = "pagetables",
+};
+
+const char *event__node_counter_name(int counter)
+{
+	return counter >= 0 && counter < NODE_COUNTERS ? node_counter_names[counter] : "unknown";
+}
+
+bool event__node_total_kb(const struct oom_event *ev, int counter, unsigned long long *kb)
+{
+	bool any = false;
+
+	*kb = 0;
+	for (int i = 0; i < ev->nr_nodes; i++) {
+		if (!(ev->nodes[i].known & (1u << counter)))
+			continue;
+		*kb += ev->nodes[i].kb[counter];
+		any = true;
+	}
+	return any;
+}

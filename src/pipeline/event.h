@@ -51,6 +51,46 @@ enum event_field {
 	EV_MEMCG_STATE = 1 << 24,
 	EV_CONTAINER = 1 << 25,
 	EV_ENRICHED = 1 << 26, /* enrich holds what enrichment at arrival did */
+	EV_NODE_MEM = 1 << 27, /* nodes and zones: the machine's memory at the kill */
+};
+
+#define EVENT_MAX_NODES	     8
+#define EVENT_MAX_ZONES	     16
+#define EVENT_MAX_ZONE_TYPES 6
+
+/* A node's counters, as the kernel's report prints them (show_mem()). */
+enum node_counter {
+	NODE_ACTIVE_ANON,
+	NODE_INACTIVE_ANON,
+	NODE_ACTIVE_FILE,
+	NODE_INACTIVE_FILE,
+	NODE_UNEVICTABLE,
+	NODE_ISOLATED_ANON,
+	NODE_ISOLATED_FILE,
+	NODE_MAPPED,
+	NODE_DIRTY,
+	NODE_WRITEBACK,
+	NODE_SHMEM,
+	NODE_SLAB_RECLAIMABLE,
+	NODE_SLAB_UNRECLAIMABLE,
+	NODE_KERNEL_STACK,
+	NODE_PAGETABLES,
+	NODE_COUNTERS,
+};
+
+struct event_node {
+	unsigned int node;
+	unsigned int known; /* bit 1 << enum node_counter */
+	unsigned long long kb[NODE_COUNTERS];
+};
+
+/* A populated zone: its free memory against its watermarks (boost included, as the kernel prints them). */
+struct event_zone {
+	unsigned int node;
+	char name[16];
+	unsigned long long free_kb, min_kb, low_kb, high_kb, boost_kb, present_kb, managed_kb;
+	long long lowmem_reserve[EVENT_MAX_ZONE_TYPES]; /* pages, as the kernel prints them */
+	int nr_reserve;
 };
 
 /* The steps of enrichment at arrival, each measured and capped. */
@@ -141,6 +181,13 @@ struct oom_event {
 	bool have_reclaim;
 	struct event_reclaim reclaim;
 
+	/* with EV_NODE_MEM: the machine's memory at the kill, each node and zone */
+	struct event_node nodes[EVENT_MAX_NODES];
+	int nr_nodes;
+	struct event_zone zones[EVENT_MAX_ZONES];
+	int nr_zones;
+	bool zones_truncated;
+
 	/* the kernel stack: addresses to resolve, or the source's text */
 	unsigned long long stack[EVENT_MAX_STACK];
 	int nr_stack;
@@ -207,6 +254,11 @@ static inline bool event__has(const struct oom_event *ev, unsigned int fields)
 {
 	return (ev->known & fields) == fields;
 }
+
+/* A node counter's name in records ("active_anon", ...). */
+const char *event__node_counter_name(int counter);
+/* The sum of a counter over the nodes that know it; false when none does. */
+bool event__node_total_kb(const struct oom_event *ev, int counter, unsigned long long *kb);
 
 /* "kill", or "already_exiting" for a victim the kernel marked but did not kill. */
 const char *event__kind(const struct oom_event *ev);

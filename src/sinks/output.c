@@ -70,6 +70,15 @@ static void json_ull(FILE *f, const char *key, bool known, unsigned long long v)
 		fprintf(f, ",\"%s\":null", key);
 }
 
+/* ,"key_kb":v, or null */
+static void json_ull_kb(FILE *f, const char *key, bool known, unsigned long long v)
+{
+	if (known)
+		fprintf(f, ",\"%s_kb\":%llu", key, v);
+	else
+		fprintf(f, ",\"%s_kb\":null", key);
+}
+
 static bool known(const struct oom_event *ev, unsigned int what)
 {
 	return event__has(ev, what);
@@ -256,6 +265,41 @@ static void json_reclaim(FILE *f, const struct oom_event *ev)
 }
 
 /* The stack as its source gave it: text frames, or addresses to resolve. */
+/* The machine's memory at the kill: every node's counters and every populated zone. */
+static void json_node_memory(FILE *f, const struct oom_event *ev)
+{
+	if (!known(ev, EV_NODE_MEM)) {
+		fputs(",\"node_memory\":null", f);
+		return;
+	}
+	fputs(",\"node_memory\":{\"read\":\"at_kill\",\"nodes\":[", f);
+	for (int i = 0; i < ev->nr_nodes; i++) {
+		const struct event_node *n = &ev->nodes[i];
+
+		fprintf(f, "%s{\"node\":%u", i ? "," : "", n->node);
+		for (int c = 0; c < NODE_COUNTERS; c++)
+			json_ull_kb(f, event__node_counter_name(c), n->known & (1u << c), n->kb[c]);
+		fputc('}', f);
+	}
+	fputs("],\"zones\":[", f);
+	for (int i = 0; i < ev->nr_zones; i++) {
+		const struct event_zone *z = &ev->zones[i];
+
+		fprintf(f, "%s{\"node\":%u", i ? "," : "", z->node);
+		json_key_str(f, "zone", z->name, sizeof(z->name));
+		fprintf(f,
+			",\"free_kb\":%llu,\"min_kb\":%llu,\"low_kb\":%llu,\"high_kb\":%llu,"
+			"\"boost_kb\":%llu,\"present_kb\":%llu,\"managed_kb\":%llu,"
+			"\"below_min\":%s,\"lowmem_reserve\":[",
+			z->free_kb, z->min_kb, z->low_kb, z->high_kb, z->boost_kb, z->present_kb,
+			z->managed_kb, z->free_kb < z->min_kb ? "true" : "false");
+		for (int t = 0; t < z->nr_reserve; t++)
+			fprintf(f, "%s%lld", t ? "," : "", z->lowmem_reserve[t]);
+		fputs("]}", f);
+	}
+	fprintf(f, "],\"zones_truncated\":%s}", ev->zones_truncated ? "true" : "false");
+}
+
 static void json_frames(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev)
 {
 	if (!known(ev, EV_STACK)) {
@@ -322,6 +366,7 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	json_next(f, ev);
 	json_enrichment(f, ev);
 	json_reclaim(f, ev);
+	json_node_memory(f, ev);
 	json_frames(f, ctx, ev);
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);
 }
@@ -519,6 +564,58 @@ static void text_frames(FILE *f, const struct output_ctx *ctx, const struct oom_
 		fprintf(f, "  %-8s %s\n", i ? "" : "stack", ev->frames[i]);
 }
 
+/*
+ * A global OOM's memory at the kill in one line, and each zone below its
+ * min watermark in one more (the kernel's own test: free below min).
+ */
+static void text_node_memory(FILE *f, const struct oom_event *ev)
+{
+	static const struct {
+		const char *label;
+		int counters[2];
+	} parts[] = {
+		{ "anon", { NODE_ACTIVE_ANON, NODE_INACTIVE_ANON } },
+		{ "file", { NODE_ACTIVE_FILE, NODE_INACTIVE_FILE } },
+		{ "shmem", { NODE_SHMEM, -1 } },
+		{ "slab", { NODE_SLAB_RECLAIMABLE, NODE_SLAB_UNRECLAIMABLE } },
+		{ "unevictable", { NODE_UNEVICTABLE, -1 } },
+		{ "kernel stack", { NODE_KERNEL_STACK, -1 } },
+		{ "page tables", { NODE_PAGETABLES, -1 } },
+	};
+	unsigned long long free = 0;
+
+	if (!known(ev, EV_NODE_MEM))
+		return;
+	for (int i = 0; i < ev->nr_zones; i++)
+		free += ev->zones[i].free_kb;
+	if (!known(ev, EV_MEMCG)) {
+		fprintf(f, "  memory   free %llu kB", free);
+		for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++) {
+			unsigned long long sum = 0, kb;
+			bool any = false;
+
+			for (int c = 0; c < 2 && parts[p].counters[c] >= 0; c++)
+				if (event__node_total_kb(ev, parts[p].counters[c], &kb)) {
+					sum += kb;
+					any = true;
+				}
+			if (any)
+				fprintf(f, ", %s %llu kB", parts[p].label, sum);
+		}
+		fputc('\n', f);
+	}
+	for (int i = 0; i < ev->nr_zones; i++) {
+		const struct event_zone *z = &ev->zones[i];
+
+		if (z->free_kb >= z->min_kb)
+			continue;
+		fprintf(f,
+			"  zone     node %u %s: free %llu kB below min %llu kB (low %llu kB, high %llu "
+			"kB)\n",
+			z->node, z->name, z->free_kb, z->min_kb, z->low_kb, z->high_kb);
+	}
+}
+
 static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev,
 			     const char *time, unsigned long long dropped)
 {
@@ -535,6 +632,7 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	text_victim(f, ctx, ev);
 	text_invoker(f, ctx, ev);
 	text_memcg(f, ev);
+	text_node_memory(f, ev);
 	text_state(f, ev);
 	text_container(f, ev);
 	text_next(f, ev);

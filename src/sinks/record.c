@@ -514,7 +514,7 @@ static void get_fields(struct cursor *c, const struct fmap *m, char *base)
 /* ---- the tags of each frame type (docs/record-format.md has them as tables) ---- */
 
 /* a revision of the tables below: a reader names it when it meets tags it does not know */
-#define RECORD_TAGS 1
+#define RECORD_TAGS 2
 
 #define FR struct record_frame
 /* when a record was printed, the drops so far: frames 3, 4, 5 and 7 */
@@ -589,6 +589,37 @@ static const struct field enrich_fields[] = {
 };
 static const struct fmap enrich_map = FMAP(struct event_enrichment, enrich_fields);
 
+#define NS(t, i) U(t, struct oomt_node_mem, stat[i])
+static const struct field node_mem_fields[] = {
+	U(1, struct oomt_node_mem, node),  U(2, struct oomt_node_mem, present),
+	NS(3, 0),  NS(4, 1),  NS(5, 2),	 NS(6, 3),  NS(7, 4),  NS(8, 5),  NS(9, 6),  NS(10, 7),
+	NS(11, 8), NS(12, 9), NS(13, 10), NS(14, 11), NS(15, 12), NS(16, 13), NS(17, 14),
+};
+#undef NS
+_Static_assert(OOMT_NODE_STATS == 15, "a tag for each node counter");
+static const struct fmap node_mem_map = FMAP(struct oomt_node_mem, node_mem_fields);
+
+static const struct field zone_mem_fields[] = {
+	U(1, struct oomt_zone_mem, node),
+	U(2, struct oomt_zone_mem, zone),
+	CHARS(3, struct oomt_zone_mem, name),
+	U(4, struct oomt_zone_mem, free),
+	U(5, struct oomt_zone_mem, watermark[0]),
+	U(6, struct oomt_zone_mem, watermark[1]),
+	U(7, struct oomt_zone_mem, watermark[2]),
+	U(8, struct oomt_zone_mem, boost),
+	U(9, struct oomt_zone_mem, present),
+	U(10, struct oomt_zone_mem, managed),
+	S(11, struct oomt_zone_mem, lowmem_reserve[0]),
+	S(12, struct oomt_zone_mem, lowmem_reserve[1]),
+	S(13, struct oomt_zone_mem, lowmem_reserve[2]),
+	S(14, struct oomt_zone_mem, lowmem_reserve[3]),
+	S(15, struct oomt_zone_mem, lowmem_reserve[4]),
+	S(16, struct oomt_zone_mem, lowmem_reserve[5]),
+};
+_Static_assert(OOMT_MAX_ZONE_TYPES == 6, "a tag for each lowmem_reserve");
+static const struct fmap zone_mem_map = FMAP(struct oomt_zone_mem, zone_mem_fields);
+
 /* The kill frame: the kill as BPF saw it, then what user space read at its arrival. */
 static const struct field kill_fields[] = {
 	CTX_FIELDS,
@@ -627,6 +658,11 @@ static const struct field kill_fields[] = {
 	U(96, FR, kill.kswapd_wakes),
 	STACK(97, FR, kill.kstack, kill.kstack_len), /* and 98 */
 	GROUP(99, FR, kill.episode, episode_map, WITH(FR, kill.have_episode)),
+	GROUPS(100, FR, kill.node_mem.nodes, node_mem_map, kill.node_mem.nr_nodes),
+	GROUPS(101, FR, kill.node_mem.zones, zone_mem_map, kill.node_mem.nr_zones),
+	U(102, FR, kill.node_mem.zones_truncated),
+	U(103, FR, kill.node_mem.stats_known),
+	U(104, FR, kill.node_mem.nr_zone_types),
 	STR(112, FR, memcg_path),
 	STR(113, FR, cgroup_path),
 	GROUP(114, FR, state, state_map, WITH(FR, have_state)),

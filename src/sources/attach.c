@@ -156,6 +156,32 @@ static void set_layout(struct oomtrace_bpf *skel, const struct tp_layout *l)
 	skel->rodata->page_counter_max = 0x7fffffffffffffffULL / (page > 0 ? page : 4096);
 }
 
+/* Where the nodes' counters are, and how many nodes; none read when not known. */
+static void set_node_mem(struct oomtrace_bpf *skel, const struct attach_choice *c)
+{
+	const struct node_mem_layout *l = &c->node_mem;
+	long page = sysconf(_SC_PAGESIZE);
+	int shift = 0, nodes = node_mem_layout__possible_nodes();
+
+	if (!c->have_node_mem)
+		return;
+	while (page > 1 && (1L << shift) < page)
+		shift++;
+	skel->rodata->nr_mem_nodes = nodes < OOMT_MAX_NODES ? nodes : OOMT_MAX_NODES;
+	skel->rodata->nr_zone_types = l->nr_zone_types;
+	skel->rodata->pagetable_zone_index = l->pagetable_zone_index;
+	skel->rodata->free_pages_index = l->free_pages_index;
+	for (int s = 0; s < OOMT_NODE_STATS; s++) {
+		bool known = l->node_index[s] >= 0 ||
+			     (s == OOMT_NS_PAGETABLE && l->pagetable_zone_index >= 0);
+
+		skel->rodata->node_stat_index[s] = l->node_index[s];
+		skel->rodata->node_stat_shift[s] = l->unit[s] == NODE_STAT_KB ? shift - 10 : 0;
+		if (known)
+			skel->rodata->node_stats_known |= 1u << s;
+	}
+}
+
 /*
  * --ringbuf-size sizes each ring.  Without streamed episodes nothing goes
  * into the stall ring: one page, the least a ring can be, will do.
@@ -215,6 +241,7 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, const struct attach_c
 		goto fail;
 	set_autoload(skel, p, rank_iter);
 	set_layout(skel, &c->layout);
+	set_node_mem(skel, c);
 	set_episodes(skel, cfg);
 	skel->rodata->filter_kills = cfg->nr_filters > 0;
 	skel->rodata->filter_cgroups = cfg->nr_filters > 0;
@@ -263,6 +290,10 @@ void attach__survey(const struct btf *vmlinux, int forced, struct attach_choice 
 	char missing[256];
 
 	memset(c, 0, sizeof(*c));
+	c->have_node_mem = !node_mem_layout__read(vmlinux, &c->node_mem);
+	if (!c->have_node_mem)
+		fprintf(stderr, "oomtrace: warning: this kernel's BTF has no zone counters that "
+				"oomtrace can find: records leave the nodes' memory null\n");
 	if (tp_layout__read(vmlinux, &c->layout, missing, sizeof(missing)))
 		fprintf(stderr,
 			"oomtrace: warning: this kernel's vmscan tracepoints have no %s that "

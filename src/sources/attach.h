@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include "tp_layout.h"
+#include "node_mem_layout.h"
 
 struct btf;
 struct oomtrace_bpf;
@@ -29,6 +30,8 @@ struct attach_choice {
 	const char *victim_prog; /* "tp_btf" or "raw_tp" for oom:mark_victim */
 	char why[512];		 /* why better tiers were passed over */
 	struct tp_layout layout; /* where the vmscan tracepoints' arguments are */
+	struct node_mem_layout node_mem; /* where the nodes' counters are */
+	bool have_node_mem;
 };
 
 /* strerror() that also knows libbpf's own error numbers; err negative. */

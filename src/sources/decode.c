@@ -167,6 +167,53 @@ static void decode_reclaim(struct oom_event *ev, const struct oom_kill_record *r
 	};
 }
 
+_Static_assert((int)NODE_COUNTERS == (int)OOMT_NODE_STATS, "one event counter for each BPF one");
+_Static_assert(EVENT_MAX_NODES >= OOMT_MAX_NODES && EVENT_MAX_ZONES >= OOMT_MAX_ZONES &&
+		       EVENT_MAX_ZONE_TYPES >= OOMT_MAX_ZONE_TYPES,
+	       "room for every node and zone BPF reads");
+
+/* The nodes' and zones' memory at the kill; watermarks with their boost, as the kernel prints them. */
+static void decode_node_mem(struct oom_event *ev, const struct oom_kill_record *rec,
+			    unsigned long kbpp)
+{
+	const struct oomt_node_memory *nm = &rec->node_mem;
+
+	if (!(rec->flags & KILL_HAVE_NODE_MEM))
+		return;
+	ev->known |= EV_NODE_MEM;
+	for (unsigned int i = 0; i < nm->nr_nodes && i < OOMT_MAX_NODES; i++) {
+		struct event_node *n = &ev->nodes[ev->nr_nodes];
+
+		if (!nm->nodes[i].present)
+			continue;
+		n->node = nm->nodes[i].node;
+		n->known = nm->stats_known;
+		for (int s = 0; s < NODE_COUNTERS; s++)
+			n->kb[s] = nm->nodes[i].stat[s] * kbpp;
+		ev->nr_nodes++;
+	}
+	for (unsigned int i = 0; i < nm->nr_zones && i < OOMT_MAX_ZONES; i++) {
+		const struct oomt_zone_mem *zm = &nm->zones[i];
+		struct event_zone *z = &ev->zones[ev->nr_zones++];
+
+		z->node = zm->node;
+		memcpy(z->name, zm->name, sizeof(zm->name));
+		z->name[sizeof(zm->name) - 1] = '\0';
+		z->free_kb = zm->free * kbpp;
+		z->min_kb = (zm->watermark[0] + zm->boost) * kbpp;
+		z->low_kb = (zm->watermark[1] + zm->boost) * kbpp;
+		z->high_kb = (zm->watermark[2] + zm->boost) * kbpp;
+		z->boost_kb = zm->boost * kbpp;
+		z->present_kb = zm->present * kbpp;
+		z->managed_kb = zm->managed * kbpp;
+		z->nr_reserve = nm->nr_zone_types < OOMT_MAX_ZONE_TYPES ? nm->nr_zone_types
+								       : OOMT_MAX_ZONE_TYPES;
+		for (int t = 0; t < OOMT_MAX_ZONE_TYPES; t++)
+			z->lowmem_reserve[t] = zm->lowmem_reserve[t];
+	}
+	ev->zones_truncated = nm->zones_truncated;
+}
+
 static void decode_stack(struct oom_event *ev, const struct oom_kill_record *rec)
 {
 	int n = rec->kstack_len > 0 ? rec->kstack_len / (int)sizeof(rec->kstack[0]) : 0;
@@ -208,6 +255,7 @@ void decode__kill(struct oom_event *ev, const struct oom_kill_record *rec,
 		ev->known |= EV_CONTAINER;
 	decode_reclaim(ev, rec);
 	decode_stack(ev, rec);
+	decode_node_mem(ev, rec, kbpp);
 	if (rec->flags & KILL_HAVE_OC) {
 		ev->totalpages = rec->totalpages;
 		ev->totalpages_origin = ORIGIN_KERNEL;

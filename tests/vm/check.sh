@@ -209,17 +209,33 @@ ORACLE_FIELDS='[
 
 # raw_fields LOG: what the report prints and oomtrace's parser does not keep,
 # one object per oom-kill: line, keyed by the victim's pid: the cpuset
-# fields and the invoker's oom_score_adj (from the "invoked" line before it)
+# fields, the invoker's oom_score_adj (from the "invoked" line before it)
+# and the machine's memory (show_mem(): the Mem-Info totals in pages, each
+# Node line's counters and each zone line's figures in kB), keyed as
+# rec_memory names the record's
 raw_fields() {
 	jq -R -n '
 		def nul: if . == "(null)" then null else . end;
-		reduce (inputs | sub("\r$"; "")) as $l ({adj: null, by_pid: {}};
+		def name: sub("^isolated\\((?<k>anon|file)\\)$"; "isolated_\(.k)");
+		def counters($l; $suffix):
+			[$l | scan("(?<k>[a-z_()]+):(?<v>[0-9]+)" + $suffix) | {key: (.[0] | name), value: (.[1] | tonumber)}];
+		reduce (inputs | sub("\r$"; "") | sub("^[0-9]+,[0-9]+,[0-9]+,[^;]*;"; "")) as $l
+			({adj: null, mem: {}, by_pid: {}};
 			if ($l | test(" invoked oom-killer: ")) then
-				.adj = ($l | capture("oom_score_adj=(?<a>-?[0-9]+)").a | tonumber)
+				.adj = ($l | capture("oom_score_adj=(?<a>-?[0-9]+)").a | tonumber) | .mem = {}
+			elif ($l | test("^active_anon:[0-9]+ ")) then
+				.mem += (counters($l | gsub("\\\\x0a"; " "); "(?![0-9]*kB)") | map(.key = "total \(.key)_kb" | .value *= 4) | from_entries)
+			elif ($l | test("^Node [0-9]+ active_anon:")) then
+				($l | capture("^Node (?<n>[0-9]+) ").n) as $n
+				| .mem += (counters($l; "kB") | map(.key = "node \($n) \(.key)_kb") | from_entries)
+			elif ($l | test("^Node [0-9]+ [A-Za-z0-9]+ free:[0-9]+kB")) then
+				($l | capture("^Node (?<n>[0-9]+) (?<z>[A-Za-z0-9]+) ")) as $z
+				| .mem += (counters($l; "kB") | map(select(.key | IN("free", "boost", "min", "low", "high", "present", "managed")))
+					| map(.key = "zone \($z.n) \($z.z) \(.key)_kb") | from_entries)
 			elif ($l | test("oom-kill:constraint=")) then
 				($l | capture("nodemask=(?<n>.*?),cpuset=(?<c>.*?),mems_allowed=(?<m>.*?),(oom_memcg=|global_oom).*,pid=(?<p>[0-9]+),uid=")) as $c
 				| .by_pid[$c.p] = {nodemask: ($c.n | nul), cpuset: ($c.c | nul),
-					mems_allowed: ($c.m | nul), invoker_adj: .adj}
+					mems_allowed: ($c.m | nul), invoker_adj: .adj, mem: .mem}
 			else . end)
 		| .by_pid' "$1"
 }
@@ -259,6 +275,23 @@ oracle() {
 		def as_seen($f; $want; $rec):
 			if $f == "gfp_mask_raw" and $want != null and ($rec.gfp_mask_seen // null) != null
 			then band($want; $rec.gfp_mask_seen) else $want end;
+		# the node memory of the record, keyed as raw_fields keys the report
+		def rec_memory($rec):
+			($rec.node_memory // null) as $m
+			| if $m == null then {} else
+				([$m.zones[] as $z | ("free", "boost", "min", "low", "high", "present", "managed") as $f
+					| {key: "zone \($z.node) \($z.zone) \($f)_kb", value: $z["\($f)_kb"]}]
+				+ [$m.nodes[] as $n | $n | to_entries[] | select(.key != "node")
+					| {key: "node \($n.node) \(.key)", value: .value}]
+				+ [$m.nodes[0] // {} | keys[] | select(. != "node") as $c
+					| {key: "total \($c)", value: ([$m.nodes[][$c]] | if any(. == null) then null else add end)}]
+				+ [{key: "total free_kb", value: ([$m.zones[].free_kb] | add)}]) | from_entries end;
+		# every figure of the report that the record has a field for, within 2% (see docs/records.md)
+		def memory_rows($kk; $rec):
+			rec_memory($rec) as $got
+			| ($kk.raw.mem // {}) | to_entries
+			| map(select(($rec.node_memory // null) == null or ($got | has(.key))))
+			| map({field: "node_memory \(.key)", tol: (.value * 0.02), want: .value, got: $got[.key]});
 		def differs($got; $want; $tol):
 			if ($got | type) == "number" and ($want | type) == "number"
 			then (($got - $want) | fabs) > $tol else $got != $want end;
@@ -281,7 +314,7 @@ oracle() {
 								| if . == "freed_before" then $freed else . end) else 0 end,
 							if $rt then $cases.rt // 0 else 0 end] | max),
 						   want: as_seen($f; $kk | at($kf); $rec), got: ($rec | at($f))})
-				 | map(select(.want != null))) as $rows
+				 | map(select(.want != null)) + memory_rows($kk; $rec)) as $rows
 				| {compared: ($rows | map(select(.got != null)) | length),
 				   nulls: ($rows | map(select(.got == null) | .field)),
 				   bad: ($rows | map(select(.got != null and differs(.got; .want; .tol))))}
