@@ -137,6 +137,7 @@ struct oom_event {
 	unsigned long long event_id; /* shared by every victim of one OOM */
 	unsigned long long ktime_ns;
 	bool already_exiting; /* the kernel marked a victim that was exiting: not a kill */
+	bool later_in_event;  /* set by the pipeline: an earlier kill had this event id (a group kill) */
 	const char *constraint; /* "NONE", "CPUSET", "MEMORY_POLICY", "MEMCG"; NULL unknown */
 
 	struct {

@@ -61,6 +61,9 @@ int pipeline__kill(struct pipeline *p, struct oom_event *ev, const struct kill_a
 
 	if (p->enrich)
 		aftermath__read(ev, p->cgroups, p->host, p->weigher, a->marked, a->rank_budget_ns);
+	/* a memory.oom.group kill's later victims follow its first, with its event id */
+	ev->later_in_event = (p->kills || p->already_exiting) && p->last_event_id == ev->event_id;
+	p->last_event_id = ev->event_id;
 	if (p->rec && a->raw)
 		err = recorder__kill(p->rec, a->raw, ev, a->ksyms, &c);
 	count_kill(p, ev);

@@ -47,6 +47,7 @@ struct pipeline {
 	const struct procs_weigher *weigher; /* the next victims without /proc; NULL: none */
 	/* what went through */
 	unsigned long long kills, already_exiting;
+	unsigned long long last_event_id; /* of the last kill, to tell a group's later victims */
 	int write_err; /* -errno of the first failed write of records to out */
 };
 

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "procs.h"
 #include "stats.h"
+#include "verdict.h"
 
 #define SYM_LEN 256
 #define GFP_LEN 512
@@ -300,6 +301,25 @@ static void json_node_memory(FILE *f, const struct oom_event *ev)
 	fprintf(f, "],\"zones_truncated\":%s}", ev->zones_truncated ? "true" : "false");
 }
 
+/* Why the kill happened, by the rules of verdict.c: each part, its rule, and the line. */
+static void json_verdict(FILE *f, const struct oom_event *ev)
+{
+	struct verdict v;
+	char line[3 * VERDICT_LEN + 8];
+
+	verdict__derive(ev, &v);
+	verdict__line(&v, line, sizeof(line));
+	fputs(",\"verdict\":{", f);
+	fprintf(f, "\"limit_rule\":\"%s\"", verdict__limit_rule(v.limit_rule));
+	json_key_str(f, "limit", v.limit, sizeof(v.limit));
+	fprintf(f, ",\"filled_rule\":\"%s\"", verdict__filled_rule(v.filled_rule));
+	json_key_str(f, "filled", v.filled, sizeof(v.filled));
+	fprintf(f, ",\"victim_rule\":\"%s\"", verdict__victim_rule(v.victim_rule));
+	json_key_str(f, "victim", v.victim, sizeof(v.victim));
+	json_key_str(f, "text", line, sizeof(line));
+	fputc('}', f);
+}
+
 static void json_frames(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev)
 {
 	if (!known(ev, EV_STACK)) {
@@ -367,6 +387,7 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	json_enrichment(f, ev);
 	json_reclaim(f, ev);
 	json_node_memory(f, ev);
+	json_verdict(f, ev);
 	json_frames(f, ctx, ev);
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);
 }
@@ -616,6 +637,16 @@ static void text_node_memory(FILE *f, const struct oom_event *ev)
 	}
 }
 
+static void text_verdict(FILE *f, const struct oom_event *ev)
+{
+	struct verdict v;
+	char line[3 * VERDICT_LEN + 8];
+
+	verdict__derive(ev, &v);
+	verdict__line(&v, line, sizeof(line));
+	fprintf(f, "  verdict  %s\n", line);
+}
+
 static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev,
 			     const char *time, unsigned long long dropped)
 {
@@ -637,6 +668,7 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	text_container(f, ev);
 	text_next(f, ev);
 	text_reclaim(f, ev);
+	text_verdict(f, ev);
 	text_frames(f, ctx, ev);
 	text_dropped(f, ctx, dropped);
 	fputc('\n', f);

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdio.h>
+#include <string.h>
+#include "verdict.h"
+
+static unsigned int pct(unsigned long long part, unsigned long long whole)
+{
+	return whole ? (unsigned int)(part * 100 / whole) : 0;
+}
+
+static unsigned long long node_kb(const struct oom_event *ev, int counter)
+{
+	unsigned long long kb;
+
+	return event__node_total_kb(ev, counter, &kb) ? kb : 0;
+}
+
+static bool node_known(const struct oom_event *ev, int counter)
+{
+	unsigned long long kb;
+
+	return event__node_total_kb(ev, counter, &kb);
+}
+
+/* The zone furthest below its min watermark, and how many are below it. */
+static const struct event_zone *lowest_zone(const struct oom_event *ev, int *below)
+{
+	const struct event_zone *worst = NULL;
+
+	*below = 0;
+	for (int i = 0; i < ev->nr_zones; i++) {
+		const struct event_zone *z = &ev->zones[i];
+
+		if (z->free_kb >= z->min_kb)
+			continue;
+		(*below)++;
+		/* free/min smallest: compared as products, no division */
+		if (!worst || z->free_kb * worst->min_kb < worst->free_kb * z->min_kb)
+			worst = z;
+	}
+	return worst;
+}
+
+static void derive_limit(const struct oom_event *ev, struct verdict *v)
+{
+	const char *c = ev->constraint;
+	bool constrained = c && (!strcmp(c, "CPUSET") || !strcmp(c, "MEMORY_POLICY"));
+	const struct event_zone *z = NULL;
+	char zone[96] = "";
+	int below = 0;
+
+	if (event__has(ev, EV_MEMCG)) {
+		v->limit_rule = LIMIT_MEMCG;
+		if (event__has(ev, EV_MEMCG_USAGE))
+			snprintf(v->limit, sizeof(v->limit), "memcg %.100s at its limit (%llu of %llu kB)",
+				 ev->memcg.path, ev->memcg.usage_kb, ev->memcg.limit_kb);
+		else
+			snprintf(v->limit, sizeof(v->limit), "memcg %.140s at its limit",
+				 ev->memcg.path);
+		return;
+	}
+	if (event__has(ev, EV_NODE_MEM))
+		z = lowest_zone(ev, &below);
+	if (z)
+		snprintf(zone, sizeof(zone), "node %u %s below its min watermark (free %llu of %llu kB)%s",
+			 z->node, z->name, z->free_kb, z->min_kb, below > 1 ? ", and more" : "");
+	if (constrained) {
+		v->limit_rule = LIMIT_CONSTRAINED;
+		snprintf(v->limit, sizeof(v->limit), "the nodes its %s allows%s%s",
+			 !strcmp(c, "CPUSET") ? "cpuset" : "memory policy", z ? ": " : "", zone);
+	} else if (z) {
+		v->limit_rule = LIMIT_ZONE_MIN;
+		snprintf(v->limit, sizeof(v->limit), "the machine's memory: %s", zone);
+	} else if (event__has(ev, EV_NODE_MEM) || (c && !strcmp(c, "NONE"))) {
+		v->limit_rule = LIMIT_MACHINE;
+		snprintf(v->limit, sizeof(v->limit), "the machine's memory, no memcg at its limit");
+	} else {
+		v->limit_rule = LIMIT_UNKNOWN;
+		snprintf(v->limit, sizeof(v->limit),
+			 "which limit was hit is not known: no memcg at its limit, and the machine's "
+			 "memory not read");
+	}
+}
+
+/* The memcg allowed no swap: v2 swap.max 0, or v1 memsw's limit no more than memory's. */
+static bool memcg_without_swap(const struct oom_event *ev)
+{
+	if (!event__has(ev, EV_MEMCG_SWAP | EV_MEMCG_USAGE))
+		return false;
+	return ev->memcg.is_v1 ? ev->memcg.swap_limit_kb <= ev->memcg.limit_kb
+			       : ev->memcg.swap_limit_kb == 0;
+}
+
+static void derive_filled_memcg(const struct oom_event *ev, struct verdict *v)
+{
+	unsigned long long limit = ev->memcg.limit_kb;
+	const char *swap = memcg_without_swap(ev) ? ", and no swap allowed" : "";
+	const struct memcg_state *st = &ev->memcg.state;
+
+	/*
+	 * Its anon memory only: it is charged where it was faulted, this
+	 * memcg, where file pages it maps may be charged to another.
+	 */
+	if (event__has(ev, EV_MEMCG_USAGE | EV_VICTIM | EV_ANON) && limit &&
+	    ev->victim.anon_kb * 2 >= limit && ev->victim.anon_kb <= limit) {
+		v->filled_rule = FILLED_VICTIM;
+		snprintf(v->filled, sizeof(v->filled), "the victim's own anon memory, %u%% of the limit%s",
+			 pct(ev->victim.anon_kb, limit), swap);
+		return;
+	}
+	if (event__has(ev, EV_MEMCG_STATE | EV_MEMCG_USAGE) && limit && st->anon >= 0) {
+		static const char *const kinds[] = { "anon", "file", "shmem", "kernel" };
+		long long bytes[] = { st->anon, st->file, st->shmem, st->kernel };
+		int best = 0;
+
+		for (int i = 1; i < 4; i++)
+			if (bytes[i] > bytes[best])
+				best = i;
+		v->filled_rule = FILLED_MEMCG_STATE;
+		snprintf(v->filled, sizeof(v->filled), "%s %u%% of the limit (read at arrival)%s",
+			 kinds[best], pct(bytes[best] > 0 ? bytes[best] / 1024 : 0, limit), swap);
+		return;
+	}
+	v->filled_rule = FILLED_UNKNOWN;
+	snprintf(v->filled, sizeof(v->filled),
+		 "what filled it is not known: neither the victim's memory nor the memcg's state "
+		 "was read");
+}
+
+static void derive_filled_machine(const struct oom_event *ev, struct verdict *v)
+{
+	unsigned long long ram = 0, lru, anon, kinds[5];
+	static const char *const names[5] = { "anon", "page cache", "shmem/tmpfs", "slab",
+					      "kernel stacks and page tables" };
+	int best = 0;
+
+	for (int i = 0; i < ev->nr_zones; i++)
+		ram += ev->zones[i].managed_kb;
+	if (!event__has(ev, EV_NODE_MEM) || !ram || !node_known(ev, NODE_ACTIVE_ANON)) {
+		v->filled_rule = FILLED_UNKNOWN;
+		snprintf(v->filled, sizeof(v->filled),
+			 "what filled it is not known: the machine's memory was not read");
+		return;
+	}
+	anon = node_kb(ev, NODE_ACTIVE_ANON) + node_kb(ev, NODE_INACTIVE_ANON);
+	lru = anon + node_kb(ev, NODE_ACTIVE_FILE) + node_kb(ev, NODE_INACTIVE_FILE) +
+	      node_kb(ev, NODE_UNEVICTABLE);
+	/* the kernel's own test before it lists slab caches: unreclaimable slab over the LRUs */
+	if (node_known(ev, NODE_SLAB_UNRECLAIMABLE) && node_kb(ev, NODE_SLAB_UNRECLAIMABLE) > lru) {
+		v->filled_rule = FILLED_SLAB;
+		snprintf(v->filled, sizeof(v->filled),
+			 "unreclaimable slab %u%% of RAM: kernel memory, not a process's",
+			 pct(node_kb(ev, NODE_SLAB_UNRECLAIMABLE), ram));
+		return;
+	}
+	/* shmem sits on the anon LRUs: counted apart from them */
+	kinds[0] = anon > node_kb(ev, NODE_SHMEM) ? anon - node_kb(ev, NODE_SHMEM) : 0;
+	kinds[1] = node_kb(ev, NODE_ACTIVE_FILE) + node_kb(ev, NODE_INACTIVE_FILE);
+	kinds[2] = node_kb(ev, NODE_SHMEM);
+	kinds[3] = node_kb(ev, NODE_SLAB_RECLAIMABLE) + node_kb(ev, NODE_SLAB_UNRECLAIMABLE);
+	kinds[4] = node_kb(ev, NODE_KERNEL_STACK) + node_kb(ev, NODE_PAGETABLES);
+	for (int i = 1; i < 5; i++)
+		if (kinds[i] > kinds[best])
+			best = i;
+	v->filled_rule = FILLED_LARGEST;
+	snprintf(v->filled, sizeof(v->filled), "%s %u%% of RAM", names[best],
+		 pct(kinds[best], ram));
+}
+
+static void derive_victim(const struct oom_event *ev, struct verdict *v)
+{
+	if (ev->already_exiting) {
+		v->victim_rule = VICTIM_EXITING;
+		snprintf(v->victim, sizeof(v->victim),
+			 "the victim was already exiting: marked, not killed");
+	} else if (ev->later_in_event) {
+		v->victim_rule = VICTIM_GROUP;
+		snprintf(v->victim, sizeof(v->victim),
+			 "killed with the rest of its memory.oom.group, after the OOM's first victim");
+	} else if (event__has(ev, EV_NEXT) && ev->nr_next == 0) {
+		v->victim_rule = VICTIM_ONLY;
+		snprintf(v->victim, sizeof(v->victim), "killed as the only candidate left");
+	} else if (event__has(ev, EV_ADJ | EV_POINTS) && ev->victim.oom_score_adj > 0) {
+		v->victim_rule = VICTIM_ADJ;
+		snprintf(v->victim, sizeof(v->victim),
+			 "killed for the highest points (%ld), raised by its oom_score_adj %d",
+			 ev->points, ev->victim.oom_score_adj);
+	} else if (event__has(ev, EV_POINTS)) {
+		v->victim_rule = VICTIM_HIGHEST;
+		if (event__has(ev, EV_NEXT) && ev->nr_next)
+			snprintf(v->victim, sizeof(v->victim),
+				 "killed for the highest points (%ld; next %.32s, pid %d, %ld)",
+				 ev->points, ev->next[0].comm, ev->next[0].pid, ev->next[0].points);
+		else
+			snprintf(v->victim, sizeof(v->victim), "killed for the highest points (%ld)",
+				 ev->points);
+	} else {
+		v->victim_rule = VICTIM_UNKNOWN;
+		snprintf(v->victim, sizeof(v->victim),
+			 "why this victim is not known: its points were not read");
+	}
+}
+
+void verdict__derive(const struct oom_event *ev, struct verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	derive_limit(ev, v);
+	if (event__has(ev, EV_MEMCG))
+		derive_filled_memcg(ev, v);
+	else
+		derive_filled_machine(ev, v);
+	derive_victim(ev, v);
+}
+
+int verdict__line(const struct verdict *v, char *buf, size_t size)
+{
+	return snprintf(buf, size, "%s; %s; %s.", v->limit, v->filled, v->victim);
+}
+
+const char *verdict__limit_rule(enum verdict_limit r)
+{
+	static const char *const names[] = { "unknown", "memcg", "zone_min", "constrained",
+					     "machine" };
+
+	return (unsigned int)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
+}
+
+const char *verdict__filled_rule(enum verdict_filled r)
+{
+	static const char *const names[] = { "unknown", "victim", "memcg_state",
+					     "unreclaimable_slab", "largest" };
+
+	return (unsigned int)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
+}
+
+const char *verdict__victim_rule(enum verdict_victim r)
+{
+	static const char *const names[] = { "unknown",	      "already_exiting", "group",
+					     "only_candidate", "oom_score_adj",	  "highest_points" };
+
+	return (unsigned int)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* The verdict's rules, each from the figures it needs, and what it says without them. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include "verdict.h"
+
+static struct oom_event ev;
+static struct verdict v;
+static struct proc_info next[1];
+
+/* A 64 MiB memcg OOM whose victim held most of it, as oom_kill.t causes one. */
+static void memcg_kill(void)
+{
+	memset(&ev, 0, sizeof(ev));
+	ev.known = EV_MEMCG | EV_MEMCG_USAGE | EV_MEMCG_SWAP | EV_VICTIM | EV_ANON | EV_FILE |
+		   EV_SHMEM | EV_ADJ | EV_POINTS | EV_NEXT;
+	strcpy(ev.memcg.path, "/oomt");
+	ev.memcg.usage_kb = ev.memcg.limit_kb = 65536;
+	ev.memcg.swap_limit_kb = 0;
+	ev.victim.anon_kb = 63488;
+	ev.victim.file_kb = 4;
+	ev.victim.shmem_kb = 704;
+	ev.points = 16505;
+}
+
+/* A global OOM on one node, zone Normal below min, with the node's counters. */
+static void global_kill(void)
+{
+	memset(&ev, 0, sizeof(ev));
+	ev.known = EV_NODE_MEM | EV_VICTIM | EV_ADJ | EV_POINTS | EV_NEXT;
+	ev.constraint = "NONE";
+	ev.points = 88306;
+	ev.nr_nodes = 1;
+	ev.nodes[0].known = (1u << NODE_COUNTERS) - 1;
+	ev.nodes[0].kb[NODE_INACTIVE_ANON] = 800000;
+	ev.nodes[0].kb[NODE_ACTIVE_FILE] = 10000;
+	ev.nodes[0].kb[NODE_SHMEM] = 50000;
+	ev.nodes[0].kb[NODE_SLAB_UNRECLAIMABLE] = 20000;
+	ev.nr_zones = 2;
+	ev.zones[0] = (struct event_zone){ .name = "DMA32", .free_kb = 5000, .min_kb = 4000,
+					   .managed_kb = 200000 };
+	ev.zones[1] = (struct event_zone){ .name = "Normal", .free_kb = 35640, .min_kb = 35748,
+					   .managed_kb = 800000 };
+	ev.nr_next = 1;
+	next[0] = (struct proc_info){ .pid = 77, .comm = "sshd", .points = 900 };
+	ev.next = next;
+}
+
+static void memcg_limit_and_the_victim_filled_it(void **state)
+{
+	memcg_kill();
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.limit_rule, LIMIT_MEMCG);
+	assert_string_equal(v.limit, "memcg /oomt at its limit (65536 of 65536 kB)");
+	assert_int_equal(v.filled_rule, FILLED_VICTIM);
+	assert_string_equal(v.filled,
+			    "the victim's own anon memory, 96% of the limit, and no swap allowed");
+	/* more anon than the limit: charged elsewhere too, so not said */
+	ev.victim.anon_kb = 70000;
+	verdict__derive(&ev, &v);
+	assert_int_not_equal(v.filled_rule, FILLED_VICTIM);
+}
+
+static void memcg_state_when_the_victim_is_small(void **state)
+{
+	memcg_kill();
+	ev.victim.anon_kb = 1000;
+	ev.known |= EV_MEMCG_STATE;
+	ev.memcg.state.anon = 10LL << 20;
+	ev.memcg.state.file = 2LL << 20;
+	ev.memcg.state.shmem = 40LL << 20;
+	ev.memcg.state.kernel = 1LL << 20;
+	ev.memcg.swap_limit_kb = 1 << 20; /* v2 swap.max: swap allowed */
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.filled_rule, FILLED_MEMCG_STATE);
+	assert_string_equal(v.filled, "shmem 62% of the limit (read at arrival)");
+	/* v1: memsw no higher than the memory limit allows no swap */
+	ev.memcg.is_v1 = true;
+	ev.memcg.swap_limit_kb = ev.memcg.limit_kb;
+	verdict__derive(&ev, &v);
+	assert_string_equal(v.filled, "shmem 62% of the limit (read at arrival), and no swap allowed");
+}
+
+static void memcg_without_figures_says_so(void **state)
+{
+	memcg_kill();
+	ev.known &= ~(EV_ANON | EV_MEMCG_USAGE);
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.filled_rule, FILLED_UNKNOWN);
+	assert_string_equal(v.limit, "memcg /oomt at its limit");
+}
+
+static void zone_below_min_and_the_largest_kind(void **state)
+{
+	global_kill();
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.limit_rule, LIMIT_ZONE_MIN);
+	assert_string_equal(v.limit, "the machine's memory: node 0 Normal below its min "
+				     "watermark (free 35640 of 35748 kB)");
+	assert_int_equal(v.filled_rule, FILLED_LARGEST);
+	/* anon is the anon LRUs less shmem, which sits on them */
+	assert_string_equal(v.filled, "anon 75% of RAM");
+	assert_int_equal(v.victim_rule, VICTIM_HIGHEST);
+	assert_string_equal(v.victim, "killed for the highest points (88306; next sshd, pid 77, 900)");
+}
+
+static void unreclaimable_slab_over_the_lrus(void **state)
+{
+	global_kill();
+	ev.nodes[0].kb[NODE_SLAB_UNRECLAIMABLE] = 900000;
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.filled_rule, FILLED_SLAB);
+	assert_string_equal(v.filled, "unreclaimable slab 90% of RAM: kernel memory, not a process's");
+}
+
+static void constraint_and_machine(void **state)
+{
+	global_kill();
+	ev.constraint = "CPUSET";
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.limit_rule, LIMIT_CONSTRAINED);
+	assert_string_equal(v.limit, "the nodes its cpuset allows: node 0 Normal below its min "
+				     "watermark (free 35640 of 35748 kB)");
+	ev.constraint = "NONE";
+	ev.zones[1].free_kb = 40000;
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.limit_rule, LIMIT_MACHINE);
+	ev.known &= ~EV_NODE_MEM;
+	ev.constraint = NULL;
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.limit_rule, LIMIT_UNKNOWN);
+	assert_int_equal(v.filled_rule, FILLED_UNKNOWN);
+}
+
+static void why_this_victim(void **state)
+{
+	memcg_kill();
+	ev.victim.oom_score_adj = 500;
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.victim_rule, VICTIM_ONLY); /* nr_next 0 with EV_NEXT */
+	ev.nr_next = 1;
+	next[0] = (struct proc_info){ .pid = 9, .comm = "sh", .points = 3 };
+	ev.next = next;
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.victim_rule, VICTIM_ADJ);
+	assert_string_equal(v.victim, "killed for the highest points (16505), raised by its "
+				      "oom_score_adj 500");
+	ev.later_in_event = true;
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.victim_rule, VICTIM_GROUP);
+	ev.already_exiting = true;
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.victim_rule, VICTIM_EXITING);
+	ev.already_exiting = ev.later_in_event = false;
+	ev.known &= ~(EV_POINTS | EV_NEXT);
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.victim_rule, VICTIM_UNKNOWN);
+}
+
+static void one_line(void **state)
+{
+	char buf[3 * VERDICT_LEN + 8];
+
+	memcg_kill();
+	verdict__derive(&ev, &v);
+	verdict__line(&v, buf, sizeof(buf));
+	assert_string_equal(buf, "memcg /oomt at its limit (65536 of 65536 kB); the victim's own anon "
+				 "memory, 96% of the limit, and no swap allowed; killed as the only "
+				 "candidate left.");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(memcg_limit_and_the_victim_filled_it),
+		cmocka_unit_test(memcg_state_when_the_victim_is_small),
+		cmocka_unit_test(memcg_without_figures_says_so),
+		cmocka_unit_test(zone_below_min_and_the_largest_kind),
+		cmocka_unit_test(unreclaimable_slab_over_the_lrus),
+		cmocka_unit_test(constraint_and_machine),
+		cmocka_unit_test(why_this_victim),
+		cmocka_unit_test(one_line),
+	};
+
+	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
+}
