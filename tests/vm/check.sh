@@ -56,6 +56,17 @@ check_tier() { # check_tier NAME DIR TIER
 	ok $? "[$name] $tier: global OOM record (pid $gpid, NONE, no memcg, stack from the page allocator, direct reclaim passes)"
 	[ -n "$g" ] && echo "$g" | jq -c '{hook,constraint,gfp_mask,order,points:.victim.points,totalpages}' | diag
 
+	# the machine's memory at the kill, and a verdict from it (docs/records.md)
+	[ -n "$g" ] && echo "$g" | jq -e '.node_memory != null and (.node_memory.zones | length) > 0
+		and (.verdict.limit_rule | IN("zone_min", "machine", "constrained"))
+		and (.verdict.filled_rule | IN("largest", "unreclaimable_slab"))
+		and .verdict.victim_rule != "unknown"' >/dev/null
+	ok $? "[$name] $tier: the global OOM's record has the nodes' memory and a verdict on it"
+	[ -n "$g" ] && echo "$g" | jq -r '"verdict: \(.verdict.text)"' | diag
+	[ -n "$m" ] && echo "$m" | jq -e '.verdict.limit_rule == "memcg" and .verdict.filled_rule != "unknown"
+		and .verdict.victim_rule != "unknown"' >/dev/null
+	ok $? "[$name] $tier: the memcg OOM's verdict names its memcg and what filled it"
+
 	for pid in "$mpid" "$gpid"; do
 		jq -e -s --argjson p "$pid" '
 			(map(select(.type == "oom_kill" and .victim.pid == $p)) | .[0].event_id) as $e
