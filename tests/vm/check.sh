@@ -348,7 +348,9 @@ ORACLE_TOTAL=0
 ORACLE_NULLS=0
 check_oracle() { # check_oracle NAME DIR TIER
 	local name=$1 dir=$2 tier=$3 out line pid what
+	# a failed comparison is a failed test, not a shorter list of passes
 	out=$(oracle "$dir" "$tier")
+	ok $? "[$name] $tier: the kernel's report and the records compared"
 	while read -r line; do
 		if [ "$(jq -r 'has("extra")' <<<"$line")" = true ]; then
 			jq -e '.extra == []' <<<"$line" >/dev/null
