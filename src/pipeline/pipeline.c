@@ -18,6 +18,11 @@ void pipeline__init(struct pipeline *p, FILE *out, const struct options *opts)
 	p->stall_ms = opts->reclaim_stalls_ms;
 }
 
+void pipeline__new_session(struct pipeline *p)
+{
+	p->have_last_event = false;
+}
+
 int pipeline__flush(struct pipeline *p)
 {
 	if (!p->write_err && p->out) /* the first failure is the one to tell */
@@ -62,8 +67,9 @@ int pipeline__kill(struct pipeline *p, struct oom_event *ev, const struct kill_a
 	if (p->enrich)
 		aftermath__read(ev, p->cgroups, p->host, p->weigher, a->marked, a->rank_budget_ns);
 	/* a memory.oom.group kill's later victims follow its first, with its event id */
-	ev->later_in_event = (p->kills || p->already_exiting) && p->last_event_id == ev->event_id;
+	ev->later_in_event = p->have_last_event && p->last_event_id == ev->event_id;
 	p->last_event_id = ev->event_id;
+	p->have_last_event = true;
 	if (p->rec && a->raw)
 		err = recorder__kill(p->rec, a->raw, ev, a->ksyms, &c);
 	count_kill(p, ev);

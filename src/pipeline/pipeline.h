@@ -47,7 +47,9 @@ struct pipeline {
 	const struct procs_weigher *weigher; /* the next victims without /proc; NULL: none */
 	/* what went through */
 	unsigned long long kills, already_exiting;
-	unsigned long long last_event_id; /* of the last kill, to tell a group's later victims */
+	/* the last kill's event id, to tell a group's later victims; ids restart each session */
+	unsigned long long last_event_id;
+	bool have_last_event;
 	int write_err; /* -errno of the first failed write of records to out */
 };
 
@@ -98,6 +100,8 @@ struct stall_arrival {
  */
 int pipeline__stall(struct pipeline *p, const struct stall_event *ev,
 		    const struct stall_arrival *a);
+/* A new session of a recording: its event ids start again. */
+void pipeline__new_session(struct pipeline *p);
 /* Flush out after a record: a reader that went away stops the run. */
 int pipeline__flush(struct pipeline *p);
 

@@ -96,6 +96,7 @@ static void start_session(struct replay *rp)
 	char when[64];
 
 	end_session(rp);
+	pipeline__new_session(&rp->pipe);
 	rp->sessions++;
 	rp->session_ended = false;
 	rp->last_dropped = 0;
