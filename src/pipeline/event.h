@@ -182,6 +182,7 @@ struct oom_event {
 	struct event_reclaim reclaim;
 
 	/* with EV_NODE_MEM: the machine's memory at the kill, each node and zone */
+	const char *node_mem_read; /* "at_kill" (BPF), "kernel_log" (the report's show_mem()) */
 	struct event_node nodes[EVENT_MAX_NODES];
 	int nr_nodes;
 	struct event_zone zones[EVENT_MAX_ZONES];

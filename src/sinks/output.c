@@ -264,7 +264,6 @@ static void json_reclaim(FILE *f, const struct oom_event *ev)
 		rc->first_ns_before_kill / 1000, rc->kswapd_wakes);
 }
 
-/* The stack as its source gave it: text frames, or addresses to resolve. */
 /* The machine's memory at the kill: every node's counters and every populated zone. */
 static void json_node_memory(FILE *f, const struct oom_event *ev)
 {
@@ -272,7 +271,10 @@ static void json_node_memory(FILE *f, const struct oom_event *ev)
 		fputs(",\"node_memory\":null", f);
 		return;
 	}
-	fputs(",\"node_memory\":{\"read\":\"at_kill\",\"nodes\":[", f);
+	fputs(",\"node_memory\":{", f);
+	/* BPF reads them at the kill; the kernel log has what its report printed before the kill */
+	json_opt(f, "read", ev->node_mem_read, true);
+	fputs(",\"nodes\":[", f);
 	for (int i = 0; i < ev->nr_nodes; i++) {
 		const struct event_node *n = &ev->nodes[i];
 
@@ -300,6 +302,7 @@ static void json_node_memory(FILE *f, const struct oom_event *ev)
 	fprintf(f, "],\"zones_truncated\":%s}", ev->zones_truncated ? "true" : "false");
 }
 
+/* The stack as its source gave it: text frames, or addresses to resolve. */
 static void json_frames(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev)
 {
 	if (!known(ev, EV_STACK)) {
