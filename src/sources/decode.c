@@ -205,6 +205,7 @@ static void decode_node_mem(struct oom_event *ev, const struct oom_kill_record *
 		z->low_kb = (zm->watermark[1] + zm->boost) * kbpp;
 		z->high_kb = (zm->watermark[2] + zm->boost) * kbpp;
 		z->boost_kb = zm->boost * kbpp;
+		z->have_boost = true;
 		z->present_kb = zm->present * kbpp;
 		z->managed_kb = zm->managed * kbpp;
 		z->nr_reserve = nm->nr_zone_types < OOMT_MAX_ZONE_TYPES ? nm->nr_zone_types
