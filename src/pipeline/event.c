@@ -106,14 +106,11 @@ const char *event__node_counter_name(int counter)
 
 bool event__node_total_kb(const struct oom_event *ev, int counter, unsigned long long *kb)
 {
-	bool any = false;
-
 	*kb = 0;
 	for (int i = 0; i < ev->nr_nodes; i++) {
 		if (!(ev->nodes[i].known & (1u << counter)))
-			continue;
+			return false;
 		*kb += ev->nodes[i].kb[counter];
-		any = true;
 	}
-	return any;
+	return ev->nr_nodes > 0;
 }

@@ -89,8 +89,10 @@ struct event_zone {
 	unsigned int node;
 	char name[16];
 	unsigned long long free_kb, min_kb, low_kb, high_kb, boost_kb, present_kb, managed_kb;
+	/* boost_kb was read: kernels boost watermarks since 5.0, but print it only since 5.16 */
+	bool have_boost;
 	long long lowmem_reserve[EVENT_MAX_ZONE_TYPES]; /* pages, as the kernel prints them */
-	int nr_reserve;
+	int nr_reserve; /* 0: not known */
 };
 
 /* The steps of enrichment at arrival, each measured and capped. */
@@ -183,6 +185,7 @@ struct oom_event {
 	struct event_reclaim reclaim;
 
 	/* with EV_NODE_MEM: the machine's memory at the kill, each node and zone */
+	const char *node_mem_read; /* "at_kill" (BPF), "kernel_log" (the report's show_mem()) */
 	struct event_node nodes[EVENT_MAX_NODES];
 	int nr_nodes;
 	struct event_zone zones[EVENT_MAX_ZONES];
@@ -258,7 +261,7 @@ static inline bool event__has(const struct oom_event *ev, unsigned int fields)
 
 /* A node counter's name in records ("active_anon", ...). */
 const char *event__node_counter_name(int counter);
-/* The sum of a counter over the nodes that know it; false when none does. */
+/* The sum of a counter over the nodes; false unless every node knows it. */
 bool event__node_total_kb(const struct oom_event *ev, int counter, unsigned long long *kb);
 
 /* "kill", or "already_exiting" for a victim the kernel marked but did not kill. */

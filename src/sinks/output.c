@@ -265,7 +265,6 @@ static void json_reclaim(FILE *f, const struct oom_event *ev)
 		rc->first_ns_before_kill / 1000, rc->kswapd_wakes);
 }
 
-/* The stack as its source gave it: text frames, or addresses to resolve. */
 /* The machine's memory at the kill: every node's counters and every populated zone. */
 static void json_node_memory(FILE *f, const struct oom_event *ev)
 {
@@ -273,7 +272,10 @@ static void json_node_memory(FILE *f, const struct oom_event *ev)
 		fputs(",\"node_memory\":null", f);
 		return;
 	}
-	fputs(",\"node_memory\":{\"read\":\"at_kill\",\"nodes\":[", f);
+	fputs(",\"node_memory\":{", f);
+	/* BPF reads them at the kill; the kernel log has what its report printed before the kill */
+	json_opt(f, "read", ev->node_mem_read, true);
+	fputs(",\"nodes\":[", f);
 	for (int i = 0; i < ev->nr_nodes; i++) {
 		const struct event_node *n = &ev->nodes[i];
 
@@ -288,12 +290,17 @@ static void json_node_memory(FILE *f, const struct oom_event *ev)
 
 		fprintf(f, "%s{\"node\":%u", i ? "," : "", z->node);
 		json_key_str(f, "zone", z->name, sizeof(z->name));
-		fprintf(f,
-			",\"free_kb\":%llu,\"min_kb\":%llu,\"low_kb\":%llu,\"high_kb\":%llu,"
-			"\"boost_kb\":%llu,\"present_kb\":%llu,\"managed_kb\":%llu,"
-			"\"below_min\":%s,\"lowmem_reserve\":[",
-			z->free_kb, z->min_kb, z->low_kb, z->high_kb, z->boost_kb, z->present_kb,
-			z->managed_kb, z->free_kb < z->min_kb ? "true" : "false");
+		fprintf(f, ",\"free_kb\":%llu,\"min_kb\":%llu,\"low_kb\":%llu,\"high_kb\":%llu",
+			z->free_kb, z->min_kb, z->low_kb, z->high_kb);
+		json_ull_kb(f, "boost", z->have_boost, z->boost_kb);
+		fprintf(f, ",\"present_kb\":%llu,\"managed_kb\":%llu,\"below_min\":%s",
+			z->present_kb, z->managed_kb, z->free_kb < z->min_kb ? "true" : "false");
+		/* every kernel has a zone type: none is a reserve not read, not an empty one */
+		if (!z->nr_reserve) {
+			fputs(",\"lowmem_reserve\":null}", f);
+			continue;
+		}
+		fputs(",\"lowmem_reserve\":[", f);
 		for (int t = 0; t < z->nr_reserve; t++)
 			fprintf(f, "%s%lld", t ? "," : "", z->lowmem_reserve[t]);
 		fputs("]}", f);
@@ -320,6 +327,7 @@ static void json_verdict(FILE *f, const struct oom_event *ev)
 	fputc('}', f);
 }
 
+/* The stack as its source gave it: text frames, or addresses to resolve. */
 static void json_frames(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev)
 {
 	if (!known(ev, EV_STACK)) {
@@ -610,18 +618,26 @@ static void text_node_memory(FILE *f, const struct oom_event *ev)
 	for (int i = 0; i < ev->nr_zones; i++)
 		free += ev->zones[i].free_kb;
 	if (!known(ev, EV_MEMCG)) {
-		fprintf(f, "  memory   free %llu kB", free);
+		const char *sep = "";
+
+		fputs("  memory   ", f);
+		if (ev->nr_zones) {
+			fprintf(f, "free %llu kB", free);
+			sep = ", ";
+		}
+		/* a part whole or not at all: a log line cut short gives only some counters */
 		for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++) {
 			unsigned long long sum = 0, kb;
-			bool any = false;
+			bool whole = true;
 
-			for (int c = 0; c < 2 && parts[p].counters[c] >= 0; c++)
-				if (event__node_total_kb(ev, parts[p].counters[c], &kb)) {
-					sum += kb;
-					any = true;
-				}
-			if (any)
-				fprintf(f, ", %s %llu kB", parts[p].label, sum);
+			for (int c = 0; c < 2 && parts[p].counters[c] >= 0 && whole; c++) {
+				whole = event__node_total_kb(ev, parts[p].counters[c], &kb);
+				sum += kb;
+			}
+			if (!whole)
+				continue;
+			fprintf(f, "%s%s %llu kB", sep, parts[p].label, sum);
+			sep = ", ";
 		}
 		fputc('\n', f);
 	}

@@ -181,6 +181,7 @@ static void decode_node_mem(struct oom_event *ev, const struct oom_kill_record *
 	if (!(rec->flags & KILL_HAVE_NODE_MEM))
 		return;
 	ev->known |= EV_NODE_MEM;
+	ev->node_mem_read = "at_kill";
 	for (unsigned int i = 0; i < nm->nr_nodes && i < OOMT_MAX_NODES; i++) {
 		struct event_node *n = &ev->nodes[ev->nr_nodes];
 
@@ -204,6 +205,7 @@ static void decode_node_mem(struct oom_event *ev, const struct oom_kill_record *
 		z->low_kb = (zm->watermark[1] + zm->boost) * kbpp;
 		z->high_kb = (zm->watermark[2] + zm->boost) * kbpp;
 		z->boost_kb = zm->boost * kbpp;
+		z->have_boost = true;
 		z->present_kb = zm->present * kbpp;
 		z->managed_kb = zm->managed * kbpp;
 		z->nr_reserve = nm->nr_zone_types < OOMT_MAX_ZONE_TYPES ? nm->nr_zone_types

@@ -6,6 +6,7 @@
  *   CPU: N [UID: N] PID: N Comm: X ...
  *   Call Trace: frames
  *   memory: usage NkB, limit NkB, failcnt N        (memcg OOMs)
+ *   Mem-Info: ... Node N ... lowmem_reserve[]: ...  (all others: show_mem())
  *   [ pid ] uid tgid ... name                         (the task table)
  *   oom-kill:constraint=...,oom_memcg=...,task_memcg=...,task=X,pid=N,uid=N
  *   [Memory cgroup out of memory|Out of memory]: Killed process N (X) ...
@@ -58,6 +59,10 @@ struct kmsg_parser {
 	bool summary;  /* cur's oom-kill (or "Task in") line: a report prints one */
 	/* cur's first "Memory cgroup stats for" was read: the ones after it are below it */
 	bool stats_seen;
+	/* cur's "Mem-Info:" was read; another dump's show_mem() was mixed into cur's */
+	bool mem_info, mem_mixed;
+	/* the zone of cur's previous line: this one may be its lowmem_reserve[] */
+	struct event_zone *reserve_zone;
 	/* 4.x: the "limit of" path of cur's Task in line, as a paste left it */
 	char limit[KMSG_PATH_LEN];
 	bool have_limit;
@@ -460,11 +465,35 @@ static void remember_kill(struct kmsg_parser *p, const struct kmsg_kill *k)
 	r->rss_kb = k->anon_kb + k->file_kb + k->shmem_kb;
 }
 
+/*
+ * None of show_mem()'s lines in cur is taken: some are another dump's (a
+ * page allocation failure's), and which figures are whose cannot be told.
+ */
+static void mem_mixed(struct kmsg_parser *p)
+{
+	struct kmsg_kill *k = &p->cur;
+
+	p->mem_mixed = true;
+	p->reserve_zone = NULL;
+	k->have &= ~KMSG_HAVE_NODE_MEM;
+	k->nr_nodes = k->nr_zones = 0;
+	k->zones_truncated = false;
+}
+
+/* dump_header() prints show_mem() for every OOM but a memcg's */
+static bool is_memcg_report(const struct kmsg_kill *k)
+{
+	return k->memcg[0] || (k->have & KMSG_HAVE_USAGE) ||
+	       ((k->have & KMSG_HAVE_CONSTRAINT) && k->constraint == OOMT_CONSTRAINT_MEMCG);
+}
+
 static void emit_kill(struct kmsg_parser *p)
 {
 	struct kmsg_event *ev;
 
 	fill_from_table(p, &p->cur);
+	if (is_memcg_report(&p->cur))
+		mem_mixed(p);
 	remember_kill(p, &p->cur);
 	ev = push(p, KMSG_EVENT_KILL);
 	ev->kill = p->cur;
@@ -491,7 +520,8 @@ static void start_report(struct kmsg_parser *p)
 	p->cur.event = ++p->events;
 	p->active = true;
 	p->emitted = p->group = p->in_trace = p->no_kill = p->have_candidate = p->summary = false;
-	p->stats_seen = p->have_limit = false;
+	p->stats_seen = p->have_limit = p->mem_info = p->mem_mixed = false;
+	p->reserve_zone = NULL;
 	p->nr_tasks = 0;
 	memset(&p->cols, -1, sizeof(p->cols));
 }
@@ -1050,6 +1080,174 @@ static bool parse_table_row(struct kmsg_parser *p, const char *s)
 	return true;
 }
 
+/* ---- show_mem(): the machine's memory, in the report of every OOM but a memcg's ---- */
+
+/*
+ * A Node line's counters, by the names show_free_areas() gives them since
+ * 4.8, each with the blank before it (" active_anon:" is no part of
+ * " inactive_anon:").  kernel_stack is on the Node line since 5.9 and
+ * pagetables since 5.11, on the zone lines before (and every counter
+ * before 4.8); the Node line has no slab.  What it lacks stays unknown:
+ * a sum of zone lines would be short if one was lost.
+ */
+static const struct {
+	const char *key;
+	int counter; /* enum node_counter */
+} node_keys[] = {
+	{ " active_anon:", NODE_ACTIVE_ANON },
+	{ " inactive_anon:", NODE_INACTIVE_ANON },
+	{ " active_file:", NODE_ACTIVE_FILE },
+	{ " inactive_file:", NODE_INACTIVE_FILE },
+	{ " unevictable:", NODE_UNEVICTABLE },
+	{ " isolated(anon):", NODE_ISOLATED_ANON },
+	{ " isolated(file):", NODE_ISOLATED_FILE },
+	{ " mapped:", NODE_MAPPED },
+	{ " dirty:", NODE_DIRTY },
+	{ " writeback:", NODE_WRITEBACK },
+	{ " shmem:", NODE_SHMEM },
+	{ " kernel_stack:", NODE_KERNEL_STACK },
+	{ " pagetables:", NODE_PAGETABLES },
+};
+
+/* The names of the zones of every kernel since 2.6 (enum zone_type) */
+static const char *const zone_names[] = {
+	"DMA", "DMA32", "Normal", "HighMem", "Movable", "Device"
+};
+
+/* "Node 1 active_anon:1580kB inactive_anon:197976kB ... all_unreclaimable? yes" */
+static void parse_node_counters(struct kmsg_parser *p, unsigned int node, const char *s)
+{
+	struct kmsg_kill *k = &p->cur;
+	struct event_node n = { .node = node };
+	unsigned long long v;
+
+	for (int i = 0; i < k->nr_nodes; i++)
+		if (k->nodes[i].node == node) {
+			mem_mixed(p);
+			return;
+		}
+	/* a counter is taken only with its "kB": a line cut short ends a number anywhere */
+	for (size_t i = 0; i < sizeof(node_keys) / sizeof(node_keys[0]); i++)
+		if (find_kb(s, node_keys[i].key, &v)) {
+			n.kb[node_keys[i].counter] = v;
+			n.known |= 1u << node_keys[i].counter;
+		}
+	if (!n.known || k->nr_nodes == EVENT_MAX_NODES)
+		return;
+	k->nodes[k->nr_nodes++] = n;
+	k->have |= KMSG_HAVE_NODE_MEM;
+}
+
+/*
+ * "Node 0 DMA32 free:135296kB boost:0kB min:1172kB low:1464kB high:1756kB
+ * ... present:245760kB managed:203556kB ...": min, low and high with their
+ * boost, as the kernel tests them.  A zone is taken whole or not at all:
+ * its figures have no bits of their own.  A kernel without CONFIG_NUMA
+ * prints no "Node N " before the zone (s is then the line).
+ */
+static void parse_zone(struct kmsg_parser *p, unsigned int node, const char *name, size_t len,
+		       const char *s)
+{
+	struct kmsg_kill *k = &p->cur;
+	struct event_zone z = { .node = node };
+
+	copy_n(z.name, sizeof(z.name), name, len);
+	if (!find_kb(s, " free:", &z.free_kb) || !find_kb(s, " min:", &z.min_kb) ||
+	    !find_kb(s, " low:", &z.low_kb) || !find_kb(s, " high:", &z.high_kb) ||
+	    !find_kb(s, " present:", &z.present_kb) || !find_kb(s, " managed:", &z.managed_kb))
+		return;
+	/* printed between free and min since 5.16: not cut off when min is here */
+	z.have_boost = find_kb(s, " boost:", &z.boost_kb);
+	if (!z.have_boost)
+		z.boost_kb = 0;
+	for (int i = 0; i < k->nr_zones; i++)
+		if (k->zones[i].node == node && !strcmp(k->zones[i].name, z.name)) {
+			mem_mixed(p);
+			return;
+		}
+	if (k->nr_zones == EVENT_MAX_ZONES) {
+		k->zones_truncated = true;
+		return;
+	}
+	k->zones[k->nr_zones] = z;
+	p->reserve_zone = &k->zones[k->nr_zones++];
+	k->have |= KMSG_HAVE_NODE_MEM;
+}
+
+/* "lowmem_reserve[]: 0 191 191 191 191": the zone's, on the line after it, in pages */
+static void parse_lowmem_reserve(struct event_zone *z, const char *s)
+{
+	long long reserve[EVENT_MAX_ZONE_TYPES];
+	unsigned long long v;
+	int n = 0;
+
+	for (;;) {
+		s += strspn(s, " ");
+		if (!*s)
+			break;
+		/* a value past the kernel's zone types is not its line */
+		if (n == EVENT_MAX_ZONE_TYPES || !scan_ull(&s, &v) || v > 0x7fffffffffffffffULL ||
+		    (*s && *s != ' '))
+			return;
+		reserve[n++] = (long long)v;
+	}
+	memcpy(z->lowmem_reserve, reserve, n * sizeof(reserve[0]));
+	z->nr_reserve = n;
+}
+
+/*
+ * The lines of show_mem() that say a node's or a zone's memory.  A report
+ * prints one show_mem(): a second "Mem-Info:", or a node or zone printed
+ * twice, is another dump's mixed into this report.
+ */
+static bool parse_show_mem(struct kmsg_parser *p, const char *s, struct event_zone *prev_zone)
+{
+	const char *c = s, *name;
+	unsigned long long node = 0;
+	bool numa;
+	size_t n;
+
+	if (starts(s, "Mem-Info:")) {
+		if (p->active && !p->emitted && p->mem_info)
+			mem_mixed(p);
+		else if (p->active && !p->emitted)
+			p->mem_info = true;
+		return true;
+	}
+	if (skip(&c, "lowmem_reserve[]:")) {
+		if (prev_zone && p->active && !p->emitted && !p->mem_mixed)
+			parse_lowmem_reserve(prev_zone, c);
+		return true;
+	}
+	numa = skip(&c, "Node ");
+	if (numa && !(scan_ull(&c, &node) && skip(&c, " ") && node <= 0xffff))
+		return false;
+	if (numa && starts(c, "active_anon:")) {
+		if (p->active && !p->emitted && !p->mem_mixed)
+			parse_node_counters(p, (unsigned int)node, s);
+		return true;
+	}
+	/* a zone's name, then its free pages; "Node 0 DMA32: 2*4kB ..." is its free lists */
+	name = c;
+	while ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || is_digit(*c))
+		c++;
+	n = c - name;
+	if (!n || n >= sizeof(((struct event_zone *)0)->name) || !starts(c, " free:"))
+		return false;
+	if (!numa) {
+		size_t i = 0;
+
+		while (i < sizeof(zone_names) / sizeof(zone_names[0]) &&
+		       (strlen(zone_names[i]) != n || strncmp(zone_names[i], name, n)))
+			i++;
+		if (i == sizeof(zone_names) / sizeof(zone_names[0]))
+			return false;
+	}
+	if (p->active && !p->emitted && !p->mem_mixed)
+		parse_zone(p, (unsigned int)node, name, n, s);
+	return true;
+}
+
 static void parse_misc(struct kmsg_parser *p, const char *s)
 {
 	if (!p->active)
@@ -1065,13 +1263,17 @@ static void parse_misc(struct kmsg_parser *p, const char *s)
 /* One line of log, its prefixes gone. */
 static void parse_line(struct kmsg_parser *p, const char *s)
 {
+	struct event_zone *prev_zone = p->reserve_zone;
+
+	/* a zone's lowmem_reserve[] is the line right after it, or unknown */
+	p->reserve_zone = NULL;
 	if (p->in_trace && parse_frame(p, s))
 		return;
 	p->in_trace = false;
 	if (parse_invoked(p, s) || parse_cpu(p, s) || parse_usage(p, s) || parse_oom_kill(p, s) ||
 	    parse_task_in(p, s) || parse_memcg_stats(p, s) || parse_kill_choice(p, s) ||
 	    parse_killed(p, s) || parse_reaper(p, s) || parse_table_header(p, s) ||
-	    parse_table_row(p, s))
+	    parse_table_row(p, s) || parse_show_mem(p, s, prev_zone))
 		return;
 	parse_misc(p, s);
 }

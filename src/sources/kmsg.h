@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "event.h" /* struct event_node, struct event_zone: what show_mem() prints */
 
 #define KMSG_COMM_LEN	16
 #define KMSG_PATH_LEN	2048
@@ -40,6 +41,7 @@ enum kmsg_have {
 	    1 << 17, /* "Killed process": the kill itself, not just the choice */
 	KMSG_HAVE_INVOKER_ADJ = 1 << 18, /* invoker_adj ("invoked oom-killer: ..., oom_score_adj=N") */
 	KMSG_HAVE_INVOKER_COMM = 1 << 19, /* invoker_comm ("X invoked oom-killer") */
+	KMSG_HAVE_NODE_MEM = 1 << 20,	  /* nodes, zones: show_mem()'s "Node N" lines */
 };
 
 /* One victim of one OOM. */
@@ -65,6 +67,16 @@ struct kmsg_kill {
 	int cgroup_version;			      /* 1 or 2 */
 	char frames[KMSG_MAX_FRAMES][KMSG_FRAME_LEN]; /* "out_of_memory+0x214", innermost first */
 	int nr_frames;
+	/*
+	 * The nodes and zones the report's show_mem() printed, in its order:
+	 * each "Node N" line's counters (a bit in known for each it printed),
+	 * each "Node N Zone free:" line with its "lowmem_reserve[]:" line.
+	 */
+	struct event_node nodes[EVENT_MAX_NODES];
+	int nr_nodes;
+	struct event_zone zones[EVENT_MAX_ZONES];
+	int nr_zones;
+	bool zones_truncated;
 };
 
 enum kmsg_reap_state {

@@ -155,6 +155,23 @@ static void build_memcg(const struct kmsg_kill *k, struct oom_event *ev)
 		ev->known |= EV_CONTAINER;
 }
 
+/*
+ * The nodes and zones the report's show_mem() printed, as it printed them:
+ * for a cpuset or mempolicy OOM only the nodes it was confined to.
+ */
+static void build_node_mem(const struct kmsg_kill *k, struct oom_event *ev)
+{
+	if (!(k->have & KMSG_HAVE_NODE_MEM))
+		return;
+	ev->known |= EV_NODE_MEM;
+	ev->node_mem_read = "kernel_log";
+	memcpy(ev->nodes, k->nodes, sizeof(ev->nodes));
+	ev->nr_nodes = k->nr_nodes;
+	memcpy(ev->zones, k->zones, sizeof(ev->zones));
+	ev->nr_zones = k->nr_zones;
+	ev->zones_truncated = k->zones_truncated;
+}
+
 /* One victim of the kernel's report as an event: what it printed, nothing it did not. */
 static void build_event(const struct kmsg_source *s, const struct kmsg_kill *k,
 			struct oom_event *ev)
@@ -172,6 +189,7 @@ static void build_event(const struct kmsg_source *s, const struct kmsg_kill *k,
 	build_invoker(k, ev);
 	build_victim(s, k, ev);
 	build_memcg(k, ev);
+	build_node_mem(k, ev);
 	if (k->have & KMSG_HAVE_STACK) {
 		ev->known |= EV_STACK;
 		ev->nr_frames = k->nr_frames < EVENT_MAX_FRAMES ? k->nr_frames : EVENT_MAX_FRAMES;

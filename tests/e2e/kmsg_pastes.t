@@ -19,7 +19,9 @@ if .type == "oom_kill" then
 	 victim: (.victim | {pid, comm, uid, oom_score_adj, total_vm_kb, anon_rss_kb,
 			     file_rss_kb, shmem_rss_kb, swap_kb, pgtables_kb}),
 	 memcg: (.memcg | if . == null then null else {path, usage_kb, limit_kb, cgroup_version} end),
-	 cgroup, kstack}
+	 cgroup,
+	 node_memory: (.node_memory | if . == null then null else del(.zones[].below_min) end),
+	 kstack}
 elif .type == "oom_reaped" then
 	{type, event_id, ktime_ns, victim, reaper: (.reaper | {state, reaped_kb})}
 elif .type == "summary" then
@@ -39,5 +41,15 @@ for f in "$FIX"/*.txt "$FIX"/*.dmesg "$FIX"/*.kmsg; do
 	[ $rc -eq 0 ] && continue
 	diff "$golden" "$WORK/$name.json" | head -20 | diag
 done
+
+# the text of a global OOM says the machine's memory as its report printed
+# it, and each zone below its min watermark (one boosted)
+f=$FIX/hand-6.12-global-numa.kmsg
+expect "a global OOM's memory line, from its Node and zone lines" 0 \
+	'^  memory   free 50832 kB, anon 3830928 kB, file 4032 kB, shmem 6688 kB, unevictable 15540 kB, kernel stack 2208 kB, page tables 8880 kB$' \
+	--input "$f"
+expect "its zones below min" 0 \
+	'^  zone     node 0 Normal: free 7620 kB below min 9828 kB (low 11776 kB, high 13724 kB)$' \
+	--input "$f"
 
 done_testing

@@ -190,6 +190,7 @@ static void node_memory_is_in_kB_with_boost(void **state)
 	};
 	decode__kill(&r, &rec, &host, gfp);
 	assert_true(event__has(&r, EV_NODE_MEM));
+	assert_string_equal(r.node_mem_read, "at_kill");
 	assert_int_equal(r.nr_nodes, 1);
 	assert_int_equal(r.nodes[0].kb[NODE_ACTIVE_ANON], 4000);
 	assert_false(r.nodes[0].known & (1u << NODE_KERNEL_STACK));

@@ -830,6 +830,377 @@ static void oom_group_and_reaper(void **state)
 	assert_int_equal(p.lost, 1);
 }
 
+/* ---- show_mem(): the machine's memory, in every OOM's report but a memcg's ---- */
+
+/* A node's counter as the parser read it; -1 when it read none. */
+static long long node_kb(const struct kmsg_kill *k, int node, int counter)
+{
+	assert_true(node < k->nr_nodes);
+	return k->nodes[node].known & (1u << counter) ? (long long)k->nodes[node].kb[counter] : -1;
+}
+
+struct zone_want {
+	unsigned int node;
+	const char *name;
+	unsigned long long free, min, low, high;
+	long long boost; /* -1: not printed */
+	unsigned long long present, managed;
+	int nr_reserve;
+	long long reserve[EVENT_MAX_ZONE_TYPES];
+};
+
+static void check_zone(const struct kmsg_kill *k, int i, const struct zone_want *w)
+{
+	const struct event_zone *z;
+
+	assert_true(i < k->nr_zones);
+	z = &k->zones[i];
+	assert_int_equal(z->node, w->node);
+	assert_string_equal(z->name, w->name);
+	assert_int_equal(z->free_kb, w->free);
+	assert_int_equal(z->min_kb, w->min);
+	assert_int_equal(z->low_kb, w->low);
+	assert_int_equal(z->high_kb, w->high);
+	assert_int_equal(z->have_boost, w->boost >= 0);
+	assert_int_equal(z->boost_kb, w->boost >= 0 ? w->boost : 0);
+	assert_int_equal(z->present_kb, w->present);
+	assert_int_equal(z->managed_kb, w->managed);
+	assert_int_equal(z->nr_reserve, w->nr_reserve);
+	for (int t = 0; t < w->nr_reserve; t++)
+		assert_int_equal(z->lowmem_reserve[t], w->reserve[t]);
+}
+
+/* The counters every Node line has had since 4.8 */
+#define NODE_COUNTERS_4_8                                                                          \
+	(1u << NODE_ACTIVE_ANON | 1u << NODE_INACTIVE_ANON | 1u << NODE_ACTIVE_FILE |              \
+	 1u << NODE_INACTIVE_FILE | 1u << NODE_UNEVICTABLE | 1u << NODE_ISOLATED_ANON |            \
+	 1u << NODE_ISOLATED_FILE | 1u << NODE_MAPPED | 1u << NODE_DIRTY | 1u << NODE_WRITEBACK |  \
+	 1u << NODE_SHMEM)
+
+/*
+ * A 6.12 global OOM on two nodes, as /dev/kmsg records: both Node lines
+ * (no slab on them), four zones with their lowmem_reserve[], and none of
+ * the free lists ("Node 0 DMA32: 460*4kB ...") taken for a zone.
+ */
+static void show_mem_global_numa(void **state)
+{
+	/* one zone a line, as the report prints them */
+	/* clang-format off */
+	static const struct zone_want zones[] = {
+		{ 0, "DMA", 13880, 60, 72, 84, 0, 15992, 15360, 5, { 0, 1912, 3843, 3843, 3843 } },
+		{ 0, "DMA32", 9632, 7712, 9640, 11568, 0, 2080640, 1966432, 5, { 0, 0, 1931, 1931, 1931 } },
+		{ 0, "Normal", 7620, 9828, 11776, 13724, 2048, 2097152, 1977596, 5, { 0 } },
+		{ 1, "Normal", 19700, 19712, 24640, 29568, 0, 4194304, 4078504, 5, { 0 } },
+	};
+	/* clang-format on */
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("hand-6.12-global-numa.kmsg", &p);
+	assert_int_equal(p.n, 2);
+	k = kill_of(&p, 0);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_NONE);
+	assert_true(k->have & KMSG_HAVE_NODE_MEM);
+	assert_int_equal(k->nr_nodes, 2);
+	assert_int_equal(k->nodes[0].node, 0);
+	assert_int_equal(k->nodes[0].known,
+			 NODE_COUNTERS_4_8 | 1u << NODE_KERNEL_STACK | 1u << NODE_PAGETABLES);
+	assert_int_equal(node_kb(k, 0, NODE_ACTIVE_ANON), 1843212);
+	assert_int_equal(node_kb(k, 0, NODE_INACTIVE_ANON), 2052);
+	assert_int_equal(node_kb(k, 0, NODE_ACTIVE_FILE), 1208);
+	assert_int_equal(node_kb(k, 0, NODE_INACTIVE_FILE), 2316);
+	assert_int_equal(node_kb(k, 0, NODE_UNEVICTABLE), 15540);
+	assert_int_equal(node_kb(k, 0, NODE_ISOLATED_ANON), 0);
+	assert_int_equal(node_kb(k, 0, NODE_MAPPED), 3464);
+	assert_int_equal(node_kb(k, 0, NODE_DIRTY), 4);
+	assert_int_equal(node_kb(k, 0, NODE_SHMEM), 5112);
+	assert_int_equal(node_kb(k, 0, NODE_KERNEL_STACK), 2112);
+	assert_int_equal(node_kb(k, 0, NODE_PAGETABLES), 4876);
+	assert_int_equal(node_kb(k, 0, NODE_SLAB_RECLAIMABLE), -1);
+	assert_int_equal(k->nodes[1].node, 1);
+	assert_int_equal(node_kb(k, 1, NODE_ACTIVE_ANON), 1984640);
+	assert_int_equal(node_kb(k, 1, NODE_SHMEM), 1576);
+	assert_int_equal(node_kb(k, 1, NODE_PAGETABLES), 4004);
+	assert_int_equal(k->nr_zones, 4);
+	for (int i = 0; i < 4; i++)
+		check_zone(k, i, &zones[i]);
+	assert_false(k->zones_truncated);
+	assert_int_equal(p.ev[1].type, KMSG_EVENT_REAP);
+}
+
+/* A cpuset OOM's show_mem() prints only the nodes of the cpuset: here node 1 of two. */
+static void show_mem_cpuset(void **state)
+{
+	static const struct zone_want normal = {
+		1, "Normal", 22528, 22556, 28192, 33828, 0, 4194304, 4079216, 5, { 0 },
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("paste-6.18-cpuset-indented.txt", &p);
+	k = kill_of(&p, 0);
+	assert_true(k->have & KMSG_HAVE_NODE_MEM);
+	assert_int_equal(k->nr_nodes, 1);
+	assert_int_equal(k->nodes[0].node, 1);
+	assert_int_equal(node_kb(k, 0, NODE_INACTIVE_ANON), 3934676);
+	assert_int_equal(node_kb(k, 0, NODE_PAGETABLES), 8016);
+	assert_int_equal(k->nr_zones, 1);
+	check_zone(k, 0, &normal);
+}
+
+/*
+ * The Node and zone lines of other kernels, in dmesg's text: 5.10 (no
+ * boost: printed, pagetables still on the zone line, the Mem-Info counters
+ * on lines of their own), 4.19 (nor kernel_stack on the Node line;
+ * "unstable:"), 7.x (keys after all_unreclaimable?, free_highatomic) and a
+ * kernel without CONFIG_NUMA (no "Node N " before its zones).
+ */
+static void show_mem_kernel_shapes(void **state)
+{
+	static const char *const lines[] = {
+		/* 5.10 */
+		"[   26.423000] a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, "
+		"oom_score_adj=0",
+		"[   26.423903] Mem-Info:",
+		"[   26.424125] active_anon:886 inactive_anon:50954 isolated_anon:0",
+		"                active_file:0 inactive_file:0 isolated_file:0",
+		"                free:48643 free_pcp:26 free_cma:0",
+		"[   26.424341] Node 1 active_anon:1592kB inactive_anon:202972kB active_file:0kB "
+		"inactive_file:0kB unevictable:784kB isolated(anon):0kB isolated(file):0kB "
+		"mapped:2008kB dirty:0kB writeback:0kB shmem:3312kB shmem_thp: 0kB "
+		"shmem_pmdmapped: 0kB anon_thp: 0kB writeback_tmp:0kB kernel_stack:0kB "
+		"all_unreclaimable? yes",
+		"[   26.424507] Node 1 DMA32 free:1160kB min:1184kB low:1480kB high:1776kB "
+		"reserved_highatomic:0KB active_anon:1592kB inactive_anon:202972kB active_file:0kB "
+		"inactive_file:0kB unevictable:784kB writepending:0kB present:262016kB "
+		"managed:212160kB mlocked:784kB pagetables:436kB bounce:0kB free_pcp:104kB "
+		"local_pcp:104kB free_cma:0kB",
+		"[   26.424696] lowmem_reserve[]: 0 0 0 0 0",
+		"[   26.424822] Node 1 DMA32: 0*4kB 1*8kB (M) 0*16kB 0*32kB 2*64kB (UM) 0*128kB "
+		"2*256kB (UM) 1*512kB (M) 0*1024kB 0*2048kB 0*4096kB = 1160kB",
+		"[   26.425290] Node 0 hugepages_total=0 hugepages_free=0 hugepages_surp=0 "
+		"hugepages_size=2048kB",
+		"[   26.426000] Out of memory: Killed process 7 (a) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+		/* 4.19 */
+		"b invoked oom-killer: gfp_mask=0x6280ca(GFP_HIGHUSER_MOVABLE|__GFP_ZERO), "
+		"nodemask=(null), order=0, oom_score_adj=0",
+		"Mem-Info:",
+		"Node 0 active_anon:3619272kB inactive_anon:216kB active_file:556kB "
+		"inactive_file:1516kB unevictable:0kB isolated(anon):0kB isolated(file):0kB "
+		"mapped:324kB dirty:4kB writeback:0kB shmem:1008kB shmem_thp: 0kB "
+		"shmem_pmdmapped: 0kB anon_thp: 0kB writeback_tmp:0kB unstable:0kB "
+		"all_unreclaimable? no",
+		"Node 0 DMA32 free:44464kB min:44696kB low:55868kB high:67040kB "
+		"active_anon:3619272kB "
+		"inactive_anon:216kB active_file:556kB inactive_file:1516kB unevictable:0kB "
+		"writepending:4kB present:3915776kB managed:3836724kB mlocked:0kB "
+		"kernel_stack:1792kB pagetables:14540kB bounce:0kB free_pcp:216kB local_pcp:0kB "
+		"free_cma:0kB",
+		"lowmem_reserve[]: 0 0 0 0",
+		"Out of memory: Killed process 8 (b) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
+		"shmem-rss:0kB",
+		/* 7.x */
+		"c invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"Mem-Info:",
+		"Node 1 active_anon:186284kB inactive_anon:0kB active_file:0kB inactive_file:0kB "
+		"unevictable:0kB isolated(anon):0kB isolated(file):0kB mapped:1584kB dirty:0kB "
+		"writeback:0kB shmem:1576kB shmem_thp:0kB shmem_pmdmapped:0kB anon_thp:0kB "
+		"kernel_stack:32kB pagetables:416kB sec_pagetables:0kB all_unreclaimable? yes "
+		"Balloon:0kB gpu_active:0kB gpu_reclaim:0kB",
+		"Node 1 DMA32 free:12kB boost:0kB min:1092kB low:1364kB high:1636kB "
+		"reserved_highatomic:0KB free_highatomic:0KB active_anon:186284kB "
+		"inactive_anon:0kB "
+		"active_file:0kB inactive_file:0kB unevictable:0kB writepending:0kB zspages:0kB "
+		"present:262016kB managed:193660kB mlocked:0kB bounce:0kB free_pcp:2752kB "
+		"local_pcp:2752kB free_cma:0kB",
+		"lowmem_reserve[]: 0 0 0 0 0",
+		"Out of memory: Killed process 9 (c) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
+		"shmem-rss:0kB",
+		/* no CONFIG_NUMA: show_node() prints nothing */
+		"d invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"Mem-Info:",
+		"Node 0 active_anon:4096kB inactive_anon:380412kB active_file:64kB "
+		"inactive_file:128kB unevictable:0kB isolated(anon):0kB isolated(file):0kB "
+		"mapped:96kB dirty:0kB writeback:0kB shmem:0kB writeback_tmp:0kB "
+		"kernel_stack:552kB pagetables:1236kB all_unreclaimable? yes",
+		"Normal free:3364kB boost:0kB min:3452kB low:4312kB high:5172kB "
+		"reserved_highatomic:0KB active_anon:4096kB inactive_anon:380412kB "
+		"active_file:64kB "
+		"inactive_file:128kB unevictable:0kB writepending:0kB present:524288kB "
+		"managed:496012kB mlocked:0kB bounce:0kB free_pcp:120kB local_pcp:60kB "
+		"free_cma:0kB",
+		"lowmem_reserve[]: 0 0 0",
+		"Normal: 1*4kB (U) 0*8kB 2*16kB (UM) = 3364kB",
+		"Out of memory: Killed process 10 (d) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
+		"shmem-rss:0kB",
+	};
+	static const struct zone_want z5_10 = {
+		1, "DMA32", 1160, 1184, 1480, 1776, -1, 262016, 212160, 5, { 0 },
+	};
+	static const struct zone_want z4_19 = {
+		0, "DMA32", 44464, 44696, 55868, 67040, -1, 3915776, 3836724, 4, { 0 },
+	};
+	static const struct zone_want z7 = {
+		1, "DMA32", 12, 1092, 1364, 1636, 0, 262016, 193660, 5, { 0 },
+	};
+	static const struct zone_want z_flat = {
+		0, "Normal", 3364, 3452, 4312, 5172, 0, 524288, 496012, 3, { 0 },
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 4);
+	k = kill_of(&p, 0);
+	assert_int_equal(k->nr_nodes, 1);
+	assert_int_equal(k->nodes[0].known, NODE_COUNTERS_4_8 | 1u << NODE_KERNEL_STACK);
+	assert_int_equal(node_kb(k, 0, NODE_INACTIVE_ANON), 202972);
+	assert_int_equal(node_kb(k, 0, NODE_UNEVICTABLE), 784);
+	assert_int_equal(node_kb(k, 0, NODE_KERNEL_STACK), 0);
+	assert_int_equal(k->nr_zones, 1);
+	check_zone(k, 0, &z5_10);
+
+	k = kill_of(&p, 1);
+	assert_int_equal(k->nodes[0].known, NODE_COUNTERS_4_8);
+	assert_int_equal(node_kb(k, 0, NODE_ACTIVE_ANON), 3619272);
+	assert_int_equal(node_kb(k, 0, NODE_DIRTY), 4);
+	assert_int_equal(k->nr_zones, 1);
+	check_zone(k, 0, &z4_19);
+
+	k = kill_of(&p, 2);
+	assert_int_equal(k->nodes[0].known,
+			 NODE_COUNTERS_4_8 | 1u << NODE_KERNEL_STACK | 1u << NODE_PAGETABLES);
+	assert_int_equal(node_kb(k, 0, NODE_KERNEL_STACK), 32);
+	check_zone(k, 0, &z7);
+
+	k = kill_of(&p, 3);
+	assert_int_equal(node_kb(k, 0, NODE_INACTIVE_ANON), 380412);
+	assert_int_equal(k->nr_zones, 1);
+	check_zone(k, 0, &z_flat);
+}
+
+/* 3.13: zone lines only, without boost; their node counters are left to the zones. */
+static void show_mem_before_4_8(void **state)
+{
+	static const struct zone_want normal = {
+		0, "Normal", 35640, 35748, 44684, 53620, -1, 4456448, 4322984, 4, { 0, 0, 0, 0 },
+	};
+	static const struct zone_want dma = {
+		0, "DMA", 15908, 128, 160, 192, -1, 15992, 15908, 4, { 0, 3746, 7968, 7968 },
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_file("seed-3.13-global.txt", &p);
+	k = kill_of(&p, 0);
+	assert_true(k->have & KMSG_HAVE_NODE_MEM);
+	assert_int_equal(k->nr_nodes, 0);
+	assert_int_equal(k->nr_zones, 3);
+	check_zone(k, 0, &dma);
+	assert_string_equal(k->zones[1].name, "DMA32");
+	check_zone(k, 2, &normal);
+}
+
+/*
+ * What is not the report's own show_mem(), or not whole, is not taken: a
+ * memcg OOM's report has none (a dump's mixed into it is that dump's); a
+ * second Mem-Info: or a node printed twice is another dump's, and which
+ * lines are whose cannot be told; lines before any report belong to none,
+ * and the next report starts with nothing.  A figure a paste cut, or a
+ * lowmem_reserve[] not right after its zone, is not known.
+ */
+static void show_mem_not_taken(void **state)
+{
+	static const char *const zone =
+	    "Node 0 Normal free:100kB boost:0kB min:200kB low:250kB high:300kB "
+	    "present:4096kB managed:4000kB";
+	static const char *const node =
+	    "Node 0 active_anon:10kB inactive_anon:20kB active_file:30kB inactive_file:40kB "
+	    "unevictable:0kB isolated(anon):0kB isolated(file):0kB mapped:5kB dirty:0kB "
+	    "writeback:0kB shmem:0kB kernel_stack:16kB pagetables:48kB all_unreclaimable? yes";
+	static const char *const killed =
+	    "Out of memory: Killed process 1 (a) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
+	    "shmem-rss:0kB";
+	static const char *const header =
+	    "a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0";
+	const char *const lines[] = {
+		/* before any report */
+		"Mem-Info:",
+		node,
+		zone,
+		"lowmem_reserve[]: 0 0 0",
+		/* 1: a memcg OOM, with another dump's show_mem() inside */
+		header,
+		"memory: usage 65536kB, limit 65536kB, failcnt 23",
+		"Mem-Info:",
+		node,
+		zone,
+		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"oom_memcg=/x,task_memcg=/x,task=a,pid=1,uid=0",
+		"Memory cgroup out of memory: Killed process 1 (a) total-vm:8kB, anon-rss:4kB, "
+		"file-rss:0kB, shmem-rss:0kB",
+		/* 2: two Mem-Info: */
+		header,
+		"Mem-Info:",
+		node,
+		"Mem-Info:",
+		zone,
+		killed,
+		/* 3: a node twice */
+		header,
+		"Mem-Info:",
+		node,
+		node,
+		killed,
+		/* 4: none of it: the earlier reports' figures are not carried over */
+		header,
+		killed,
+		/* 5: cut by a paste; a reserve line after another, or of too many zone types */
+		header,
+		"Mem-Info:",
+		"Node 0 active_anon:10kB inactive_anon:20kB active_file:3",
+		"Node 1 active_anon:10kB inactive_anon:20kB pagetables:4",
+		"Node 0 DMA32 free:100kB boost:0kB min:200kB low:250kB high:300kB present:4096kB",
+		"lowmem_reserve[]: 0 0 0",
+		zone,
+		"random: crng init done",
+		"lowmem_reserve[]: 0 0 0",
+		"Node 1 Normal free:100kB boost:0kB min:200kB low:250kB high:300kB present:4096kB "
+		"managed:4000kB",
+		"lowmem_reserve[]: 0 0 0 0 0 0 0",
+		killed,
+		/* a page allocation failure's, after the kill: no report's */
+		"Mem-Info:",
+		node,
+		zone,
+	};
+	const struct kmsg_kill *k;
+	struct parsed p;
+
+	parse_lines(lines, sizeof(lines) / sizeof(lines[0]), &p);
+	assert_int_equal(p.n, 5);
+	for (int i = 0; i < 4; i++) {
+		k = kill_of(&p, i);
+		assert_false(k->have & KMSG_HAVE_NODE_MEM);
+		assert_int_equal(k->nr_nodes, 0);
+		assert_int_equal(k->nr_zones, 0);
+	}
+	k = kill_of(&p, 4);
+	assert_true(k->have & KMSG_HAVE_NODE_MEM);
+	assert_int_equal(k->nr_nodes, 2);
+	assert_int_equal(k->nodes[0].known, 1u << NODE_ACTIVE_ANON | 1u << NODE_INACTIVE_ANON);
+	assert_int_equal(node_kb(k, 0, NODE_INACTIVE_ANON), 20);
+	assert_int_equal(node_kb(k, 1, NODE_PAGETABLES), -1);
+	/* the DMA32 line lacks managed: */
+	assert_int_equal(k->nr_zones, 2);
+	assert_string_equal(k->zones[0].name, "Normal");
+	assert_int_equal(k->zones[0].free_kb, 100);
+	assert_int_equal(k->zones[0].nr_reserve, 0);
+	assert_int_equal(k->zones[1].node, 1);
+	assert_int_equal(k->zones[1].nr_reserve, 0);
+}
+
 /* Anything at all: no crash, nothing past the buffers (run under ASan by make sanitize). */
 static void garbage(void **state)
 {
@@ -876,6 +1247,21 @@ static void garbage(void **state)
 		"Memory cgroup stats for ",
 		"Memory cgroup stats for :",
 		"Memory cgroup stats for /: ",
+		"Mem-Info:",
+		"Node ",
+		"Node 1",
+		"Node 1 ",
+		"Node 99999999999999999999999 active_anon:1kB",
+		"Node 1 active_anon:",
+		"Node 1 active_anon:99999999999999999999999kB",
+		"Node 1 X free:",
+		"Node 1 X free:1kB min:1kB low:1kB high:1kB present:1kB managed:1kB",
+		"lowmem_reserve[]:",
+		"lowmem_reserve[]: 99999999999999999999999 -1 x",
+		"Node 1 ZoneNameOfSixteen free:1kB min:1kB low:1kB high:1kB present:1kB "
+		"managed:1kB",
+		"Normal free:",
+		"Normal: 1*4kB",
 	};
 	struct parsed p;
 
@@ -906,6 +1292,11 @@ int main(void)
 		cmocka_unit_test(interleaved_dump_is_not_the_invoker),
 		cmocka_unit_test(cut_off_reports),
 		cmocka_unit_test(oom_group_and_reaper),
+		cmocka_unit_test(show_mem_global_numa),
+		cmocka_unit_test(show_mem_cpuset),
+		cmocka_unit_test(show_mem_kernel_shapes),
+		cmocka_unit_test(show_mem_before_4_8),
+		cmocka_unit_test(show_mem_not_taken),
 		cmocka_unit_test(garbage),
 	};
 
