@@ -254,10 +254,13 @@ raw_fields() {
 # kernel_kills DIR: the kernel's kills as oomtrace parses its log, once each
 # (5.10 to 6.12 print "Killed process" twice for the first victim of a
 # memory.oom.group kill), with the raw fields of their report
+# (through files: a report's figures outgrow what one argument may hold)
 kernel_kills() {
 	local dir=$1
-	jq -c -s --argjson raw "$(raw_fields "$dir/kernel.log")" '
-		map(select(.type == "oom_kill"))
+	raw_fields "$dir/kernel.log" >"$dir/raw.json" || return
+	jq -c -s --slurpfile raw "$dir/raw.json" '
+		$raw[0] as $raw
+		| map(select(.type == "oom_kill"))
 		| reduce .[] as $k ({}; ("\($k.event_id) \($k.victim.pid)") as $key
 			| if has($key) then . else .[$key] = $k end)
 		| [.[]] as $k
@@ -275,9 +278,11 @@ oracle() {
 	local rt=false
 	# PREEMPT_RT before 6.2 (when the mm's RSS counters were still split per thread)
 	[ "$(kv "$dir" preempt_rt)" = 1 ] && printf '%s\n6.2\n' "$(kv "$dir" kernel)" | sort -V -C && rt=true
+	kernel_kills "$dir" >"$dir/kernel_kills.json" || return
 	jq -c -n --argjson fields "$ORACLE_FIELDS" --slurpfile recs "$dir/$tier.json" \
-		--argjson k "$(kernel_kills "$dir")" --argjson rt $rt '
-		def at($p): getpath($p | split("."));
+		--slurpfile k "$dir/kernel_kills.json" --argjson rt $rt '
+		$k[0] as $k
+		| def at($p): getpath($p | split("."));
 		# jq has no bitwise and
 		def band($a; $b): reduce range(0; 32) as $i ({a: $a, b: $b, r: 0, bit: 1};
 			(if (.a % 2) == 1 and (.b % 2) == 1 then .r += .bit else . end)
