@@ -49,6 +49,13 @@ static void derive_limit(const struct oom_event *ev, struct verdict *v)
 	char zone[96] = "";
 	int below = 0;
 
+	/* the kernel's own OOM killer, asked for by hand (moom_callback() passes order -1) */
+	if (event__has(ev, EV_GFP) && ev->gfp.order == -1 && !event__has(ev, EV_MEMCG)) {
+		v->limit_rule = LIMIT_MANUAL;
+		snprintf(v->limit, sizeof(v->limit),
+			 "no limit: the OOM killer was invoked by hand (sysrq f, order -1)");
+		return;
+	}
 	if (event__has(ev, EV_MEMCG)) {
 		v->limit_rule = LIMIT_MEMCG;
 		if (event__has(ev, EV_MEMCG_USAGE))
@@ -129,13 +136,15 @@ static void derive_filled_memcg(const struct oom_event *ev, struct verdict *v)
 
 static void derive_filled_machine(const struct oom_event *ev, struct verdict *v)
 {
-	unsigned long long ram = 0, lru, anon, kinds[5];
+	unsigned long long ram = 0, free = 0, lru, anon, kinds[5];
 	static const char *const names[5] = { "anon", "page cache", "shmem/tmpfs", "slab",
 					      "kernel stacks and page tables" };
 	int best = 0;
 
-	for (int i = 0; i < ev->nr_zones; i++)
+	for (int i = 0; i < ev->nr_zones; i++) {
 		ram += ev->zones[i].managed_kb;
+		free += ev->zones[i].free_kb;
+	}
 	if (!event__has(ev, EV_NODE_MEM) || !ram || !node_known(ev, NODE_ACTIVE_ANON)) {
 		v->filled_rule = FILLED_UNKNOWN;
 		snprintf(v->filled, sizeof(v->filled),
@@ -163,8 +172,8 @@ static void derive_filled_machine(const struct oom_event *ev, struct verdict *v)
 		if (kinds[i] > kinds[best])
 			best = i;
 	v->filled_rule = FILLED_LARGEST;
-	snprintf(v->filled, sizeof(v->filled), "%s %u%% of RAM", names[best],
-		 pct(kinds[best], ram));
+	snprintf(v->filled, sizeof(v->filled), "%s %u%% of RAM, the largest kind (free %u%%)",
+		 names[best], pct(kinds[best], ram), pct(free, ram));
 }
 
 static void derive_victim(const struct oom_event *ev, struct verdict *v)
@@ -219,8 +228,8 @@ int verdict__line(const struct verdict *v, char *buf, size_t size)
 
 const char *verdict__limit_rule(enum verdict_limit r)
 {
-	static const char *const names[] = { "unknown", "memcg", "zone_min", "constrained",
-					     "machine" };
+	static const char *const names[] = { "unknown",	    "manual",  "memcg",
+					     "zone_min",    "constrained", "machine" };
 
 	return (unsigned int)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
 }

@@ -15,6 +15,7 @@
 /* Which rule gave each part: docs/records.md names them. */
 enum verdict_limit {
 	LIMIT_UNKNOWN = 0,
+	LIMIT_MANUAL,	    /* order -1: sysrq-f or a write to /proc/sysrq-trigger, no limit hit */
 	LIMIT_MEMCG,	    /* a memcg at its limit */
 	LIMIT_ZONE_MIN,	    /* a zone below its min watermark */
 	LIMIT_CONSTRAINED,  /* a cpuset's or mempolicy's nodes */

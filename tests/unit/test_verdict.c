@@ -103,7 +103,7 @@ static void zone_below_min_and_the_largest_kind(void **state)
 				     "watermark (free 35640 of 35748 kB)");
 	assert_int_equal(v.filled_rule, FILLED_LARGEST);
 	/* anon is the anon LRUs less shmem, which sits on them */
-	assert_string_equal(v.filled, "anon 75% of RAM");
+	assert_string_equal(v.filled, "anon 75% of RAM, the largest kind (free 4%)");
 	assert_int_equal(v.victim_rule, VICTIM_HIGHEST);
 	assert_string_equal(v.victim, "killed for the highest points (88306; next sshd, pid 77, 900)");
 }
@@ -134,6 +134,19 @@ static void constraint_and_machine(void **state)
 	verdict__derive(&ev, &v);
 	assert_int_equal(v.limit_rule, LIMIT_UNKNOWN);
 	assert_int_equal(v.filled_rule, FILLED_UNKNOWN);
+}
+
+/* sysrq f: the kernel's OOM killer with order -1 and no limit hit */
+static void invoked_by_hand(void **state)
+{
+	global_kill();
+	ev.known |= EV_GFP;
+	ev.gfp.order = -1;
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.limit_rule, LIMIT_MANUAL);
+	ev.gfp.order = 0;
+	verdict__derive(&ev, &v);
+	assert_int_equal(v.limit_rule, LIMIT_ZONE_MIN);
 }
 
 static void why_this_victim(void **state)
@@ -182,6 +195,7 @@ int main(void)
 		cmocka_unit_test(zone_below_min_and_the_largest_kind),
 		cmocka_unit_test(unreclaimable_slab_over_the_lrus),
 		cmocka_unit_test(constraint_and_machine),
+		cmocka_unit_test(invoked_by_hand),
 		cmocka_unit_test(why_this_victim),
 		cmocka_unit_test(one_line),
 	};
