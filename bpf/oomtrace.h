@@ -75,6 +75,14 @@ enum reclaim_kind {
  */
 #define OOMT_EPISODE_GAP_NS 100000000ULL  /* 100 ms */
 #define OOMT_EPISODE_MAX_NS 1000000000ULL /* 1 s */
+/*
+ * User space closes an episode left idle only after this long: between the
+ * invoker's last pass and its kill the OOM killer picks a victim and prints
+ * its report, which on a slow console takes far longer than the gap, and the
+ * kill must still find the episode (on the tracepoint tier its gfp and
+ * order come from it).
+ */
+#define OOMT_EPISODE_SWEEP_NS 2000000000ULL /* 2 s */
 
 /* Why an episode was closed and streamed. */
 enum episode_end {

@@ -824,7 +824,7 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 		if (!err)
 			err = handle_queued(t);
 		if (!err || err == -EINTR) {
-			sweep_idle_episodes(t, OOMT_EPISODE_GAP_NS);
+			sweep_idle_episodes(t, OOMT_EPISODE_SWEEP_NS);
 			reconcile_kills(t, false);
 		}
 		tick_exporter(t);
