@@ -291,6 +291,12 @@ wait $STORM_HOLDER
 kill $SLEEPERS
 for p in $SLEEPERS; do wait $p; done
 
+# the kernel prints at most 10 OOM reports in 5 s (dump_header()'s rate
+# limit): the storm used them up, and the v1 scenarios' kills need their
+# reports (the oom-kill: line names the memcg). 5 s without a report starts
+# a new window.
+sleep 5.5
+
 # 10. the v1 memory controller: the v2 children go, memory leaves the v2
 # root's subtree_control and is mounted as v1, with oomtrace still running
 for d in oomt-vm oomt-group oomt-threads oomt-exiting oomt-cpuset; do
