@@ -312,9 +312,9 @@ oracle() {
 					| {key: "total \($c)", value: ([$m.nodes[][$c]] | if any(. == null) then null else add end)}]
 				+ [{key: "total free_kb", value: ([$m.zones[].free_kb] | add)}]) | from_entries end;
 		# every figure of the report that the record has a field for, within 2%
-		# or 1 MB: the other CPU runs between the report and the mark; on a
-		# preemptible kernel within 8 MB: other tasks allocate and free there
-		# too (see docs/records.md)
+		# or 1 MB: other tasks run where the report yields the CPU, between it
+		# and the mark; on a preemptible kernel within 8 MB: they run anywhere
+		# there (see docs/records.md)
 		def memory_rows($kk; $rec):
 			if $nomem | index($kk.victim.pid) then [] else
 			rec_memory($rec) as $got
