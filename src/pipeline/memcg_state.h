@@ -9,6 +9,15 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#define MEMCG_STAT_LINES	 128 /* more than any kernel's memory.stat has */
+#define MEMCG_STAT_KEY_LEN 40
+
+/* one line of memory.stat, as the kernel wrote it */
+struct memcg_stat_line {
+	char key[MEMCG_STAT_KEY_LEN];
+	long long value; /* bytes or a count, as the file says */
+};
+
 /* -1 marks what this cgroup version does not say */
 struct memcg_state {
 	long long usage, limit;		       /* bytes */
@@ -17,6 +26,14 @@ struct memcg_state {
 	long long ev_max, ev_oom, ev_oom_kill; /* v2 memory.events; v1: oom_kill only */
 	long long anon, file, kernel, sock, shmem, slab; /* bytes */
 	long long pgscan, pgsteal;			 /* pages */
+	long long high, low, min;			 /* v2 memory.high/.low/.min, bytes */
+	long long memsw_limit;				 /* v1 memory.memsw.limit_in_bytes */
+	long long swappiness;				 /* v1 memory.swappiness */
+	long long ev_low, ev_high, ev_oom_group_kill;	 /* the rest of v2's memory.events */
+	/* every memory.stat line, the ones the kernel's report prints */
+	struct memcg_stat_line lines[MEMCG_STAT_LINES];
+	unsigned int nr_lines;
+	unsigned int lines_truncated; /* 1: the file had more lines than fit */
 };
 
 /* Read the cgroup directory dir; 0, or -errno when it is gone. */

@@ -446,6 +446,21 @@ static void text_state(FILE *f, const struct oom_event *ev)
 		fprintf(f, "; oom_kill events %lld", s->ev_oom_kill);
 	if (s->failcnt >= 0)
 		fprintf(f, ", failcnt %lld", s->failcnt);
+	if (s->ev_oom_group_kill > 0)
+		fprintf(f, ", oom_group_kill events %lld", s->ev_oom_group_kill);
+	fputc('\n', f);
+	/* what shapes reclaim before the limit, when it is set */
+	if (s->high < 0 && s->low <= 0 && s->min <= 0 && s->swappiness != 0)
+		return;
+	fputs("  limits  ", f);
+	if (s->high >= 0)
+		fprintf(f, " memory.high %lld kB", s->high >> 10);
+	if (s->low > 0)
+		fprintf(f, " memory.low %lld kB", s->low >> 10);
+	if (s->min > 0)
+		fprintf(f, " memory.min %lld kB", s->min >> 10);
+	if (s->swappiness == 0)
+		fputs(" swappiness 0 (anon is never swapped out: the memcg OOMs instead)", f);
 	fputc('\n', f);
 }
 

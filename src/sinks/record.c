@@ -514,7 +514,7 @@ static void get_fields(struct cursor *c, const struct fmap *m, char *base)
 /* ---- the tags of each frame type (docs/record-format.md has them as tables) ---- */
 
 /* a revision of the tables below: a reader names it when it meets tags it does not know */
-#define RECORD_TAGS 2
+#define RECORD_TAGS 3
 
 #define FR struct record_frame
 /* when a record was printed, the drops so far: frames 3, 4, 5 and 7 */
@@ -543,6 +543,12 @@ static const struct field episode_fields[] = {
 };
 static const struct fmap episode_map = FMAP(struct reclaim_episode, episode_fields);
 
+static const struct field stat_line_fields[] = {
+	STR(1, struct memcg_stat_line, key),
+	S(2, struct memcg_stat_line, value),
+};
+static const struct fmap stat_line_map = FMAP(struct memcg_stat_line, stat_line_fields);
+
 /* -1: what the memcg's cgroup version does not say */
 static const struct field state_fields[] = {
 	S(1, struct memcg_state, usage, .def = -1),
@@ -561,6 +567,16 @@ static const struct field state_fields[] = {
 	S(14, struct memcg_state, slab, .def = -1),
 	S(15, struct memcg_state, pgscan, .def = -1),
 	S(16, struct memcg_state, pgsteal, .def = -1),
+	S(17, struct memcg_state, high, .def = -1),
+	S(18, struct memcg_state, low, .def = -1),
+	S(19, struct memcg_state, min, .def = -1),
+	S(20, struct memcg_state, memsw_limit, .def = -1),
+	S(21, struct memcg_state, swappiness, .def = -1),
+	S(22, struct memcg_state, ev_low, .def = -1),
+	S(23, struct memcg_state, ev_high, .def = -1),
+	S(24, struct memcg_state, ev_oom_group_kill, .def = -1),
+	GROUPS(25, struct memcg_state, lines, stat_line_map, nr_lines),
+	U(26, struct memcg_state, lines_truncated),
 };
 static const struct fmap state_map = FMAP(struct memcg_state, state_fields);
 

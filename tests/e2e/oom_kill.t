@@ -11,6 +11,8 @@ LIMIT_MIB=64
 CG_NAME=oomtrace-e2e-$$
 make_memcg "$CG_NAME" $LIMIT_MIB || skip_all "cannot create a child memory cgroup"
 CG=$MEMCG_DIR
+# v1: swappiness 0, a memcg that OOMs rather than swap (a seed's case)
+[ -e "$CG/memory.swappiness" ] && echo 0 >"$CG/memory.swappiness"
 
 # a small bystander in the same memcg: the next victim, never this one
 sh -c 'echo $$ >"$1/cgroup.procs" && exec sleep 300' sh "$CG" &
@@ -102,10 +104,20 @@ is "reclaim story: the invoker's memcg reclaim passes before the kill" '.reclaim
 is "an event id" '.event_id >= 1'
 is "memcg state from cgroupfs: the limit, the oom_kill event counted" \
 	".memcg.state.limit_kb == $((LIMIT_MIB * 1024)) and .memcg.state.events.oom_kill == 1 and .memcg.state.stat.anon_kb >= 0"
+# every memory.stat key the kernel keeps for it, as the file names them
+STAT_KEYS=$(awk '{print $1}' "$CG/memory.stat" | jq -R -s -c 'split("\n") | map(select(. != "")) | sort')
+is "memory.stat whole: the file's $(echo "$STAT_KEYS" | jq length) keys, with numbers" \
+	".memcg.state.memory_stat_truncated == false and (.memcg.state.memory_stat | keys) == $STAT_KEYS
+	and all(.memcg.state.memory_stat[]; type == \"number\")"
 if [ "$CG_VERSION" = 1 ]; then
 	is "v1: failcnt counted the failed charges" '.memcg.state.failcnt > 0'
+	is "v1: memory.swappiness as the file says ($(cat "$CG/memory.swappiness")), and no v2 limits" \
+		".memcg.state.swappiness == $(cat "$CG/memory.swappiness") and .memcg.state.high_kb == null and .memcg.state.events.oom_group_kill == null"
 else
 	is "v2: memory.events counted the limit hits" '.memcg.state.events.max > 0 and .memcg.state.events.oom == 1'
+	is "v2: memory.low and memory.min as the files say, memory.high max, no v1 swappiness" \
+		".memcg.state.low_kb == $(($(cat "$CG/memory.low") / 1024)) and .memcg.state.min_kb == $(($(cat "$CG/memory.min") / 1024))
+		and .memcg.state.high_kb == null and .memcg.state.swappiness == null and .memcg.state.events.low >= 0"
 fi
 is "next victim: the sleeper in the same memcg, points > 0" \
 	".next_victims[0].pid == $SLEEPER and .next_victims[0].comm == \"sleep\" and .next_victims[0].points > 0 and all(.next_victims[]; .pid != $FIRST)"
@@ -144,6 +156,10 @@ grep -q "memcg    $CG_REL/$CG_NAME  usage" "$WORK/text.out"
 ok $? "text output names the memcg"
 grep -q "^           *out_of_memory+0x" "$WORK/text.out"
 ok $? "text output prints the stack one frame a line"
+if [ "$CG_VERSION" = 1 ]; then
+	grep -q "^  limits   swappiness 0 (anon is never swapped out" "$WORK/text.out"
+	ok $? "text output says the memcg's swappiness is 0"
+fi
 
 kill -INT "$PID_json" "$PID_text"
 wait "$PID_json"

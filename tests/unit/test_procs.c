@@ -95,6 +95,97 @@ static void memcg_stat_v1_and_v2_to_one_schema(void **state)
 	assert_int_equal(st.pgscan, -1);
 }
 
+/* every line kept, in the file's order; a line that is no "key value" is not one */
+static void memcg_stat_keeps_every_line(void **state)
+{
+	char text[128 * 16 + 64] = "anon 1048576\nbroken\n x 1\nworkingset_refault_anon 3\n";
+	struct memcg_state st;
+	size_t n = strlen(text);
+
+	memset(&st, 0xff, sizeof(st));
+	memcg_state__parse_stat(text, 2, &st);
+	assert_int_equal(st.nr_lines, 2);
+	assert_string_equal(st.lines[0].key, "anon");
+	assert_int_equal(st.lines[0].value, 1048576);
+	assert_string_equal(st.lines[1].key, "workingset_refault_anon");
+	assert_int_equal(st.lines[1].value, 3);
+	assert_false(st.lines_truncated);
+	/* more lines than fit: cut, and said */
+	for (int i = 0; i < 130; i++)
+		n += snprintf(text + n, sizeof(text) - n, "k%d %d\n", i, i);
+	memcg_state__parse_stat(text, 2, &st);
+	assert_int_equal(st.nr_lines, MEMCG_STAT_LINES);
+	assert_string_equal(st.lines[MEMCG_STAT_LINES - 1].key, "k125");
+	assert_true(st.lines_truncated);
+}
+
+static void write_file(const char *path, const char *text);
+
+static void cg_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	write_file(path, text);
+}
+
+/* a v2 memcg's limits and events, and a v1 one's swappiness and memsw limit */
+static void memcg_files_of_both_versions(void **state)
+{
+	char v2[] = "/tmp/oomt-memcg-v2-XXXXXX", v1[] = "/tmp/oomt-memcg-v1-XXXXXX";
+	struct memcg_state st;
+
+	assert_non_null(mkdtemp(v2));
+	cg_file(v2, "memory.stat", "anon 4096\nfile 8192\n");
+	cg_file(v2, "memory.current", "67108864\n");
+	cg_file(v2, "memory.max", "67108864\n");
+	cg_file(v2, "memory.high", "max\n");
+	cg_file(v2, "memory.low", "1048576\n");
+	cg_file(v2, "memory.min", "0\n");
+	cg_file(v2, "memory.events", "low 2\nhigh 0\nmax 40\noom 1\noom_kill 1\noom_group_kill 1\n");
+	assert_int_equal(memcg_state__read(v2, 2, &st), 0);
+	assert_int_equal(st.high, -1); /* max: no limit */
+	assert_int_equal(st.low, 1048576);
+	assert_int_equal(st.min, 0);
+	assert_int_equal(st.ev_low, 2);
+	assert_int_equal(st.ev_max, 40);
+	assert_int_equal(st.ev_oom_group_kill, 1);
+	assert_int_equal(st.swappiness, -1);
+	assert_int_equal(st.nr_lines, 2);
+
+	assert_non_null(mkdtemp(v1));
+	cg_file(v1, "memory.stat", "cache 0\nrss 4096\ntotal_rss 4096\n");
+	cg_file(v1, "memory.usage_in_bytes", "67108864\n");
+	cg_file(v1, "memory.limit_in_bytes", "67108864\n");
+	cg_file(v1, "memory.memsw.usage_in_bytes", "67108864\n");
+	cg_file(v1, "memory.memsw.limit_in_bytes", "9223372036854771712\n");
+	cg_file(v1, "memory.swappiness", "0\n");
+	assert_int_equal(memcg_state__read(v1, 1, &st), 0);
+	assert_int_equal(st.swappiness, 0);
+	assert_int_equal(st.memsw_limit, -1); /* the page counter's max */
+	assert_int_equal(st.high, -1);
+	assert_int_equal(st.ev_oom_group_kill, -1);
+	assert_int_equal(st.nr_lines, 3);
+	assert_string_equal(st.lines[2].key, "total_rss");
+	{
+		static const char *const names[] = { "memory.stat", "memory.current", "memory.max",
+						     "memory.high", "memory.low", "memory.min",
+						     "memory.events", "memory.usage_in_bytes",
+						     "memory.limit_in_bytes", "memory.memsw.usage_in_bytes",
+						     "memory.memsw.limit_in_bytes", "memory.swappiness" };
+		char path[512];
+
+		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s", v2, names[i]);
+			unlink(path);
+			snprintf(path, sizeof(path), "%s/%s", v1, names[i]);
+			unlink(path);
+		}
+	}
+	assert_int_equal(rmdir(v2), 0);
+	assert_int_equal(rmdir(v1), 0);
+}
+
 /* /proc/PID/stat: the state after the last ')', the flags six fields on */
 static void exiting_tasks_from_stat(void **state)
 {
@@ -284,6 +375,8 @@ int main(void)
 		cmocka_unit_test(kernel_threads_have_no_mm),
 		cmocka_unit_test(memcg_from_proc_cgroup),
 		cmocka_unit_test(memcg_stat_v1_and_v2_to_one_schema),
+		cmocka_unit_test(memcg_stat_keeps_every_line),
+		cmocka_unit_test(memcg_files_of_both_versions),
 		cmocka_unit_test(exiting_tasks_from_stat),
 		cmocka_unit_test(tgid_from_status),
 		cmocka_unit_test(skipped_processes_are_left_out),

@@ -131,6 +131,18 @@ check_filtered() { # check_filtered NAME DIR
 		and .[0].memcg.state.stat.anon_kb != null and (.[0].memcg.state.stat.kernel_kb != null or $old)' \
 		"$json" >/dev/null
 	ok $? "[$name] --cgroup /oomt-vm: only that memcg's kill, with its v2 memory.events and memory.stat"
+	# the whole of memory.stat, the v2 limits below max, oom_group_kill from 5.17
+	local group=true
+	printf '%s\n5.17\n' "$(kv "$dir" kernel)" | sort -V -C && [ "$(kv "$dir" kernel)" != 5.17 ] && group=false
+	jq -e -s --argjson m "$mpid" --argjson group $group '
+		map(select(.type == "oom_kill" and .victim.pid == $m)) | .[0].memcg.state
+		| (.memory_stat | has("anon") and has("file") and has("pgfault") and length >= 20)
+		and .memory_stat_truncated == false
+		and .high_kb == null and .low_kb == 0 and .min_kb == 0 and .swappiness == null
+		and (if $group then .events.oom_group_kill == 0 else .events.oom_group_kill == null end)' \
+		"$json" >/dev/null
+	ok $? "[$name] --cgroup /oomt-vm: every memory.stat line ($(jq -s --argjson m "$mpid" 'map(select(.type == "oom_kill" and .victim.pid == $m)) | .[0].memcg.state.memory_stat | length' "$json")), memory.high/low/min, events.oom_group_kill"
+
 	ok $(($(kv "$dir" exit.filtered) != 0)) "[$name] --cgroup /oomt-vm: exits 0"
 }
 
