@@ -196,6 +196,9 @@ void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host
 	event__clear_next(ev);
 	memset(am, 0, sizeof(*am));
 	ev->known |= EV_NEXT | EV_ENRICHED; /* looked for: none found is an empty list */
+	ev->vm.settings = host->vm;
+	host__read_commit(&ev->vm.committed_as_kb, &ev->vm.commit_limit_kb);
+	ev->known |= EV_HOST_VM;
 	if (event__has(ev, EV_MEMCG) && cg) {
 		if (cgroups__dir(cg, ev->memcg.path, dir, sizeof(dir)) < 0)
 			return;

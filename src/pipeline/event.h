@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "container.h"
+#include "host.h"
 #include "memcg_state.h"
 #include "procs.h"
 
@@ -52,6 +53,7 @@ enum event_field {
 	EV_CONTAINER = 1 << 25,
 	EV_ENRICHED = 1 << 26, /* enrich holds what enrichment at arrival did */
 	EV_NODE_MEM = 1 << 27, /* nodes and zones: the machine's memory at the kill */
+	EV_HOST_VM = 1 << 28,  /* vm: the host's settings at the start, its commit at arrival */
 };
 
 #define EVENT_MAX_NODES	     8
@@ -179,6 +181,12 @@ struct oom_event {
 	} memcg;
 	char cgroup_path[EVENT_PATH_LEN]; /* the victim's memcg; "" unknown */
 	struct container_info container;
+
+	/* with EV_HOST_VM: the live host's, never a saved log's; -1 unread */
+	struct {
+		struct vm_settings settings; /* at the start */
+		long long committed_as_kb, commit_limit_kb; /* /proc/meminfo at arrival */
+	} vm;
 
 	/* with EV_RECLAIM: have_reclaim false is "none before the kill" */
 	bool have_reclaim;

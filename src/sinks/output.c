@@ -265,6 +265,34 @@ static void json_reclaim(FILE *f, const struct oom_event *ev)
 		rc->first_ns_before_kill / 1000, rc->kswapd_wakes);
 }
 
+/* ,"key":v, or null for -1 (unread) */
+static void json_ll(FILE *f, const char *key, long long v)
+{
+	json_ull(f, key, v >= 0, (unsigned long long)v);
+}
+
+/* The live host's OOM settings at the start, and its commit at arrival. */
+static void json_vm(FILE *f, const struct oom_event *ev)
+{
+	const struct vm_settings *s = &ev->vm.settings;
+
+	if (!known(ev, EV_HOST_VM)) {
+		fputs(",\"vm\":null", f);
+		return;
+	}
+	fputs(",\"vm\":{\"read\":\"settings_at_start\"", f);
+	json_ll(f, "overcommit_memory", s->overcommit_memory);
+	json_ll(f, "overcommit_ratio", s->overcommit_ratio);
+	json_ll(f, "overcommit_kbytes", s->overcommit_kbytes);
+	json_ll(f, "oom_kill_allocating_task", s->oom_kill_allocating_task);
+	json_ll(f, "panic_on_oom", s->panic_on_oom);
+	json_ll(f, "oom_dump_tasks", s->oom_dump_tasks);
+	fputs(",\"commit_read\":\"at_arrival\"", f);
+	json_ll(f, "committed_as_kb", ev->vm.committed_as_kb);
+	json_ll(f, "commit_limit_kb", ev->vm.commit_limit_kb);
+	fputc('}', f);
+}
+
 /* The machine's memory at the kill: every node's counters and every populated zone. */
 static void json_node_memory(FILE *f, const struct oom_event *ev)
 {
@@ -395,6 +423,7 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	json_enrichment(f, ev);
 	json_reclaim(f, ev);
 	json_node_memory(f, ev);
+	json_vm(f, ev);
 	json_verdict(f, ev);
 	json_frames(f, ctx, ev);
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);
@@ -461,6 +490,29 @@ static void text_state(FILE *f, const struct oom_event *ev)
 		fprintf(f, " memory.min %lld kB", s->min >> 10);
 	if (s->swappiness == 0)
 		fputs(" swappiness 0 (anon is never swapped out: the memcg OOMs instead)", f);
+	fputc('\n', f);
+}
+
+/* A global OOM: how the host lets memory be promised, and how much it has promised. */
+static void text_vm(FILE *f, const struct oom_event *ev)
+{
+	static const char *const modes[] = { "heuristic", "always", "never (strict)" };
+	const struct vm_settings *s = &ev->vm.settings;
+
+	if (!known(ev, EV_HOST_VM) || known(ev, EV_MEMCG))
+		return;
+	fputs("  vm      ", f);
+	if (s->overcommit_memory >= 0 && s->overcommit_memory <= 2)
+		fprintf(f, " overcommit_memory %lld (%s)", s->overcommit_memory,
+			modes[s->overcommit_memory]);
+	if (ev->vm.committed_as_kb >= 0 && ev->vm.commit_limit_kb > 0)
+		fprintf(f, ", Committed_AS %lld kB is %lld%% of CommitLimit %lld kB (at arrival)",
+			ev->vm.committed_as_kb, ev->vm.committed_as_kb * 100 / ev->vm.commit_limit_kb,
+			ev->vm.commit_limit_kb);
+	if (s->panic_on_oom > 0)
+		fprintf(f, ", panic_on_oom %lld", s->panic_on_oom);
+	if (s->oom_kill_allocating_task > 0)
+		fputs(", oom_kill_allocating_task 1 (the invoker is killed, not the largest)", f);
 	fputc('\n', f);
 }
 
@@ -695,6 +747,7 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	text_invoker(f, ctx, ev);
 	text_memcg(f, ev);
 	text_node_memory(f, ev);
+	text_vm(f, ev);
 	text_state(f, ev);
 	text_container(f, ev);
 	text_next(f, ev);

@@ -580,6 +580,16 @@ static const struct field state_fields[] = {
 };
 static const struct fmap state_map = FMAP(struct memcg_state, state_fields);
 
+static const struct field vm_fields[] = {
+	S(1, struct vm_settings, overcommit_memory, .def = -1),
+	S(2, struct vm_settings, overcommit_ratio, .def = -1),
+	S(3, struct vm_settings, overcommit_kbytes, .def = -1),
+	S(4, struct vm_settings, oom_kill_allocating_task, .def = -1),
+	S(5, struct vm_settings, panic_on_oom, .def = -1),
+	S(6, struct vm_settings, oom_dump_tasks, .def = -1),
+};
+static const struct fmap vm_map = FMAP(struct vm_settings, vm_fields);
+
 static const struct field proc_fields[] = {
 	S(1, struct proc_info, pid),
 	STR(2, struct proc_info, comm),
@@ -682,6 +692,9 @@ static const struct field kill_fields[] = {
 	STR(112, FR, memcg_path),
 	STR(113, FR, cgroup_path),
 	GROUP(114, FR, state, state_map, WITH(FR, have_state)),
+	GROUP(118, FR, vm, vm_map, WITH(FR, have_vm)),
+	S(119, FR, committed_as_kb, .def = -1),
+	S(120, FR, commit_limit_kb, .def = -1),
 	GROUPS(115, FR, next, proc_map, nr_next),
 	U(116, FR, next_truncated),
 	GROUP(117, FR, enrich, enrich_map, WITH(FR, have_enrich)),
@@ -969,6 +982,10 @@ int recorder__kill(struct recorder *w, const struct oom_kill_record *raw,
 	snprintf(fr->cgroup_path, sizeof(fr->cgroup_path), "%s", ev->cgroup_path);
 	fr->have_state = event__has(ev, EV_MEMCG_STATE);
 	fr->state = ev->memcg.state;
+	fr->have_vm = event__has(ev, EV_HOST_VM);
+	fr->vm = ev->vm.settings;
+	fr->committed_as_kb = ev->vm.committed_as_kb;
+	fr->commit_limit_kb = ev->vm.commit_limit_kb;
 	fr->nr_next = ev->nr_next < RECORD_MAX_NEXT ? ev->nr_next : RECORD_MAX_NEXT;
 	memcpy(fr->next, ev->next, fr->nr_next * sizeof(*fr->next));
 	fr->next_truncated = ev->next_truncated;

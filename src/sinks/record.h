@@ -101,6 +101,9 @@ struct record_frame {
 	char cgroup_path[EVENT_PATH_LEN];
 	bool have_state;
 	struct memcg_state state;
+	bool have_vm; /* the host's settings and commit (EV_HOST_VM) */
+	struct vm_settings vm;
+	long long committed_as_kb, commit_limit_kb;
 	struct proc_info next[RECORD_MAX_NEXT];
 	size_t nr_next;
 	bool next_truncated; /* older files: not truncated */

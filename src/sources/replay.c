@@ -128,6 +128,12 @@ static int replay_kill(struct replay *rp, const struct record_frame *fr)
 	/* what the tracer read at the kill */
 	ev.known |= EV_NEXT | (fr->have_state ? EV_MEMCG_STATE : 0);
 	ev.memcg.state = fr->state;
+	if (fr->have_vm) {
+		ev.known |= EV_HOST_VM;
+		ev.vm.settings = fr->vm;
+		ev.vm.committed_as_kb = fr->committed_as_kb;
+		ev.vm.commit_limit_kb = fr->commit_limit_kb;
+	}
 	ev.next = (struct proc_info *)fr->next; /* the frame's: not freed here */
 	ev.nr_next = fr->nr_next;
 	ev.next_truncated = fr->next_truncated;

@@ -22,6 +22,50 @@ static int read_single_node(void)
 	return single;
 }
 
+static long long read_sysctl(const char *name)
+{
+	char path[128];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/vm/%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%lld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+void host__read_vm_settings(struct vm_settings *vm)
+{
+	vm->overcommit_memory = read_sysctl("overcommit_memory");
+	vm->overcommit_ratio = read_sysctl("overcommit_ratio");
+	vm->overcommit_kbytes = read_sysctl("overcommit_kbytes");
+	vm->oom_kill_allocating_task = read_sysctl("oom_kill_allocating_task");
+	vm->panic_on_oom = read_sysctl("panic_on_oom");
+	vm->oom_dump_tasks = read_sysctl("oom_dump_tasks");
+}
+
+void host__read_commit(long long *committed_as_kb, long long *commit_limit_kb)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[256];
+	long long v;
+
+	*committed_as_kb = *commit_limit_kb = -1;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Committed_AS: %lld kB", &v) == 1)
+			*committed_as_kb = v;
+		else if (sscanf(line, "CommitLimit: %lld kB", &v) == 1)
+			*commit_limit_kb = v;
+	}
+	fclose(f);
+}
+
 int host__read(struct host_info *h)
 {
 	struct sysinfo si;
@@ -34,6 +78,7 @@ int host__read(struct host_info *h)
 	h->totalram_pages = (unsigned long)((unsigned long long)si.totalram * si.mem_unit / ps);
 	h->total_swap_pages = (unsigned long)((unsigned long long)si.totalswap * si.mem_unit / ps);
 	h->single_node = read_single_node();
+	host__read_vm_settings(&h->vm);
 	return 0;
 }
 

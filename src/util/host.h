@@ -6,14 +6,25 @@
 #include <stdbool.h>
 #include <time.h>
 
+/* The kernel's OOM and overcommit settings (/proc/sys/vm); -1 unread. */
+struct vm_settings {
+	long long overcommit_memory, overcommit_ratio, overcommit_kbytes;
+	long long oom_kill_allocating_task, panic_on_oom, oom_dump_tasks;
+};
+
 struct host_info {
 	unsigned long page_size;
 	unsigned long totalram_pages;
 	unsigned long total_swap_pages;
 	int single_node; /* one NUMA node: no cpuset/mempolicy constraint */
+	struct vm_settings vm; /* as they were at the start */
 };
 
 int host__read(struct host_info *h);
+/* /proc/sys/vm's OOM settings now. */
+void host__read_vm_settings(struct vm_settings *vm);
+/* Committed_AS and CommitLimit of /proc/meminfo now, kB; -1 unread. */
+void host__read_commit(long long *committed_as_kb, long long *commit_limit_kb);
 /* CLOCK_MONOTONIC now, in ns: the clock of bpf_ktime_get_ns(). */
 unsigned long long host__monotonic_ns(void);
 /* CLOCK_MONOTONIC (bpf_ktime_get_ns, printk times) to wall-clock time. */
