@@ -228,6 +228,12 @@ void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host
 	ev->next_truncated = last.truncated;
 	am->cut_short = last.cut_short;
 	am->ranked_from = last.ranked_from;
+	for (size_t i = 0; i < last.rk.cnt && !last.truncated; i++) {
+		const struct procs_cand *c = &last.rk.cands[i];
+
+		am->ranked_rss_kb += c->rss_anon_kb + c->rss_file_kb + c->rss_shmem_kb;
+		am->ranked_procs++;
+	}
 	if (!ranked)
 		return;
 	ev->next = ranked;

@@ -104,6 +104,82 @@ const char *event__node_counter_name(int counter)
 	return counter >= 0 && counter < NODE_COUNTERS ? node_counter_names[counter] : "unknown";
 }
 
+static const char *const memory_part_names[MEMORY_PARTS] = {
+	[PART_FREE] = "free",
+	[PART_ANON] = "anon",
+	[PART_PAGE_CACHE] = "page_cache",
+	[PART_SHMEM] = "shmem",
+	[PART_SLAB_RECLAIMABLE] = "slab_reclaimable",
+	[PART_SLAB_UNRECLAIMABLE] = "slab_unreclaimable",
+	[PART_KERNEL] = "kernel_stacks_and_page_tables",
+	[PART_UNEVICTABLE] = "unevictable",
+	[PART_UNACCOUNTED] = "unaccounted",
+};
+
+const char *event__memory_part_name(int part)
+{
+	return part >= 0 && part < MEMORY_PARTS ? memory_part_names[part] : "unknown";
+}
+
+/* the sum of counters over every node (-1 ends the list); -1 when one is unread */
+static long long nodes_sum(const struct oom_event *ev, const int *counters)
+{
+	unsigned long long kb, sum = 0;
+
+	for (int c = 0; c < 2 && counters[c] >= 0; c++) {
+		if (!event__node_total_kb(ev, counters[c], &kb))
+			return -1;
+		sum += kb;
+	}
+	return (long long)sum;
+}
+
+bool event__memory_split(const struct oom_event *ev, struct memory_split *m)
+{
+	static const int counters[MEMORY_PARTS][2] = {
+		[PART_FREE] = { -1, -1 },
+		[PART_ANON] = { NODE_ACTIVE_ANON, NODE_INACTIVE_ANON },
+		[PART_PAGE_CACHE] = { NODE_ACTIVE_FILE, NODE_INACTIVE_FILE },
+		[PART_SHMEM] = { NODE_SHMEM, -1 },
+		[PART_SLAB_RECLAIMABLE] = { NODE_SLAB_RECLAIMABLE, -1 },
+		[PART_SLAB_UNRECLAIMABLE] = { NODE_SLAB_UNRECLAIMABLE, -1 },
+		[PART_KERNEL] = { NODE_KERNEL_STACK, NODE_PAGETABLES },
+		[PART_UNEVICTABLE] = { NODE_UNEVICTABLE, -1 },
+		[PART_UNACCOUNTED] = { -1, -1 },
+	};
+	long long rest;
+
+	if (!event__has(ev, EV_NODE_MEM))
+		return false;
+	m->ram_kb = ev->nr_zones ? 0 : -1;
+	m->kb[PART_FREE] = ev->nr_zones ? 0 : -1;
+	for (int i = 0; i < ev->nr_zones; i++) {
+		m->ram_kb += ev->zones[i].managed_kb;
+		m->kb[PART_FREE] += ev->zones[i].free_kb;
+	}
+	for (int p = PART_ANON; p < PART_UNACCOUNTED; p++)
+		m->kb[p] = nodes_sum(ev, counters[p]);
+	/* shmem sits on the anon LRUs: counted apart from them */
+	if (m->kb[PART_ANON] >= 0 && m->kb[PART_SHMEM] >= 0)
+		m->kb[PART_ANON] = m->kb[PART_ANON] > m->kb[PART_SHMEM]
+					   ? m->kb[PART_ANON] - m->kb[PART_SHMEM]
+					   : 0;
+	else
+		m->kb[PART_ANON] = -1;
+	m->kb[PART_UNACCOUNTED] = -1;
+	if (m->ram_kb < 0)
+		return true;
+	rest = m->ram_kb;
+	for (int p = PART_FREE; p < PART_UNACCOUNTED; p++) {
+		if (m->kb[p] < 0)
+			return true;
+		rest -= m->kb[p];
+	}
+	/* the counters are read one by one while memory moves: never below 0 */
+	m->kb[PART_UNACCOUNTED] = rest > 0 ? rest : 0;
+	return true;
+}
+
 bool event__node_total_kb(const struct oom_event *ev, int counter, unsigned long long *kb)
 {
 	*kb = 0;

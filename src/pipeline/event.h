@@ -118,6 +118,9 @@ struct event_enrichment {
 	unsigned int ranked_from; /* enum rank_source */
 	unsigned int cut_short;			    /* bits 1 << step: stopped at its limit */
 	unsigned long long step_ns[ENRICH_STEPS]; /* what each step took; 0: not run */
+	/* the RSS (anon, file, shmem) of every process ranked, and how many */
+	unsigned long long ranked_rss_kb;
+	unsigned long long ranked_procs; /* 0: nothing ranked, the RSS unknown */
 };
 
 /* Where an inferred value came from. */
@@ -269,6 +272,33 @@ static inline bool event__has(const struct oom_event *ev, unsigned int fields)
 
 /* A node counter's name in records ("active_anon", ...). */
 const char *event__node_counter_name(int counter);
+
+/*
+ * Where a global OOM's memory was at the kill, summed over the nodes: the
+ * parts the kernel counts apart, and what is left of RAM after them.
+ */
+enum memory_part {
+	PART_FREE,
+	PART_ANON,	 /* the anon LRUs less shmem: processes' private memory */
+	PART_PAGE_CACHE, /* the file LRUs */
+	PART_SHMEM,	 /* tmpfs, shared anon, SysV shm: on the anon LRUs */
+	PART_SLAB_RECLAIMABLE,
+	PART_SLAB_UNRECLAIMABLE,
+	PART_KERNEL,	  /* kernel stacks and page tables */
+	PART_UNEVICTABLE, /* mlocked, ramfs */
+	PART_UNACCOUNTED, /* RAM less the rest: hugetlb, vmalloc, percpu, drivers, isolated pages */
+	MEMORY_PARTS,
+};
+
+struct memory_split {
+	long long ram_kb;		/* the zones' managed pages; -1 unknown */
+	long long kb[MEMORY_PARTS];	/* -1: a counter it sums was not read */
+};
+
+/* The split of ev's node memory (EV_NODE_MEM); false without it. */
+bool event__memory_split(const struct oom_event *ev, struct memory_split *m);
+/* "page_cache", ...: JSON's keys, without _kb */
+const char *event__memory_part_name(int part);
 /* The sum of a counter over the nodes; false unless every node knows it. */
 bool event__node_total_kb(const struct oom_event *ev, int counter, unsigned long long *kb);
 

@@ -8,18 +8,10 @@ static unsigned int pct(unsigned long long part, unsigned long long whole)
 	return whole ? (unsigned int)(part * 100 / whole) : 0;
 }
 
-static unsigned long long node_kb(const struct oom_event *ev, int counter)
+/* a part of the memory split, 0 when it was not read */
+static unsigned long long known_kb(long long kb)
 {
-	unsigned long long kb;
-
-	return event__node_total_kb(ev, counter, &kb) ? kb : 0;
-}
-
-static bool node_known(const struct oom_event *ev, int counter)
-{
-	unsigned long long kb;
-
-	return event__node_total_kb(ev, counter, &kb);
+	return kb > 0 ? (unsigned long long)kb : 0;
 }
 
 /* The zone furthest below its min watermark, and how many are below it. */
@@ -136,44 +128,46 @@ static void derive_filled_memcg(const struct oom_event *ev, struct verdict *v)
 
 static void derive_filled_machine(const struct oom_event *ev, struct verdict *v)
 {
-	unsigned long long ram = 0, free = 0, lru, anon, kinds[5];
-	static const char *const names[5] = { "anon", "page cache", "shmem/tmpfs", "slab",
-					      "kernel stacks and page tables" };
+	static const struct {
+		const char *name;
+		int parts[2];
+	} kinds[] = {
+		{ "anon", { PART_ANON, -1 } },
+		{ "page cache", { PART_PAGE_CACHE, -1 } },
+		{ "shmem/tmpfs", { PART_SHMEM, -1 } },
+		{ "slab", { PART_SLAB_RECLAIMABLE, PART_SLAB_UNRECLAIMABLE } },
+		{ "kernel stacks and page tables", { PART_KERNEL, -1 } },
+	};
+	unsigned long long size[5] = { 0 }, ram, lru;
+	struct memory_split m;
 	int best = 0;
 
-	for (int i = 0; i < ev->nr_zones; i++) {
-		ram += ev->zones[i].managed_kb;
-		free += ev->zones[i].free_kb;
-	}
-	if (!event__has(ev, EV_NODE_MEM) || !ram || !node_known(ev, NODE_ACTIVE_ANON)) {
+	if (!event__memory_split(ev, &m) || m.ram_kb <= 0 || m.kb[PART_ANON] < 0) {
 		v->filled_rule = FILLED_UNKNOWN;
 		snprintf(v->filled, sizeof(v->filled),
 			 "what filled it is not known: the machine's memory was not read");
 		return;
 	}
-	anon = node_kb(ev, NODE_ACTIVE_ANON) + node_kb(ev, NODE_INACTIVE_ANON);
-	lru = anon + node_kb(ev, NODE_ACTIVE_FILE) + node_kb(ev, NODE_INACTIVE_FILE) +
-	      node_kb(ev, NODE_UNEVICTABLE);
+	ram = m.ram_kb;
+	lru = m.kb[PART_ANON] + m.kb[PART_SHMEM] + known_kb(m.kb[PART_PAGE_CACHE]) +
+	      known_kb(m.kb[PART_UNEVICTABLE]);
 	/* the kernel's own test before it lists slab caches: unreclaimable slab over the LRUs */
-	if (node_known(ev, NODE_SLAB_UNRECLAIMABLE) && node_kb(ev, NODE_SLAB_UNRECLAIMABLE) > lru) {
+	if (m.kb[PART_SLAB_UNRECLAIMABLE] > 0 && (unsigned long long)m.kb[PART_SLAB_UNRECLAIMABLE] > lru) {
 		v->filled_rule = FILLED_SLAB;
 		snprintf(v->filled, sizeof(v->filled),
 			 "unreclaimable slab %u%% of RAM: kernel memory, not a process's",
-			 pct(node_kb(ev, NODE_SLAB_UNRECLAIMABLE), ram));
+			 pct(m.kb[PART_SLAB_UNRECLAIMABLE], ram));
 		return;
 	}
-	/* shmem sits on the anon LRUs: counted apart from them */
-	kinds[0] = anon > node_kb(ev, NODE_SHMEM) ? anon - node_kb(ev, NODE_SHMEM) : 0;
-	kinds[1] = node_kb(ev, NODE_ACTIVE_FILE) + node_kb(ev, NODE_INACTIVE_FILE);
-	kinds[2] = node_kb(ev, NODE_SHMEM);
-	kinds[3] = node_kb(ev, NODE_SLAB_RECLAIMABLE) + node_kb(ev, NODE_SLAB_UNRECLAIMABLE);
-	kinds[4] = node_kb(ev, NODE_KERNEL_STACK) + node_kb(ev, NODE_PAGETABLES);
-	for (int i = 1; i < 5; i++)
-		if (kinds[i] > kinds[best])
+	for (int i = 0; i < 5; i++) {
+		for (int c = 0; c < 2 && kinds[i].parts[c] >= 0; c++)
+			size[i] += known_kb(m.kb[kinds[i].parts[c]]);
+		if (size[i] > size[best])
 			best = i;
+	}
 	v->filled_rule = FILLED_LARGEST;
 	snprintf(v->filled, sizeof(v->filled), "%s %u%% of RAM, the largest kind (free %u%%)",
-		 names[best], pct(kinds[best], ram), pct(free, ram));
+		 kinds[best].name, pct(size[best], ram), pct(known_kb(m.kb[PART_FREE]), ram));
 }
 
 static void derive_victim(const struct oom_event *ev, struct verdict *v)

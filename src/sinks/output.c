@@ -271,6 +271,34 @@ static void json_ll(FILE *f, const char *key, long long v)
 	json_ull(f, key, v >= 0, (unsigned long long)v);
 }
 
+/* A global OOM: where the machine's memory was at the kill, part by part. */
+static void json_memory_went(FILE *f, const struct oom_event *ev)
+{
+	const struct event_enrichment *e = &ev->enrich;
+	struct memory_split m;
+
+	if (known(ev, EV_MEMCG) || !event__memory_split(ev, &m)) {
+		fputs(",\"where_memory_went\":null", f);
+		return;
+	}
+	fputs(",\"where_memory_went\":{", f);
+	json_opt(f, "read", ev->node_mem_read, true);
+	json_ll(f, "ram_kb", m.ram_kb);
+	for (int p = 0; p < MEMORY_PARTS; p++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "%s_kb", event__memory_part_name(p));
+		json_ll(f, key, m.kb[p]);
+	}
+	/* from the ranking at arrival: its processes' RSS overlaps anon, page cache and shmem */
+	if (known(ev, EV_ENRICHED) && e->ranked_procs)
+		fprintf(f, ",\"processes\":{\"read\":\"at_arrival\",\"count\":%llu,\"rss_kb\":%llu}",
+			e->ranked_procs, e->ranked_rss_kb);
+	else
+		fputs(",\"processes\":null", f);
+	fputc('}', f);
+}
+
 /* The live host's OOM settings at the start, and its commit at arrival. */
 static void json_vm(FILE *f, const struct oom_event *ev)
 {
@@ -423,6 +451,7 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	json_enrichment(f, ev);
 	json_reclaim(f, ev);
 	json_node_memory(f, ev);
+	json_memory_went(f, ev);
 	json_vm(f, ev);
 	json_verdict(f, ev);
 	json_frames(f, ctx, ev);
@@ -661,51 +690,40 @@ static void text_frames(FILE *f, const struct output_ctx *ctx, const struct oom_
 }
 
 /*
- * A global OOM's memory at the kill in one line, and each zone below its
- * min watermark in one more (the kernel's own test: free below min).
+ * A global OOM's memory at the kill in one line, part by part, and each
+ * zone below its min watermark in one more (the kernel's own test: free
+ * below min).
  */
 static void text_node_memory(FILE *f, const struct oom_event *ev)
 {
-	static const struct {
-		const char *label;
-		int counters[2];
-	} parts[] = {
-		{ "anon", { NODE_ACTIVE_ANON, NODE_INACTIVE_ANON } },
-		{ "file", { NODE_ACTIVE_FILE, NODE_INACTIVE_FILE } },
-		{ "shmem", { NODE_SHMEM, -1 } },
-		{ "slab", { NODE_SLAB_RECLAIMABLE, NODE_SLAB_UNRECLAIMABLE } },
-		{ "unevictable", { NODE_UNEVICTABLE, -1 } },
-		{ "kernel stack", { NODE_KERNEL_STACK, -1 } },
-		{ "page tables", { NODE_PAGETABLES, -1 } },
-	};
-	unsigned long long free = 0;
+	const struct event_enrichment *e = &ev->enrich;
+	struct memory_split m;
+	const char *sep = "";
 
-	if (!known(ev, EV_NODE_MEM))
+	if (!event__memory_split(ev, &m))
 		return;
-	for (int i = 0; i < ev->nr_zones; i++)
-		free += ev->zones[i].free_kb;
 	if (!known(ev, EV_MEMCG)) {
-		const char *sep = "";
-
 		fputs("  memory   ", f);
-		if (ev->nr_zones) {
-			fprintf(f, "free %llu kB", free);
-			sep = ", ";
-		}
+		if (m.ram_kb > 0)
+			fprintf(f, "RAM %lld kB: ", m.ram_kb);
 		/* a part whole or not at all: a log line cut short gives only some counters */
-		for (size_t p = 0; p < sizeof(parts) / sizeof(parts[0]); p++) {
-			unsigned long long sum = 0, kb;
-			bool whole = true;
-
-			for (int c = 0; c < 2 && parts[p].counters[c] >= 0 && whole; c++) {
-				whole = event__node_total_kb(ev, parts[p].counters[c], &kb);
-				sum += kb;
-			}
-			if (!whole)
+		for (int p = 0; p < MEMORY_PARTS; p++) {
+			if (m.kb[p] < 0)
 				continue;
-			fprintf(f, "%s%s %llu kB", sep, parts[p].label, sum);
+			char label[64], *c;
+
+			/* JSON's key in words: page_cache, page cache */
+			snprintf(label, sizeof(label), "%s", event__memory_part_name(p));
+			for (c = label; (c = strchr(c, '_')); )
+				*c = ' ';
+			fprintf(f, "%s%s %lld kB", sep, label, m.kb[p]);
+			if (m.ram_kb > 0)
+				fprintf(f, " (%lld%%)", m.kb[p] * 100 / m.ram_kb);
 			sep = ", ";
 		}
+		if (known(ev, EV_ENRICHED) && e->ranked_procs)
+			fprintf(f, "; processes' RSS %llu kB (%llu processes, at arrival)",
+				e->ranked_rss_kb, e->ranked_procs);
 		fputc('\n', f);
 	}
 	for (int i = 0; i < ev->nr_zones; i++) {

@@ -612,6 +612,8 @@ static const struct field enrich_fields[] = {
 	U(4, struct event_enrichment, step_ns[ENRICH_PIDS]),
 	U(5, struct event_enrichment, step_ns[ENRICH_RANK]),
 	U(6, struct event_enrichment, ranked_from),
+	U(7, struct event_enrichment, ranked_rss_kb),
+	U(8, struct event_enrichment, ranked_procs),
 };
 static const struct fmap enrich_map = FMAP(struct event_enrichment, enrich_fields);
 

@@ -46,7 +46,7 @@ done
 # it, and each zone below its min watermark (one boosted)
 f=$FIX/hand-6.12-global-numa.kmsg
 expect "a global OOM's memory line, from its Node and zone lines" 0 \
-	'^  memory   free 50832 kB, anon 3830928 kB, file 4032 kB, shmem 6688 kB, unevictable 15540 kB, kernel stack 2208 kB, page tables 8880 kB$' \
+	'^  memory   RAM 8037892 kB: free 50832 kB (0%), anon 3824240 kB (47%), page cache 4032 kB (0%), shmem 6688 kB (0%), kernel stacks and page tables 11088 kB (0%), unevictable 15540 kB (0%)$' \
 	--input "$f"
 expect "its zones below min" 0 \
 	'^  zone     node 0 Normal: free 7620 kB below min 9828 kB (low 11776 kB, high 13724 kB)$' \

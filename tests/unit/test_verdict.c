@@ -174,6 +174,36 @@ static void why_this_victim(void **state)
 	assert_int_equal(v.victim_rule, VICTIM_UNKNOWN);
 }
 
+/* where a global OOM's memory went: each part once, shmem out of anon, the rest unaccounted */
+static void memory_split_by_part(void **state)
+{
+	struct memory_split m;
+
+	global_kill();
+	assert_true(event__memory_split(&ev, &m));
+	assert_int_equal(m.ram_kb, 1000000);
+	assert_int_equal(m.kb[PART_FREE], 40640);
+	assert_int_equal(m.kb[PART_ANON], 750000);
+	assert_int_equal(m.kb[PART_PAGE_CACHE], 10000);
+	assert_int_equal(m.kb[PART_SHMEM], 50000);
+	assert_int_equal(m.kb[PART_SLAB_UNRECLAIMABLE], 20000);
+	assert_int_equal(m.kb[PART_KERNEL], 0);
+	assert_int_equal(m.kb[PART_UNACCOUNTED], 1000000 - 40640 - 750000 - 10000 - 50000 - 20000);
+	assert_string_equal(event__memory_part_name(PART_PAGE_CACHE), "page_cache");
+	/* counters read while memory moves may sum past RAM: nothing is unaccounted then */
+	ev.nodes[0].kb[NODE_ACTIVE_FILE] = 400000;
+	assert_true(event__memory_split(&ev, &m));
+	assert_int_equal(m.kb[PART_UNACCOUNTED], 0);
+	/* a counter not read: its part and the rest unknown, the others still said */
+	ev.nodes[0].known &= ~(1u << NODE_KERNEL_STACK);
+	assert_true(event__memory_split(&ev, &m));
+	assert_int_equal(m.kb[PART_KERNEL], -1);
+	assert_int_equal(m.kb[PART_UNACCOUNTED], -1);
+	assert_int_equal(m.kb[PART_SHMEM], 50000);
+	ev.known &= ~EV_NODE_MEM;
+	assert_false(event__memory_split(&ev, &m));
+}
+
 static void one_line(void **state)
 {
 	char buf[3 * VERDICT_LEN + 8];
@@ -197,6 +227,7 @@ int main(void)
 		cmocka_unit_test(constraint_and_machine),
 		cmocka_unit_test(invoked_by_hand),
 		cmocka_unit_test(why_this_victim),
+		cmocka_unit_test(memory_split_by_part),
 		cmocka_unit_test(one_line),
 	};
 

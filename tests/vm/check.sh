@@ -59,10 +59,12 @@ check_tier() { # check_tier NAME DIR TIER
 	# the machine's memory at the kill, and a verdict from it (docs/records.md)
 	[ -n "$g" ] && echo "$g" | jq -e '.node_memory != null and (.node_memory.zones | length) > 0
 		and .vm.overcommit_memory == 0 and .vm.oom_dump_tasks == 1 and .vm.commit_limit_kb > 0
+		and .where_memory_went.unaccounted_kb != null and .where_memory_went.anon_kb > 0
+		and .where_memory_went.processes.count > 0
 		and (.verdict.limit_rule | IN("zone_min", "machine", "constrained"))
 		and (.verdict.filled_rule | IN("largest", "unreclaimable_slab"))
 		and .verdict.victim_rule != "unknown"' >/dev/null
-	ok $? "[$name] $tier: the global OOM's record has the nodes' memory, the guest's vm settings and a verdict on it"
+	ok $? "[$name] $tier: the global OOM's record has the nodes' memory, where it went, the guest's vm settings and a verdict on it"
 	[ -n "$g" ] && echo "$g" | jq -r '"verdict: \(.verdict.text)"' | diag
 	[ -n "$m" ] && echo "$m" | jq -e '.verdict.limit_rule == "memcg" and .verdict.filled_rule != "unknown"
 		and .verdict.victim_rule != "unknown"' >/dev/null
