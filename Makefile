@@ -150,7 +150,7 @@ FUZZ_DIR := .output/fuzz
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SRCS := $(addprefix src/util/,ksyms.c cgpath.c gfp.c host.c) \
 	$(addprefix src/pipeline/,container.c procs.c badness.c memcg_state.c cgroups.c \
-		event.c pipeline.c aftermath.c reconcile.c verdict.c) \
+		event.c pipeline.c aftermath.c reconcile.c verdict.c slab_caches.c) \
 	$(addprefix src/sources/,kmsg.c replay.c decode.c) \
 	$(addprefix src/sinks/,json.c record.c output.c stats.c exporter.c metrics.c \
 		metrics_file.c metrics_http.c color.c outfile.c)

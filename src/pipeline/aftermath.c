@@ -8,6 +8,7 @@
 #include "cgpath.h"
 #include "cgroups.h"
 #include "procs.h"
+#include "slab_caches.h"
 
 /* how many next victims a kill record names */
 #define NEXT_VICTIMS 3
@@ -172,6 +173,40 @@ ranked:
 	return 0;
 }
 
+#define SLABINFO_MAX (1 << 20) /* /proc/slabinfo holds a few hundred lines */
+
+/*
+ * When unreclaimable slab outweighs the LRUs, the largest unreclaimable
+ * caches, as the kernel's report lists them: read at arrival.
+ */
+static void read_slabs(struct oom_event *ev)
+{
+	char *text;
+	size_t n;
+	FILE *f;
+	int nr;
+
+	if (event__has(ev, EV_MEMCG) || !event__slab_over_lru(ev))
+		return;
+	f = fopen("/proc/slabinfo", "re");
+	if (!f)
+		return;
+	text = malloc(SLABINFO_MAX);
+	if (!text) {
+		fclose(f);
+		return;
+	}
+	n = fread(text, 1, SLABINFO_MAX - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	nr = slab_caches__unreclaimable(text, "/sys/kernel/slab", ev->slabs, SLAB_CACHES_MAX);
+	free(text);
+	if (nr > 0) {
+		ev->nr_slabs = nr;
+		ev->known |= EV_SLABS;
+	}
+}
+
 void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host_info *host,
 		     const struct procs_weigher *weigher, const struct marked_tids *marked,
 		     long long budget_ns)
@@ -199,6 +234,7 @@ void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host
 	ev->vm.settings = host->vm;
 	host__read_commit(&ev->vm.committed_as_kb, &ev->vm.commit_limit_kb);
 	ev->known |= EV_HOST_VM;
+	read_slabs(ev);
 	if (event__has(ev, EV_MEMCG) && cg) {
 		if (cgroups__dir(cg, ev->memcg.path, dir, sizeof(dir)) < 0)
 			return;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include "cgroups.h"
+#include "host.h"
 
 /* a miss rescans at most this often, by default */
 #define RESCAN_NS 1000000000LL
@@ -68,15 +69,10 @@ static int has_option(const char *list, const char *word)
 static int v2_has_memory(const char *mount)
 {
 	char path[4200], buf[512] = "";
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", mount);
-	f = fopen(path, "re");
-	if (!f)
+	if (!host__read_line(path, buf, sizeof(buf)))
 		return 0;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
 	for (char *tok = strtok(buf, " "); tok; tok = strtok(NULL, " "))
 		if (!strcmp(tok, "memory"))

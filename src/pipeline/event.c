@@ -180,6 +180,26 @@ bool event__memory_split(const struct oom_event *ev, struct memory_split *m)
 	return true;
 }
 
+bool event__slab_over_lru(const struct oom_event *ev)
+{
+	static const int lru_parts[] = { PART_ANON, PART_SHMEM, PART_PAGE_CACHE, PART_UNEVICTABLE };
+	unsigned long long lru = 0, kb;
+	struct memory_split m;
+
+	if (!event__memory_split(ev, &m) || m.kb[PART_SLAB_UNRECLAIMABLE] <= 0)
+		return false;
+	for (size_t i = 0; i < sizeof(lru_parts) / sizeof(lru_parts[0]); i++) {
+		if (m.kb[lru_parts[i]] < 0)
+			return false;
+		lru += m.kb[lru_parts[i]];
+	}
+	if (event__node_total_kb(ev, NODE_ISOLATED_ANON, &kb))
+		lru += kb;
+	if (event__node_total_kb(ev, NODE_ISOLATED_FILE, &kb))
+		lru += kb;
+	return (unsigned long long)m.kb[PART_SLAB_UNRECLAIMABLE] > lru;
+}
+
 bool event__node_total_kb(const struct oom_event *ev, int counter, unsigned long long *kb)
 {
 	*kb = 0;

@@ -15,6 +15,7 @@
 #include "host.h"
 #include "memcg_state.h"
 #include "procs.h"
+#include "slab_caches.h"
 
 #define EVENT_COMM_LEN	16
 #define EVENT_MAX_STACK 48 /* frames; as many as BPF takes */
@@ -54,6 +55,7 @@ enum event_field {
 	EV_ENRICHED = 1 << 26, /* enrich holds what enrichment at arrival did */
 	EV_NODE_MEM = 1 << 27, /* nodes and zones: the machine's memory at the kill */
 	EV_HOST_VM = 1 << 28,  /* vm: the host's settings at the start, its commit at arrival */
+	EV_SLABS = 1 << 29,    /* slabs: the largest unreclaimable caches, read at arrival */
 };
 
 #define EVENT_MAX_NODES	     8
@@ -185,6 +187,10 @@ struct oom_event {
 	char cgroup_path[EVENT_PATH_LEN]; /* the victim's memcg; "" unknown */
 	struct container_info container;
 
+	/* with EV_SLABS: when unreclaimable slab outweighed the LRUs, largest first */
+	struct slab_cache slabs[SLAB_CACHES_MAX];
+	int nr_slabs;
+
 	/* with EV_HOST_VM: the live host's, never a saved log's; -1 unread */
 	struct {
 		struct vm_settings settings; /* at the start */
@@ -297,6 +303,12 @@ struct memory_split {
 
 /* The split of ev's node memory (EV_NODE_MEM); false without it. */
 bool event__memory_split(const struct oom_event *ev, struct memory_split *m);
+/*
+ * The kernel's own test before its report lists slab caches: unreclaimable
+ * slab over the LRU pages (isolated ones included).  False when a figure is
+ * not known.
+ */
+bool event__slab_over_lru(const struct oom_event *ev);
 /* "page_cache", ...: JSON's keys, without _kb */
 const char *event__memory_part_name(int part);
 /* The sum of a counter over the nodes; false unless every node knows it. */

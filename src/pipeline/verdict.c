@@ -138,7 +138,7 @@ static void derive_filled_machine(const struct oom_event *ev, struct verdict *v)
 		{ "slab", { PART_SLAB_RECLAIMABLE, PART_SLAB_UNRECLAIMABLE } },
 		{ "kernel stacks and page tables", { PART_KERNEL, -1 } },
 	};
-	unsigned long long size[5] = { 0 }, ram, lru;
+	unsigned long long size[5] = { 0 }, ram;
 	struct memory_split m;
 	int best = 0;
 
@@ -149,10 +149,7 @@ static void derive_filled_machine(const struct oom_event *ev, struct verdict *v)
 		return;
 	}
 	ram = m.ram_kb;
-	lru = m.kb[PART_ANON] + m.kb[PART_SHMEM] + known_kb(m.kb[PART_PAGE_CACHE]) +
-	      known_kb(m.kb[PART_UNEVICTABLE]);
-	/* the kernel's own test before it lists slab caches: unreclaimable slab over the LRUs */
-	if (m.kb[PART_SLAB_UNRECLAIMABLE] > 0 && (unsigned long long)m.kb[PART_SLAB_UNRECLAIMABLE] > lru) {
+	if (event__slab_over_lru(ev)) {
 		v->filled_rule = FILLED_SLAB;
 		snprintf(v->filled, sizeof(v->filled),
 			 "unreclaimable slab %u%% of RAM: kernel memory, not a process's",

@@ -299,6 +299,23 @@ static void json_memory_went(FILE *f, const struct oom_event *ev)
 	fputc('}', f);
 }
 
+/* The largest unreclaimable slab caches, when they outweighed the LRUs. */
+static void json_slabs(FILE *f, const struct oom_event *ev)
+{
+	if (!known(ev, EV_SLABS)) {
+		fputs(",\"unreclaimable_slab\":null", f);
+		return;
+	}
+	fputs(",\"unreclaimable_slab\":{\"read\":\"at_arrival\",\"caches\":[", f);
+	for (int i = 0; i < ev->nr_slabs; i++) {
+		fputs(i ? ",{\"name\":" : "{\"name\":", f);
+		json_string(f, ev->slabs[i].name, strlen(ev->slabs[i].name));
+		fprintf(f, ",\"used_kb\":%llu,\"total_kb\":%llu}", ev->slabs[i].used_kb,
+			ev->slabs[i].total_kb);
+	}
+	fputs("]}", f);
+}
+
 /* The live host's OOM settings at the start, and its commit at arrival. */
 static void json_vm(FILE *f, const struct oom_event *ev)
 {
@@ -452,6 +469,7 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	json_reclaim(f, ev);
 	json_node_memory(f, ev);
 	json_memory_went(f, ev);
+	json_slabs(f, ev);
 	json_vm(f, ev);
 	json_verdict(f, ev);
 	json_frames(f, ctx, ev);
@@ -519,6 +537,17 @@ static void text_state(FILE *f, const struct oom_event *ev)
 		fprintf(f, " memory.min %lld kB", s->min >> 10);
 	if (s->swappiness == 0)
 		fputs(" swappiness 0 (anon is never swapped out: the memcg OOMs instead)", f);
+	fputc('\n', f);
+}
+
+/* The largest unreclaimable slab caches, on one line. */
+static void text_slabs(FILE *f, const struct oom_event *ev)
+{
+	if (!known(ev, EV_SLABS))
+		return;
+	fputs("  slab     unreclaimable, largest first (at arrival):", f);
+	for (int i = 0; i < ev->nr_slabs; i++)
+		fprintf(f, "%s %s %llu kB", i ? "," : "", ev->slabs[i].name, ev->slabs[i].total_kb);
 	fputc('\n', f);
 }
 
@@ -765,6 +794,7 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	text_invoker(f, ctx, ev);
 	text_memcg(f, ev);
 	text_node_memory(f, ev);
+	text_slabs(f, ev);
 	text_vm(f, ev);
 	text_state(f, ev);
 	text_container(f, ev);

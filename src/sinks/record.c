@@ -590,6 +590,13 @@ static const struct field vm_fields[] = {
 };
 static const struct fmap vm_map = FMAP(struct vm_settings, vm_fields);
 
+static const struct field slab_fields[] = {
+	STR(1, struct slab_cache, name),
+	U(2, struct slab_cache, used_kb),
+	U(3, struct slab_cache, total_kb),
+};
+static const struct fmap slab_map = FMAP(struct slab_cache, slab_fields);
+
 static const struct field proc_fields[] = {
 	S(1, struct proc_info, pid),
 	STR(2, struct proc_info, comm),
@@ -698,6 +705,7 @@ static const struct field kill_fields[] = {
 	S(119, FR, committed_as_kb, .def = -1),
 	S(120, FR, commit_limit_kb, .def = -1),
 	GROUPS(115, FR, next, proc_map, nr_next),
+	GROUPS(121, FR, slabs, slab_map, nr_slabs),
 	U(116, FR, next_truncated),
 	GROUP(117, FR, enrich, enrich_map, WITH(FR, have_enrich)),
 };
@@ -984,6 +992,8 @@ int recorder__kill(struct recorder *w, const struct oom_kill_record *raw,
 	snprintf(fr->cgroup_path, sizeof(fr->cgroup_path), "%s", ev->cgroup_path);
 	fr->have_state = event__has(ev, EV_MEMCG_STATE);
 	fr->state = ev->memcg.state;
+	fr->nr_slabs = event__has(ev, EV_SLABS) ? ev->nr_slabs : 0;
+	memcpy(fr->slabs, ev->slabs, sizeof(fr->slabs));
 	fr->have_vm = event__has(ev, EV_HOST_VM);
 	fr->vm = ev->vm.settings;
 	fr->committed_as_kb = ev->vm.committed_as_kb;

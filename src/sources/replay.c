@@ -128,6 +128,11 @@ static int replay_kill(struct replay *rp, const struct record_frame *fr)
 	/* what the tracer read at the kill */
 	ev.known |= EV_NEXT | (fr->have_state ? EV_MEMCG_STATE : 0);
 	ev.memcg.state = fr->state;
+	if (fr->nr_slabs) {
+		ev.known |= EV_SLABS;
+		ev.nr_slabs = fr->nr_slabs;
+		memcpy(ev.slabs, fr->slabs, sizeof(ev.slabs));
+	}
 	if (fr->have_vm) {
 		ev.known |= EV_HOST_VM;
 		ev.vm.settings = fr->vm;

@@ -22,19 +22,26 @@ static int read_single_node(void)
 	return single;
 }
 
+bool host__read_line(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	if (!fgets(buf, size, f))
+		buf[0] = '\0';
+	fclose(f);
+	return true;
+}
+
 static long long read_sysctl(const char *name)
 {
-	char path[128];
-	long long v = -1;
-	FILE *f;
+	char path[128], buf[64];
+	long long v;
 
 	snprintf(path, sizeof(path), "/proc/sys/vm/%s", name);
-	f = fopen(path, "re");
-	if (!f)
+	if (!host__read_line(path, buf, sizeof(buf)) || sscanf(buf, "%lld", &v) != 1)
 		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
 	return v;
 }
 

@@ -4,6 +4,7 @@
 #define __OOMTRACE_HOST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <time.h>
 
 /* The kernel's OOM and overcommit settings (/proc/sys/vm); -1 unread. */
@@ -21,6 +22,8 @@ struct host_info {
 };
 
 int host__read(struct host_info *h);
+/* The first line of a small file (sysfs, procfs), "" when empty; false when it cannot be read. */
+bool host__read_line(const char *path, char *buf, size_t size);
 /* /proc/sys/vm's OOM settings now. */
 void host__read_vm_settings(struct vm_settings *vm);
 /* Committed_AS and CommitLimit of /proc/meminfo now, kB; -1 unread. */

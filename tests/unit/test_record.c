@@ -101,6 +101,13 @@ static void make_kill(struct fixture *fx)
 	fx->r.memcg.state.lines[0].value = 66908160;
 	strcpy(fx->r.memcg.state.lines[1].key, "workingset_refault_file");
 	fx->r.memcg.state.lines[1].value = -3;
+	fx->r.known |= EV_SLABS | EV_HOST_VM;
+	fx->r.nr_slabs = 2;
+	fx->r.slabs[0] = (struct slab_cache){ .name = "kmalloc-64", .used_kb = 31250, .total_kb = 32768 };
+	fx->r.slabs[1] = (struct slab_cache){ .name = "dentry", .used_kb = 1, .total_kb = 384 };
+	fx->r.vm.settings = (struct vm_settings){ 2, 80, 0, 0, 1, 1 };
+	fx->r.vm.committed_as_kb = 123456;
+	fx->r.vm.commit_limit_kb = 100000;
 	fx->next[0] = (struct proc_info){ .pid = 17, .comm = "sleep", .points = 459 };
 	fx->next[1] = (struct proc_info){ .pid = 18, .comm = "b\xffsh", .points = -3 };
 	fx->r.next = fx->next;
@@ -239,6 +246,12 @@ static void reads_back_what_was_written(void **state)
 	assert_string_equal(fr->cgroup_path, "/process_api/oomt");
 	assert_true(fr->have_state);
 	assert_memory_equal(&fr->state, &fx->r.memcg.state, sizeof(fr->state));
+	assert_int_equal(fr->nr_slabs, 2);
+	assert_memory_equal(fr->slabs, fx->r.slabs, 2 * sizeof(fr->slabs[0]));
+	assert_true(fr->have_vm);
+	assert_memory_equal(&fr->vm, &fx->r.vm.settings, sizeof(fr->vm));
+	assert_int_equal(fr->committed_as_kb, 123456);
+	assert_int_equal(fr->commit_limit_kb, 100000);
 	assert_int_equal(fr->nr_next, 2);
 	assert_memory_equal(&fr->next[1], &fx->next[1], sizeof(fx->next[1]));
 	assert_true(fr->next_truncated);
