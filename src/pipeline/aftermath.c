@@ -238,7 +238,9 @@ void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host
 	if (event__has(ev, EV_MEMCG) && cg) {
 		if (cgroups__dir(cg, ev->memcg.path, dir, sizeof(dir)) < 0)
 			return;
-		if (!memcg_state__read(dir, cgroups__version(cg), &ev->memcg.state))
+		/* the kernel log's memory.stat is the one at the kill: kept */
+		if (!ev->memcg.state_from_log &&
+		    !memcg_state__read(dir, cgroups__version(cg), &ev->memcg.state))
 			ev->known |= EV_MEMCG_STATE;
 		am->step_ns[ENRICH_STATE] = now_ns() - t0;
 		scan_dir = dir;

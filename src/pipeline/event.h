@@ -183,6 +183,7 @@ struct oom_event {
 		unsigned long long usage_kb, limit_kb, swap_limit_kb;
 		bool is_v1;
 		struct memcg_state state; /* read at arrival, with EV_MEMCG_STATE */
+		bool state_from_log;	  /* no: state is the report's memory.stat, at the kill */
 	} memcg;
 	char cgroup_path[EVENT_PATH_LEN]; /* the victim's memcg; "" unknown */
 	struct container_info container;

@@ -160,10 +160,10 @@ static void num(FILE *f, const char *key, long long v, int shift, bool comma)
 		fprintf(f, "%lld", v >> shift);
 }
 
-void memcg_state__json(FILE *f, const struct memcg_state *st)
+void memcg_state__json(FILE *f, const struct memcg_state *st, const char *read)
 {
-	fputc('{', f);
-	num(f, "usage_kb", st->usage, 10, false);
+	fprintf(f, "{\"read\":\"%s\"", read);
+	num(f, "usage_kb", st->usage, 10, true);
 	num(f, "limit_kb", st->limit, 10, true);
 	num(f, "swap_kb", st->swap, 10, true);
 	num(f, "swap_limit_kb", st->swap_limit, 10, true);

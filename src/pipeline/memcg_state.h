@@ -40,6 +40,7 @@ struct memcg_state {
 int memcg_state__read(const char *dir, int version, struct memcg_state *st);
 /* The same from memory.stat text alone (tests). */
 void memcg_state__parse_stat(const char *text, int version, struct memcg_state *st);
-void memcg_state__json(FILE *f, const struct memcg_state *st);
+/* read: "at_arrival" (cgroupfs) or "kernel_log" (the report's memory.stat) */
+void memcg_state__json(FILE *f, const struct memcg_state *st, const char *read);
 
 #endif

@@ -170,7 +170,8 @@ static void json_memcg(FILE *f, const struct oom_event *ev)
 		json_ull(f, "cgroup_version", known(ev, EV_CGROUP_VERSION), ev->memcg.is_v1 ? 1 : 2);
 		fputs(",\"state\":", f);
 		if (known(ev, EV_MEMCG_STATE))
-			memcg_state__json(f, &ev->memcg.state);
+			memcg_state__json(f, &ev->memcg.state,
+					  ev->memcg.state_from_log ? "kernel_log" : "at_arrival");
 		else
 			fputs("null", f);
 		fputc('}', f);

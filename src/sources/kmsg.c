@@ -18,6 +18,7 @@
  * by grep, wrapped by a mail client or cut at a terminal's width.  What a
  * paste broke is left unread, never guessed.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,7 @@ struct kmsg_parser {
 	bool summary;  /* cur's oom-kill (or "Task in") line: a report prints one */
 	/* cur's first "Memory cgroup stats for" was read: the ones after it are below it */
 	bool stats_seen;
+	bool in_stats; /* right after the OOM memcg's header: its "key value" lines */
 	/* cur's "Mem-Info:" was read; another dump's show_mem() was mixed into cur's */
 	bool mem_info, mem_mixed;
 	/* the zone of cur's previous line: this one may be its lowmem_reserve[] */
@@ -520,7 +522,7 @@ static void start_report(struct kmsg_parser *p)
 	p->cur.event = ++p->events;
 	p->active = true;
 	p->emitted = p->group = p->in_trace = p->no_kill = p->have_candidate = p->summary = false;
-	p->stats_seen = p->have_limit = p->mem_info = p->mem_mixed = false;
+	p->stats_seen = p->have_limit = p->mem_info = p->mem_mixed = p->in_stats = false;
 	p->reserve_zone = NULL;
 	p->nr_tasks = 0;
 	memset(&p->cols, -1, sizeof(p->cols));
@@ -835,9 +837,56 @@ static bool parse_memcg_stats(struct kmsg_parser *p, const char *s)
 		return true;
 	}
 	copy_n(k->memcg, sizeof(k->memcg), path, strlen(path));
+	/* its memory.stat follows, unless 4.x printed "key:NKB" on this line */
+	p->in_stats = c + n - 1 == end;
 	if (!(k->have & KMSG_HAVE_CONSTRAINT)) {
 		k->constraint = OOMT_CONSTRAINT_MEMCG;
 		k->have |= KMSG_HAVE_CONSTRAINT;
+	}
+	return true;
+}
+
+/* "key value": a memory.stat line; the key [a-z0-9_], the value a number */
+static bool stat_line(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	while (k < n && (islower((unsigned char)s[k]) || isdigit((unsigned char)s[k]) || s[k] == '_'))
+		k++;
+	if (!k || k >= n || s[k] != ' ' || ++k >= n)
+		return false;
+	if (s[k] == '-')
+		k++;
+	if (k >= n)
+		return false;
+	while (k < n && isdigit((unsigned char)s[k]))
+		k++;
+	return k == n;
+}
+
+/*
+ * The OOM memcg's memory.stat lines after its header: all of s ("\x0a"
+ * joins them in a /dev/kmsg record), or s is no part of it.
+ */
+static bool parse_stat_lines(struct kmsg_parser *p, const char *s)
+{
+	struct kmsg_kill *k = &p->cur;
+	const char *at = s, *next;
+	size_t n, len = trimmed_len(s);
+
+	for (const char *c = s; c < s + len; c = next) {
+		next = strstr(c, "\\x0a");
+		n = (next && next < s + len ? next : s + len) - c;
+		next = next && next < s + len ? next + 4 : s + len;
+		if (n && !stat_line(c, n))
+			return at != s;
+		if (n && k->memcg_stat_len + n + 2 <= sizeof(k->memcg_stat)) {
+			memcpy(k->memcg_stat + k->memcg_stat_len, c, n);
+			k->memcg_stat_len += n;
+			k->memcg_stat[k->memcg_stat_len++] = '\n';
+			k->memcg_stat[k->memcg_stat_len] = '\0';
+		}
+		at = next;
 	}
 	return true;
 }
@@ -1270,6 +1319,9 @@ static void parse_line(struct kmsg_parser *p, const char *s)
 	if (p->in_trace && parse_frame(p, s))
 		return;
 	p->in_trace = false;
+	if (p->in_stats && !p->emitted && parse_stat_lines(p, s))
+		return;
+	p->in_stats = false;
 	if (parse_invoked(p, s) || parse_cpu(p, s) || parse_usage(p, s) || parse_oom_kill(p, s) ||
 	    parse_task_in(p, s) || parse_memcg_stats(p, s) || parse_kill_choice(p, s) ||
 	    parse_killed(p, s) || parse_reaper(p, s) || parse_table_header(p, s) ||

@@ -45,6 +45,8 @@ enum kmsg_have {
 };
 
 /* One victim of one OOM. */
+#define KMSG_STAT_TEXT 8192 /* a memory.stat, as memory_stat_format() fills a page */
+
 struct kmsg_kill {
 	unsigned int have;	  /* enum kmsg_have */
 	unsigned long long event; /* counted per OOM; oom.group victims share it */
@@ -77,6 +79,13 @@ struct kmsg_kill {
 	struct event_zone zones[EVENT_MAX_ZONES];
 	int nr_zones;
 	bool zones_truncated;
+	/*
+	 * The OOM memcg's memory.stat as the report printed it after "Memory
+	 * cgroup stats for": "key value" lines, one record of them joined by
+	 * "\x0a" (/dev/kmsg) or a line each (dmesg, pastes).
+	 */
+	char memcg_stat[KMSG_STAT_TEXT];
+	size_t memcg_stat_len;
 };
 
 enum kmsg_reap_state {

@@ -150,6 +150,15 @@ static void build_memcg(const struct kmsg_kill *k, struct oom_event *ev)
 	ev->memcg.usage_kb = k->usage_kb;
 	ev->memcg.limit_kb = k->limit_kb;
 	ev->memcg.swap_limit_kb = k->swap_limit_kb;
+	/* the report's memory.stat, at the kill: the v1 file's keys say v1's mapping */
+	if (k->memcg[0] && k->memcg_stat_len) {
+		struct memcg_state *st = &ev->memcg.state;
+
+		memset(st, 0xff, sizeof(*st)); /* every field -1: the log says only memory.stat */
+		memcg_state__parse_stat(k->memcg_stat, strstr(k->memcg_stat, "total_rss ") ? 1 : 2, st);
+		ev->memcg.state_from_log = true;
+		ev->known |= EV_MEMCG_STATE;
+	}
 	snprintf(ev->cgroup_path, sizeof(ev->cgroup_path), "%s", k->task_memcg);
 	if (ev->cgroup_path[0] && container__parse(ev->cgroup_path, &ev->container))
 		ev->known |= EV_CONTAINER;

@@ -24,8 +24,12 @@ is "input: gfp GFP_KERNEL 0xcc0 order 0 from the kernel log" \
 	'.gfp_mask == "GFP_KERNEL" and .gfp_mask_raw == 3264 and .order == 0 and .gfp_source == "kernel_log"'
 is "input: memcg path, usage and limit 65536 kB, cgroup v1" \
 	'.memcg.path == "/process_api/9a0e89ab8baed16cb11f3be6151e30ae/oomt-kmsg-fixture-6222" and .memcg.usage_kb == 65536 and .memcg.limit_kb == 65536 and .memcg.cgroup_version == 1'
-is "input: what old text cannot say is null (time, state, next victims, reclaim)" \
-	'.time == null and .memcg.state == null and .next_victims == null and .reclaim == null'
+is "input: what old text cannot say is null (time, next victims, reclaim)" \
+	'.time == null and .next_victims == null and .reclaim == null'
+is "input: memcg state is the report's memory.stat at the kill, all 42 v1 lines, the rest null" \
+	'.memcg.state.read == "kernel_log" and (.memcg.state.memory_stat | length) == 42
+	and .memcg.state.memory_stat.total_rss == 66916352 and .memcg.state.stat.anon_kb == 65348
+	and .memcg.state.limit_kb == null and .memcg.state.events.oom_kill == null'
 is "input: printk time as ktime_ns, frames as text" \
 	'.ktime_ns == 11826682087000 and .kstack[3] == "out_of_memory+0x214" and (.kstack | length) == 13'
 jq -e -s 'map(select(.type == "summary"))[0] | .kills == 1 and .source == "kmsg"' <<<"$OUT" >/dev/null
@@ -85,7 +89,9 @@ is "live: gfp_mask, order and the invoker (the trigger itself)" ".gfp_mask != nu
 is "live: frames through out_of_memory to the page fault" 'any(.kstack[]; startswith("out_of_memory+")) and any(.kstack[]; startswith("handle_mm_fault+"))'
 is "live: constraint MEMCG, wall-clock time, an event id" '.constraint == "MEMCG" and (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T")) and .event_id >= 1'
 is "live: anon rss near the limit, points computed" ".victim.anon_rss_kb >= $((LIMIT_MIB * 1024 * 9 / 10)) and .victim.points > 0 and .victim.points_source == \"computed\""
-is "live: memcg state read from cgroupfs as the tracer does" ".memcg.state.limit_kb == $((LIMIT_MIB * 1024))"
+STAT_KEYS=$(awk '{print $1}' "$CG/memory.stat" | jq -R -s -c 'split("\n") | map(select(. != "")) | sort')
+is "live: memcg state is the report's memory.stat at the kill, with the keys of the memcg's file" \
+	".memcg.state.read == \"kernel_log\" and (.memcg.state.memory_stat | keys) == $STAT_KEYS"
 is "live: next_victims read (an array)" '.next_victims | type == "array"'
 check "--cgroup this memcg: the kill is kept" wait_for "$WORK/mine.out" ".type == \"oom_kill\" and .victim.pid == $VICTIM"
 sleep 0.5

@@ -137,6 +137,9 @@ static void check_host_report_text(const struct kmsg_kill *k)
 /* The same report: raw records and dmesg's text say the same, with the same time. */
 static void check_host_report(const struct kmsg_kill *k, unsigned long long ts_us)
 {
+	/* the OOM memcg's memory.stat, a line each, whole (v1: its total_ lines too) */
+	assert_true(!strncmp(k->memcg_stat, "cache 0\nrss 66916352\nrss_huge 0\n", 32));
+	assert_non_null(strstr(k->memcg_stat, "\ntotal_rss "));
 	assert_true(k->have & KMSG_HAVE_TS);
 	assert_int_equal(k->ts_us, ts_us);
 	check_host_report_text(k);
@@ -160,6 +163,28 @@ static void host_dmesg_text(void **state)
 	parse_file("host-6.18-memcg-v1.dmesg", &p);
 	assert_int_equal(p.n, 1);
 	check_host_report(kill_of(&p, 0), 11826682087ULL);
+}
+
+/* /dev/kmsg joins memory.stat's lines in one record with "\x0a"; a line that is none ends it */
+static void memcg_stat_in_one_record(void **state)
+{
+	static const char *const lines[] = {
+		"4,1,100,-;oom-trigger invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"6,2,101,-;memory: usage 65536kB, limit 65536kB, failcnt 21",
+		"6,3,102,-;Memory cgroup stats for /oomt:",
+		"6,4,103,-;anon 66908160\\x0afile 0\\x0aworkingset_refault_anon -1\\x0apgfault 17",
+		"6,5,104,-;Tasks state (memory values in pages):",
+		"6,6,105,-;oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
+		"oom_memcg=/oomt,task_memcg=/oomt,task=oom-trigger,pid=9,uid=0",
+		"3,7,106,-;Memory cgroup out of memory: Killed process 9 (oom-trigger) total-vm:67388kB, "
+		"anon-rss:65148kB, file-rss:4kB, shmem-rss:704kB, UID:0 pgtables:168kB oom_score_adj:0",
+	};
+	struct parsed p;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 1);
+	assert_string_equal(kill_of(&p, 0)->memcg_stat,
+			    "anon 66908160\nfile 0\nworkingset_refault_anon -1\npgfault 17\n");
 }
 
 static void seed_5_14_v2_container(void **state)
@@ -1275,6 +1300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(host_raw_records),
 		cmocka_unit_test(host_dmesg_text),
+		cmocka_unit_test(memcg_stat_in_one_record),
 		cmocka_unit_test(seed_5_14_v2_container),
 		cmocka_unit_test(seed_3_13_global),
 		cmocka_unit_test(seed_3_10_syslog),

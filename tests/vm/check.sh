@@ -145,6 +145,13 @@ check_filtered() { # check_filtered NAME DIR
 		and (if $group then .events.oom_group_kill == 0 else .events.oom_group_kill == null end)' \
 		"$json" >/dev/null
 	ok $? "[$name] --cgroup /oomt-vm: every memory.stat line ($(jq -s --argjson m "$mpid" 'map(select(.type == "oom_kill" and .victim.pid == $m)) | .[0].memcg.state.memory_stat | length' "$json")), memory.high/low/min, events.oom_group_kill"
+	# the kernel's report printed the same file's lines at the kill: each of its keys is one
+	jq -e -n --argjson m "$mpid" --slurpfile k "$dir/kmsg.json" --slurpfile r "$json" '
+		($k | map(select(.type == "oom_kill" and .victim.pid == $m)) | .[0].memcg.state) as $ks
+		| ($r | map(select(.type == "oom_kill" and .victim.pid == $m)) | .[0].memcg.state) as $rs
+		| $ks.read == "kernel_log" and ($ks.memory_stat | length) >= 20
+		and ($ks.memory_stat | keys) - ($rs.memory_stat | keys) == []' >/dev/null
+	ok $? "[$name] --cgroup /oomt-vm: the report's memory.stat ($(jq -s --argjson m "$mpid" 'map(select(.type == "oom_kill" and .victim.pid == $m)) | .[0].memcg.state.memory_stat | length' "$dir/kmsg.json") keys) has no key the record lacks"
 
 	ok $(($(kv "$dir" exit.filtered) != 0)) "[$name] --cgroup /oomt-vm: exits 0"
 }
