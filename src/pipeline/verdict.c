@@ -116,8 +116,10 @@ static void derive_filled_memcg(const struct oom_event *ev, struct verdict *v)
 			if (bytes[i] > bytes[best])
 				best = i;
 		v->filled_rule = FILLED_MEMCG_STATE;
-		snprintf(v->filled, sizeof(v->filled), "%s %u%% of the limit (read at arrival)%s",
-			 kinds[best], pct(bytes[best] > 0 ? bytes[best] / 1024 : 0, limit), swap);
+		snprintf(v->filled, sizeof(v->filled), "%s %u%% of the limit (%s)%s", kinds[best],
+			 pct(bytes[best] > 0 ? bytes[best] / 1024 : 0, limit),
+			 ev->memcg.state_from_log ? "at the kill, from the kernel log" : "read at arrival",
+			 swap);
 		return;
 	}
 	v->filled_rule = FILLED_UNKNOWN;

@@ -78,6 +78,10 @@ static void memcg_state_when_the_victim_is_small(void **state)
 	verdict__derive(&ev, &v);
 	assert_int_equal(v.filled_rule, FILLED_MEMCG_STATE);
 	assert_string_equal(v.filled, "shmem 62% of the limit (read at arrival)");
+	ev.memcg.state_from_log = true;
+	verdict__derive(&ev, &v);
+	assert_string_equal(v.filled, "shmem 62% of the limit (at the kill, from the kernel log)");
+	ev.memcg.state_from_log = false;
 	/* v1: memsw no higher than the memory limit allows no swap */
 	ev.memcg.is_v1 = true;
 	ev.memcg.swap_limit_kb = ev.memcg.limit_kb;
