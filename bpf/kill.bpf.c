@@ -484,6 +484,25 @@ static __always_inline void join_reclaim(struct oom_kill_record *rec, struct oc_
 	remember_event(tid, rec);
 }
 
+/*
+ * The invoker's allocation retries join a global OOM's record (retry.bpf.c):
+ * why the page allocator gave up.  A memcg OOM is decided in the charge
+ * path, which makes none; its invoker's are left over from elsewhere.
+ */
+static __always_inline void join_retry(struct oom_kill_record *rec)
+{
+	__u32 tid = rec->invoker_tid;
+	struct oomt_alloc_retry *r = bpf_map_lookup_elem(&alloc_retries, &tid);
+
+	if (!r)
+		return;
+	if (!(rec->flags & KILL_HAVE_MEMCG) && rec->ktime_ns - r->last_ns <= OOMT_RETRY_GAP_NS) {
+		bpf_probe_read_kernel(&rec->retry, sizeof(rec->retry), r);
+		rec->flags |= KILL_HAVE_RETRY;
+	}
+	bpf_map_delete_elem(&alloc_retries, &tid);
+}
+
 /* The nodes' and zones' memory at the kill, from any memcg's per-node info. */
 static __always_inline void fill_node_memory(struct oom_kill_record *rec, struct mem_cgroup *m)
 {
@@ -577,6 +596,7 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	if (victim_tid)
 		rec->victim_tid = victim_tid; /* the thread the kernel marked */
 	fill_node_memory(rec, memcg ?: task_memcg(current));
+	join_retry(rec);
 	track_victim(rec);
 
 	rec->kstack_len = bpf_get_stack(ctx, rec->kstack, sizeof(rec->kstack), 0);

@@ -50,6 +50,14 @@ OOMT_SHARED struct {
 	__type(value, struct reclaim_episode);
 } episodes SEC(".maps");
 
+/* each task's allocation retries in the page allocator, until its kill or 1 s without one */
+OOMT_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct oomt_alloc_retry);
+} alloc_retries SEC(".maps");
+
 /* victims since their kill, by the tid the kernel marked, until they exit (struct victim_state) */
 OOMT_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -62,6 +62,38 @@ enum kill_flags {
 	/* without oom_control: the invoker's last reclaim pass was direct reclaim (a global OOM) */
 	KILL_AFTER_DIRECT_RECLAIM = 1 << 10,
 	KILL_HAVE_NODE_MEM = 1 << 11, /* node_mem holds the nodes' and zones' memory at the kill */
+	KILL_HAVE_RETRY = 1 << 12,    /* retry holds the invoker's allocation retries before it */
+};
+
+/*
+ * The page allocator's last checks before a global OOM, per zone of the
+ * zonelist (oom:reclaim_retry_zone, should_reclaim_retry()): whether
+ * reclaim could still free enough to get above the min watermark.
+ */
+#define OOMT_RETRY_ZONES 8
+/* a pause this long between checks starts the story again: another allocation */
+#define OOMT_RETRY_GAP_NS 1000000000ULL
+struct oomt_retry_zone {
+	__u32 node;
+	__u32 zone_idx;	     /* enum zone_type */
+	__u64 reclaimable;   /* pages the zone could still reclaim */
+	__u64 available;     /* those plus its free pages */
+	__u64 min_wmark;     /* pages: the watermark the allocation must stay above */
+	__s32 no_progress_loops; /* reclaim rounds in a row that freed nothing */
+	__u32 wmark_check;   /* 1: available was above min: the allocator would retry */
+};
+
+/* One task's allocation retries, from its first check in a row to its last. */
+struct oomt_alloc_retry {
+	__u64 first_ns, last_ns;
+	__u32 checks; /* reclaim_retry_zone events */
+	__s32 order;
+	__u32 nr_zones;
+	__u32 compactions; /* compact_retry events; the last one's figures below */
+	struct oomt_retry_zone zones[OOMT_RETRY_ZONES]; /* each zone's last check, by first seen */
+	__s32 compact_order;
+	__s32 compact_retries, compact_max_retries;
+	__u32 compact_ret; /* 1: the allocator would compact again */
 };
 
 enum reclaim_kind {
@@ -295,6 +327,7 @@ struct oom_kill_record {
 	__u64 kstack[OOMT_MAX_STACK];
 	char cg_names[OOMT_CG_DEPTH][OOMT_CG_NAME_LEN];
 	struct oomt_node_memory node_mem; /* with KILL_HAVE_NODE_MEM */
+	struct oomt_alloc_retry retry;	  /* with KILL_HAVE_RETRY */
 };
 
 /*

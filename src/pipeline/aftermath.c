@@ -266,6 +266,7 @@ void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host
 	ev->next_truncated = last.truncated;
 	am->cut_short = last.cut_short;
 	am->ranked_from = last.ranked_from;
+	am->rss_summed = !last.truncated;
 	for (size_t i = 0; i < last.rk.cnt && !last.truncated; i++) {
 		const struct procs_cand *c = &last.rk.cands[i];
 

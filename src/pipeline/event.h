@@ -56,6 +56,7 @@ enum event_field {
 	EV_NODE_MEM = 1 << 27, /* nodes and zones: the machine's memory at the kill */
 	EV_HOST_VM = 1 << 28,  /* vm: the host's settings at the start, its commit at arrival */
 	EV_SLABS = 1 << 29,    /* slabs: the largest unreclaimable caches, read at arrival */
+	EV_RETRY = 1u << 30,   /* retry: the page allocator's last checks before a global OOM */
 };
 
 #define EVENT_MAX_NODES	     8
@@ -120,9 +121,33 @@ struct event_enrichment {
 	unsigned int ranked_from; /* enum rank_source */
 	unsigned int cut_short;			    /* bits 1 << step: stopped at its limit */
 	unsigned long long step_ns[ENRICH_STEPS]; /* what each step took; 0: not run */
-	/* the RSS (anon, file, shmem) of every process ranked, and how many */
+	/* with rss_summed: the RSS (anon, file, shmem) of every process ranked, and how many */
+	bool rss_summed;
 	unsigned long long ranked_rss_kb;
-	unsigned long long ranked_procs; /* 0: nothing ranked, the RSS unknown */
+	unsigned long long ranked_procs;
+};
+
+/* One zone's last check in should_reclaim_retry() (oom:reclaim_retry_zone). */
+struct event_retry_zone {
+	unsigned int node;
+	char zone[16];
+	unsigned long long reclaimable_kb, available_kb, min_kb;
+	int no_progress_loops;
+	bool above_min; /* available above min: the allocator would have retried for this zone */
+};
+
+#define EVENT_RETRY_ZONES 8
+
+/* How the page allocator tried before it gave up and invoked the OOM killer. */
+struct event_retry {
+	unsigned int checks; /* zone checks, over span_us */
+	int order;
+	unsigned long long span_us;
+	struct event_retry_zone zones[EVENT_RETRY_ZONES];
+	int nr_zones;
+	unsigned int compactions; /* oom:compact_retry events; 0: none, the rest unknown */
+	int compact_retries, compact_max_retries;
+	bool compact_would_retry;
 };
 
 /* Where an inferred value came from. */
@@ -187,6 +212,9 @@ struct oom_event {
 	} memcg;
 	char cgroup_path[EVENT_PATH_LEN]; /* the victim's memcg; "" unknown */
 	struct container_info container;
+
+	/* with EV_RETRY */
+	struct event_retry retry;
 
 	/* with EV_SLABS: when unreclaimable slab outweighed the LRUs, largest first */
 	struct slab_cache slabs[SLAB_CACHES_MAX];

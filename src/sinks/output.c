@@ -292,12 +292,43 @@ static void json_memory_went(FILE *f, const struct oom_event *ev)
 		json_ll(f, key, m.kb[p]);
 	}
 	/* from the ranking at arrival: its processes' RSS overlaps anon, page cache and shmem */
-	if (known(ev, EV_ENRICHED) && e->ranked_procs)
+	if (known(ev, EV_ENRICHED) && e->rss_summed)
 		fprintf(f, ",\"processes\":{\"read\":\"at_arrival\",\"count\":%llu,\"rss_kb\":%llu}",
 			e->ranked_procs, e->ranked_rss_kb);
 	else
 		fputs(",\"processes\":null", f);
 	fputc('}', f);
+}
+
+/* The page allocator's last checks before it gave up: per zone, and compaction's. */
+static void json_retry(FILE *f, const struct oom_event *ev)
+{
+	const struct event_retry *r = &ev->retry;
+
+	if (!known(ev, EV_RETRY)) {
+		fputs(",\"allocation_retries\":null", f);
+		return;
+	}
+	fprintf(f, ",\"allocation_retries\":{\"checks\":%u,\"order\":%d,\"span_us\":%llu,\"zones\":[",
+		r->checks, r->order, r->span_us);
+	for (int i = 0; i < r->nr_zones; i++) {
+		const struct event_retry_zone *z = &r->zones[i];
+
+		fprintf(f, "%s{\"node\":%u,\"zone\":", i ? "," : "", z->node);
+		json_string(f, z->zone, strlen(z->zone));
+		fprintf(f,
+			",\"reclaimable_kb\":%llu,\"available_kb\":%llu,\"min_kb\":%llu,"
+			"\"no_progress_loops\":%d,\"above_min\":%s}",
+			z->reclaimable_kb, z->available_kb, z->min_kb, z->no_progress_loops,
+			z->above_min ? "true" : "false");
+	}
+	fputs("],\"compaction\":", f);
+	if (r->compactions)
+		fprintf(f, "{\"checks\":%u,\"retries\":%d,\"max_retries\":%d,\"would_retry\":%s}}",
+			r->compactions, r->compact_retries, r->compact_max_retries,
+			r->compact_would_retry ? "true" : "false");
+	else
+		fputs("null}", f);
 }
 
 /* The largest unreclaimable slab caches, when they outweighed the LRUs. */
@@ -468,6 +499,7 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	json_next(f, ev);
 	json_enrichment(f, ev);
 	json_reclaim(f, ev);
+	json_retry(f, ev);
 	json_node_memory(f, ev);
 	json_memory_went(f, ev);
 	json_slabs(f, ev);
@@ -538,6 +570,27 @@ static void text_state(FILE *f, const struct oom_event *ev)
 		fprintf(f, " memory.min %lld kB", s->min >> 10);
 	if (s->swappiness == 0)
 		fputs(" swappiness 0 (anon is never swapped out: the memcg OOMs instead)", f);
+	fputc('\n', f);
+}
+
+/* Why the page allocator gave up: each zone's last check, on one line. */
+static void text_retry(FILE *f, const struct oom_event *ev)
+{
+	const struct event_retry *r = &ev->retry;
+
+	if (!known(ev, EV_RETRY))
+		return;
+	fprintf(f, "  retries  %u zone checks over %llu ms:", r->checks, r->span_us / 1000);
+	for (int i = 0; i < r->nr_zones; i++) {
+		const struct event_retry_zone *z = &r->zones[i];
+
+		fprintf(f, "%s node %u %s available %llu kB %s min %llu kB (reclaimable %llu kB, %d loops without progress)",
+			i ? "," : "", z->node, z->zone, z->available_kb, z->above_min ? "above" : "below",
+			z->min_kb, z->reclaimable_kb, z->no_progress_loops);
+	}
+	if (r->compactions)
+		fprintf(f, "; compaction %d of %d retries, %s", r->compact_retries,
+			r->compact_max_retries, r->compact_would_retry ? "would retry" : "gave up");
 	fputc('\n', f);
 }
 
@@ -751,7 +804,7 @@ static void text_node_memory(FILE *f, const struct oom_event *ev)
 				fprintf(f, " (%lld%%)", m.kb[p] * 100 / m.ram_kb);
 			sep = ", ";
 		}
-		if (known(ev, EV_ENRICHED) && e->ranked_procs)
+		if (known(ev, EV_ENRICHED) && e->rss_summed)
 			fprintf(f, "; processes' RSS %llu kB (%llu processes, at arrival)",
 				e->ranked_rss_kb, e->ranked_procs);
 		fputc('\n', f);
@@ -801,6 +854,7 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	text_container(f, ev);
 	text_next(f, ev);
 	text_reclaim(f, ev);
+	text_retry(f, ev);
 	text_verdict(f, ev);
 	text_frames(f, ctx, ev);
 	text_dropped(f, ctx, dropped);

@@ -621,8 +621,34 @@ static const struct field enrich_fields[] = {
 	U(6, struct event_enrichment, ranked_from),
 	U(7, struct event_enrichment, ranked_rss_kb),
 	U(8, struct event_enrichment, ranked_procs),
+	U(9, struct event_enrichment, rss_summed),
 };
 static const struct fmap enrich_map = FMAP(struct event_enrichment, enrich_fields);
+
+static const struct field retry_zone_fields[] = {
+	U(1, struct oomt_retry_zone, node),
+	U(2, struct oomt_retry_zone, zone_idx),
+	U(3, struct oomt_retry_zone, reclaimable),
+	U(4, struct oomt_retry_zone, available),
+	U(5, struct oomt_retry_zone, min_wmark),
+	S(6, struct oomt_retry_zone, no_progress_loops),
+	U(7, struct oomt_retry_zone, wmark_check),
+};
+static const struct fmap retry_zone_map = FMAP(struct oomt_retry_zone, retry_zone_fields);
+
+static const struct field retry_fields[] = {
+	U(1, struct oomt_alloc_retry, first_ns),
+	U(2, struct oomt_alloc_retry, last_ns),
+	U(3, struct oomt_alloc_retry, checks),
+	S(4, struct oomt_alloc_retry, order),
+	GROUPS(5, struct oomt_alloc_retry, zones, retry_zone_map, nr_zones),
+	U(6, struct oomt_alloc_retry, compactions),
+	S(7, struct oomt_alloc_retry, compact_order),
+	S(8, struct oomt_alloc_retry, compact_retries),
+	S(9, struct oomt_alloc_retry, compact_max_retries),
+	U(10, struct oomt_alloc_retry, compact_ret),
+};
+static const struct fmap retry_map = FMAP(struct oomt_alloc_retry, retry_fields);
 
 #define NS(t, i) U(t, struct oomt_node_mem, stat[i])
 static const struct field node_mem_fields[] = {
@@ -698,6 +724,7 @@ static const struct field kill_fields[] = {
 	U(102, FR, kill.node_mem.zones_truncated),
 	U(103, FR, kill.node_mem.stats_known),
 	U(104, FR, kill.node_mem.nr_zone_types),
+	GROUP(105, FR, kill.retry, retry_map),
 	STR(112, FR, memcg_path),
 	STR(113, FR, cgroup_path),
 	GROUP(114, FR, state, state_map, WITH(FR, have_state)),

@@ -240,6 +240,8 @@ static struct oomtrace_bpf *try_plan(const struct plan *p, const struct attach_c
 	if (err)
 		goto fail;
 	set_autoload(skel, p, rank_iter);
+	bpf_program__set_autoload(skel->progs.reclaim_retry_zone, c->have_retry_zone);
+	bpf_program__set_autoload(skel->progs.compact_retry, c->have_compact_retry);
 	set_layout(skel, &c->layout);
 	set_node_mem(skel, c);
 	set_episodes(skel, cfg);
@@ -264,6 +266,27 @@ fail:
 	oomtrace_bpf__destroy(skel);
 	errno = -err;
 	return NULL;
+}
+
+/*
+ * Whether this kernel has tracepoint name, with the prototype the programs
+ * read by position: its typedef btf_trace_<name> takes argc arguments.
+ */
+static bool has_tracepoint(const struct btf *vmlinux, const char *name, __u16 argc)
+{
+	char typedef_name[128];
+	const struct btf_type *t;
+	int id;
+
+	snprintf(typedef_name, sizeof(typedef_name), "btf_trace_%s", name);
+	id = btf__find_by_name_kind(vmlinux, typedef_name, BTF_KIND_TYPEDEF);
+	if (id <= 0)
+		return false;
+	t = btf__type_by_id(vmlinux, btf__resolve_type(vmlinux, id));
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = btf__type_by_id(vmlinux, t->type);
+	return t && btf_is_func_proto(t) && btf_vlen(t) == argc;
 }
 
 /* A cheap test that rules a plan out before a full load; 0 if it may work. */
@@ -291,6 +314,10 @@ void attach__survey(const struct btf *vmlinux, int forced, struct attach_choice 
 
 	memset(c, 0, sizeof(*c));
 	c->have_node_mem = !node_mem_layout__read(vmlinux, &c->node_mem);
+	/* the data pointer, then (zoneref, order, reclaimable, available, min_wmark, loops, check) */
+	c->have_retry_zone = has_tracepoint(vmlinux, "reclaim_retry_zone", 8);
+	/* ... (order, priority, result, retries, max_retries, ret) */
+	c->have_compact_retry = has_tracepoint(vmlinux, "compact_retry", 7);
 	if (!c->have_node_mem)
 		fprintf(stderr, "oomtrace: warning: this kernel's BTF has no zone counters that "
 				"oomtrace can find: records leave the nodes' memory null\n");

@@ -32,6 +32,8 @@ struct attach_choice {
 	struct tp_layout layout; /* where the vmscan tracepoints' arguments are */
 	struct node_mem_layout node_mem; /* where the nodes' counters are */
 	bool have_node_mem;
+	/* the page allocator's retry tracepoints (oom:compact_retry needs CONFIG_COMPACTION) */
+	bool have_retry_zone, have_compact_retry;
 };
 
 /* strerror() that also knows libbpf's own error numbers; err negative. */

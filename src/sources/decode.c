@@ -216,6 +216,54 @@ static void decode_node_mem(struct oom_event *ev, const struct oom_kill_record *
 	ev->zones_truncated = nm->zones_truncated;
 }
 
+/* A zone's name as the record's zones name it, by node and zone index */
+static void retry_zone_name(const struct oom_kill_record *rec, const struct oomt_retry_zone *rz,
+			    char *name, size_t size)
+{
+	const struct oomt_node_memory *nm = &rec->node_mem;
+
+	snprintf(name, size, "zone %u", rz->zone_idx);
+	if (!(rec->flags & KILL_HAVE_NODE_MEM))
+		return;
+	/* any node's zone of that index has its name */
+	for (unsigned int i = 0; i < nm->nr_zones && i < OOMT_MAX_ZONES; i++)
+		if (nm->zones[i].zone == rz->zone_idx) {
+			snprintf(name, size, "%.*s", (int)sizeof(nm->zones[i].name), nm->zones[i].name);
+			return;
+		}
+}
+
+static void decode_retry(struct oom_event *ev, const struct oom_kill_record *rec,
+			 unsigned long kbpp)
+{
+	const struct oomt_alloc_retry *r = &rec->retry;
+	struct event_retry *er = &ev->retry;
+
+	if (!(rec->flags & KILL_HAVE_RETRY) || !r->checks)
+		return;
+	ev->known |= EV_RETRY;
+	er->checks = r->checks;
+	er->order = r->order;
+	er->span_us = r->last_ns > r->first_ns ? (r->last_ns - r->first_ns) / 1000 : 0;
+	er->nr_zones = 0;
+	for (unsigned int i = 0; i < r->nr_zones && i < OOMT_RETRY_ZONES && i < EVENT_RETRY_ZONES; i++) {
+		const struct oomt_retry_zone *rz = &r->zones[i];
+		struct event_retry_zone *z = &er->zones[er->nr_zones++];
+
+		z->node = rz->node;
+		retry_zone_name(rec, rz, z->zone, sizeof(z->zone));
+		z->reclaimable_kb = rz->reclaimable * kbpp;
+		z->available_kb = rz->available * kbpp;
+		z->min_kb = rz->min_wmark * kbpp;
+		z->no_progress_loops = rz->no_progress_loops;
+		z->above_min = rz->wmark_check;
+	}
+	er->compactions = r->compactions;
+	er->compact_retries = r->compact_retries;
+	er->compact_max_retries = r->compact_max_retries;
+	er->compact_would_retry = r->compact_ret;
+}
+
 static void decode_stack(struct oom_event *ev, const struct oom_kill_record *rec)
 {
 	int n = rec->kstack_len > 0 ? rec->kstack_len / (int)sizeof(rec->kstack[0]) : 0;
@@ -258,6 +306,7 @@ void decode__kill(struct oom_event *ev, const struct oom_kill_record *rec,
 	decode_reclaim(ev, rec);
 	decode_stack(ev, rec);
 	decode_node_mem(ev, rec, kbpp);
+	decode_retry(ev, rec, kbpp);
 	if (rec->flags & KILL_HAVE_OC) {
 		ev->totalpages = rec->totalpages;
 		ev->totalpages_origin = ORIGIN_KERNEL;

@@ -104,6 +104,7 @@ is "reclaim story: the invoker's memcg reclaim passes before the kill" '.reclaim
 is "an event id" '.event_id >= 1'
 is "memcg state from cgroupfs: the limit, the oom_kill event counted" \
 	".memcg.state.limit_kb == $((LIMIT_MIB * 1024)) and .memcg.state.events.oom_kill == 1 and .memcg.state.stat.anon_kb >= 0"
+is "a memcg OOM: no page allocator retries, no machine split" '.allocation_retries == null and .where_memory_went == null'
 is "the host's OOM settings as /proc/sys/vm has them, and its commit" \
 	".vm.overcommit_memory == $(cat /proc/sys/vm/overcommit_memory) and .vm.panic_on_oom == $(cat /proc/sys/vm/panic_on_oom)
 	and .vm.oom_dump_tasks == $(cat /proc/sys/vm/oom_dump_tasks) and .vm.overcommit_ratio == $(cat /proc/sys/vm/overcommit_ratio)

@@ -209,6 +209,47 @@ static void node_memory_is_in_kB_with_boost(void **state)
 	gfp_table__free(gfp);
 }
 
+/* the allocator's retries: pages to kB, zones named by the record's zones, nothing without the flag */
+static void allocation_retries_in_kB_with_zone_names(void **state)
+{
+	struct gfp_table *gfp = gfp_table__classic();
+	static struct oom_kill_record rec;
+	static struct oom_event r;
+
+	tracepoint_memcg_record(&rec);
+	rec.flags = KILL_HAVE_VICTIM | KILL_HAVE_NODE_MEM | KILL_HAVE_RETRY;
+	rec.node_mem.nr_zones = 1;
+	rec.node_mem.zones[0] = (struct oomt_zone_mem){ .node = 0, .zone = 1, .name = "DMA32" };
+	rec.retry = (struct oomt_alloc_retry){
+		.first_ns = 1000000, .last_ns = 251000000, .checks = 34, .order = 0, .nr_zones = 2,
+		.compactions = 1, .compact_retries = 3, .compact_max_retries = 16, .compact_ret = 0,
+	};
+	rec.retry.zones[0] = (struct oomt_retry_zone){ .node = 0, .zone_idx = 1, .reclaimable = 30,
+						      .available = 800, .min_wmark = 951,
+						      .no_progress_loops = 16 };
+	rec.retry.zones[1] = (struct oomt_retry_zone){ .node = 1, .zone_idx = 2, .available = 2000,
+						      .min_wmark = 1000, .wmark_check = 1 };
+	decode__kill(&r, &rec, &host, gfp);
+	assert_true(event__has(&r, EV_RETRY));
+	assert_int_equal(r.retry.checks, 34);
+	assert_int_equal(r.retry.span_us, 250000);
+	assert_int_equal(r.retry.nr_zones, 2);
+	assert_string_equal(r.retry.zones[0].zone, "DMA32");
+	assert_int_equal(r.retry.zones[0].available_kb, 3200);
+	assert_int_equal(r.retry.zones[0].min_kb, 3804);
+	assert_int_equal(r.retry.zones[0].reclaimable_kb, 120);
+	assert_int_equal(r.retry.zones[0].no_progress_loops, 16);
+	assert_false(r.retry.zones[0].above_min);
+	/* a zone the record's memory does not name */
+	assert_string_equal(r.retry.zones[1].zone, "zone 2");
+	assert_true(r.retry.zones[1].above_min);
+	assert_int_equal(r.retry.compact_max_retries, 16);
+	assert_false(r.retry.compact_would_retry);
+	rec.flags &= ~KILL_HAVE_RETRY;
+	decode__kill(&r, &rec, &host, gfp);
+	assert_false(event__has(&r, EV_RETRY));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +259,7 @@ int main(void)
 		cmocka_unit_test(global_oom_domain_depends_on_nodes),
 		cmocka_unit_test(victim_unreadable_has_no_points),
 		cmocka_unit_test(node_memory_is_in_kB_with_boost),
+		cmocka_unit_test(allocation_retries_in_kB_with_zone_names),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

@@ -89,6 +89,14 @@ static void make_kill(struct fixture *fx)
 		.zone = 2, .name = "Normal", .free = 8910, .watermark = { 8937, 11171, 13405 },
 		.present = 262144, .managed = 250000, .lowmem_reserve = { 0, 0, 0, 1, 2 },
 	};
+	k->flags |= KILL_HAVE_RETRY;
+	k->retry = (struct oomt_alloc_retry){ .first_ns = 5, .last_ns = 900, .checks = 17, .order = 0,
+					      .nr_zones = 1, .compactions = 2, .compact_order = 0,
+					      .compact_retries = 1, .compact_max_retries = 16,
+					      .compact_ret = 1 };
+	k->retry.zones[0] = (struct oomt_retry_zone){ .node = 0, .zone_idx = 2, .reclaimable = 7,
+						     .available = 8917, .min_wmark = 8937,
+						     .no_progress_loops = 16, .wmark_check = 0 };
 	decode__kill(&fx->r, k, &host, fx->gfp);
 	memset(&fx->r.memcg.state, 0xff, sizeof(fx->r.memcg.state));
 	fx->r.known |= EV_MEMCG_STATE;

@@ -60,15 +60,18 @@ check_tier() { # check_tier NAME DIR TIER
 	[ -n "$g" ] && echo "$g" | jq -e '.node_memory != null and (.node_memory.zones | length) > 0
 		and .vm.overcommit_memory == 0 and .vm.oom_dump_tasks == 1 and .vm.commit_limit_kb > 0
 		and .where_memory_went.unaccounted_kb != null and .where_memory_went.anon_kb > 0
-		and .where_memory_went.processes.count > 0
+		and .where_memory_went.processes.count >= 0
+		and .allocation_retries.checks > 0 and (.allocation_retries.zones | length) > 0
+		and all(.allocation_retries.zones[]; .min_kb > 0 and .available_kb >= .reclaimable_kb)
 		and (.verdict.limit_rule | IN("zone_min", "machine", "constrained"))
 		and (.verdict.filled_rule | IN("largest", "unreclaimable_slab"))
 		and .verdict.victim_rule != "unknown"' >/dev/null
-	ok $? "[$name] $tier: the global OOM's record has the nodes' memory, where it went, the guest's vm settings and a verdict on it"
+	ok $? "[$name] $tier: the global OOM's record has the nodes' memory, where it went, the allocator's retries, the guest's vm settings and a verdict on it"
 	[ -n "$g" ] && echo "$g" | jq -r '"verdict: \(.verdict.text)"' | diag
+	[ -n "$g" ] && echo "$g" | jq -c '{retries: .allocation_retries, went: .where_memory_went}' | diag
 	[ -n "$m" ] && echo "$m" | jq -e '.verdict.limit_rule == "memcg" and .verdict.filled_rule != "unknown"
-		and .verdict.victim_rule != "unknown"' >/dev/null
-	ok $? "[$name] $tier: the memcg OOM's verdict names its memcg and what filled it"
+		and .verdict.victim_rule != "unknown" and .allocation_retries == null and .where_memory_went == null' >/dev/null
+	ok $? "[$name] $tier: the memcg OOM's verdict names its memcg and what filled it (and no page allocator retries)"
 
 	for pid in "$mpid" "$gpid"; do
 		jq -e -s --argjson p "$pid" '
