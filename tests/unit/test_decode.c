@@ -248,6 +248,7 @@ static void allocation_retries_in_kB_with_zone_names(void **state)
 	rec.flags &= ~KILL_HAVE_RETRY;
 	decode__kill(&r, &rec, &host, gfp);
 	assert_false(event__has(&r, EV_RETRY));
+	gfp_table__free(gfp);
 }
 
 int main(void)
