@@ -8,20 +8,6 @@
 #include <sys/sysinfo.h>
 #include "host.h"
 
-/* /sys/devices/system/node/online reads "0" on a single-node machine. */
-static int read_single_node(void)
-{
-	FILE *f = fopen("/sys/devices/system/node/online", "re");
-	char buf[64] = "";
-	int single;
-
-	if (!f)
-		return 1; /* no NUMA support built in */
-	single = fgets(buf, sizeof(buf), f) && !strcmp(buf, "0\n");
-	fclose(f);
-	return single;
-}
-
 bool host__read_line(const char *path, char *buf, size_t size)
 {
 	FILE *f = fopen(path, "re");
@@ -32,6 +18,16 @@ bool host__read_line(const char *path, char *buf, size_t size)
 		buf[0] = '\0';
 	fclose(f);
 	return true;
+}
+
+/* /sys/devices/system/node/online reads "0" on a single-node machine. */
+static int read_single_node(void)
+{
+	char buf[64] = "";
+
+	if (!host__read_line("/sys/devices/system/node/online", buf, sizeof(buf)))
+		return 1; /* no NUMA support built in */
+	return !strcmp(buf, "0\n");
 }
 
 static long long read_sysctl(const char *name)
