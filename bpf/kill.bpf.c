@@ -64,32 +64,6 @@ struct {
 } oom_ctx SEC(".maps");
 
 /*
- * Each invoker's latest OOM event, with the reclaim story that led to it:
- * a memory.oom.group kill marks several victims, and every record of the
- * event carries the same story and event id.
- */
-struct kill_event {
-	__u64 event_id;
-	__u64 ns;
-	__u32 have_episode;
-	__u32 pad;
-	struct reclaim_episode episode;
-	/*
-	 * The memcg the event's first record found at its limit: the later
-	 * members of a memory.oom.group kill are marked while the oom_reaper
-	 * may already be emptying the first, below the limit again.
-	 */
-	__u64 oom_memcg;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);
-	__type(value, struct kill_event);
-} kill_events SEC(".maps");
-
-/*
  * The task each thread last sent SIGKILL to, and when.  __oom_kill_process()
  * sends it just before mark_oom_victim(); the paths that mark a victim that
  * is already exiting send none.  So it tells a kill from a mark, and, on
@@ -321,6 +295,25 @@ static __always_inline struct mem_cgroup *limit_hit_above(struct mem_cgroup *m, 
 }
 
 /*
+ * 1 if memcg or a memcg above it has memory.oom.group set: only then can a
+ * kill mark more than one victim (mem_cgroup_get_oom_group() looks from
+ * the victim's memcg up).  Global, as oomt_limit_hit_above() is.
+ */
+__noinline __u64 oomt_in_oom_group(__u64 memcg)
+{
+	struct mem_cgroup *m = (struct mem_cgroup *)memcg;
+
+	if (!bpf_core_field_exists(m->oom_group))
+		return 0;
+	for (int i = 0; i < OOMT_CG_DEPTH && m; i++) {
+		if (BPF_CORE_READ(m, oom_group))
+			return 1;
+		m = css_memcg(BPF_CORE_READ(m, css.parent));
+	}
+	return 0;
+}
+
+/*
  * Walk from the victim's memcg to the root, keeping each level's name, and
  * fill in the OOM memcg's state at its level.  The OOM memcg is the one
  * oom_control named; without oom_control, on a memcg OOM (the invoker's last
@@ -456,19 +449,42 @@ static __always_inline void remember_event(__u32 tid, struct oom_kill_record *re
 }
 
 /*
- * The invoker's reclaim episode joins the record and closes.  A further
- * mark by the same invoker with no reclaim since is another victim of the
- * same OOM (memory.oom.group): same event id, same story.
+ * The invoker's episode that user space closed while the invoker waited
+ * for the OOM killer, if it ended after the invoker's last kill: still
+ * this kill's story.  NULL if none.
  */
-static __always_inline void join_reclaim(struct oom_kill_record *rec, struct oc_snapshot *oc)
+static __always_inline struct reclaim_episode *swept_episode(__u32 tid, struct kill_event *ke,
+							     __u64 now)
+{
+	struct reclaim_episode *sw = bpf_map_lookup_elem(&swept_episodes, &tid);
+
+	if (!sw || now - sw->last_end_ns > OOMT_SWEPT_KEEP_NS || (ke && sw->last_end_ns < ke->ns))
+		return NULL;
+	return sw;
+}
+
+/*
+ * The invoker's reclaim episode joins the record and closes.  A further
+ * mark by the same invoker, of a victim in a memory.oom.group memcg, with
+ * no reclaim pass since is another victim of the same OOM: same event id,
+ * same story.  Anything else is another OOM, even with its episode gone
+ * (user space closed it, the map dropped it, or the kernel skipped the
+ * program: 7.x can run a tracepoint's programs preemptibly, and a program
+ * already running on the CPU is skipped): then a story it cannot find is
+ * none, never the last OOM's.
+ */
+static __always_inline void join_reclaim(struct oom_kill_record *rec, struct oc_snapshot *oc,
+					 struct mem_cgroup *victim_memcg)
 {
 	__u32 tid = rec->invoker_tid;
 	struct reclaim_episode *ep = bpf_map_lookup_elem(&episodes, &tid);
 	struct kill_event *ke = bpf_map_lookup_elem(&kill_events, &tid);
+	struct reclaim_episode *sw = ep ? NULL : swept_episode(tid, ke, rec->ktime_ns);
 
 	rec->kswapd_wakes = kswapd_wakes;
-	if (!ep && ke && rec->ktime_ns - ke->ns < SAME_EVENT_NS &&
-	    (!oc || oc->event_id == ke->event_id)) {
+	if (!ep && !sw && ke && !ke->reclaimed_since && rec->ktime_ns - ke->ns < SAME_EVENT_NS &&
+	    (!oc || oc->event_id == ke->event_id) && victim_memcg &&
+	    oomt_in_oom_group((__u64)victim_memcg)) {
 		rec->event_id = ke->event_id;
 		rec->have_episode = ke->have_episode;
 		bpf_probe_read_kernel(&rec->episode, sizeof(rec->episode), &ke->episode);
@@ -480,7 +496,12 @@ static __always_inline void join_reclaim(struct oom_kill_record *rec, struct oc_
 		bpf_probe_read_kernel(&rec->episode, sizeof(rec->episode), ep);
 		rec->have_episode = 1;
 		close_episode(tid, ep, EPISODE_OOM_KILL, true);
+	} else if (sw) {
+		/* counted and streamed when user space closed it */
+		bpf_probe_read_kernel(&rec->episode, sizeof(rec->episode), sw);
+		rec->have_episode = 1;
 	}
+	bpf_map_delete_elem(&swept_episodes, &tid);
 	remember_event(tid, rec);
 }
 
@@ -587,7 +608,7 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 	if (!killed)
 		rec->flags |= KILL_ALREADY_EXITING;
 
-	join_reclaim(rec, oc);
+	join_reclaim(rec, oc, memcg);
 	fill_request(rec, oc, victim);
 	if (victim) {
 		fill_victim(rec, victim);

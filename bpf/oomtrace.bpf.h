@@ -50,6 +50,49 @@ OOMT_SHARED struct {
 	__type(value, struct reclaim_episode);
 } episodes SEC(".maps");
 
+/*
+ * Each invoker's latest OOM event, with the reclaim story that led to it:
+ * a memory.oom.group kill marks several victims, and every record of the
+ * event carries the same story and event id.
+ */
+struct kill_event {
+	__u64 event_id;
+	__u64 ns;
+	__u32 have_episode;
+	/*
+	 * The invoker began a reclaim pass since (reclaim.bpf.c): its next mark
+	 * is another OOM, whether or not its episode is still in the map.
+	 */
+	__u32 reclaimed_since;
+	struct reclaim_episode episode;
+	/*
+	 * The memcg the event's first record found at its limit: the later
+	 * members of a memory.oom.group kill are marked while the oom_reaper
+	 * may already be emptying the first, below the limit again.
+	 */
+	__u64 oom_memcg;
+};
+
+OOMT_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct kill_event);
+} kill_events SEC(".maps");
+
+/*
+ * Episodes user space closed while idle (sweep_idle_episodes()), kept for
+ * the kill their task may still invoke: a task waiting for the oom_lock
+ * behind other OOMs reclaims no more, and its episode looks idle.  Already
+ * counted and streamed: a kill takes its story only (join_reclaim()).
+ */
+OOMT_SHARED struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct reclaim_episode);
+} swept_episodes SEC(".maps");
+
 /* each task's allocation retries in the page allocator, until its kill or 1 s without one */
 OOMT_SHARED struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -115,6 +115,13 @@ enum reclaim_kind {
  * order come from it).
  */
 #define OOMT_EPISODE_SWEEP_NS 2000000000ULL /* 2 s */
+/*
+ * A task waiting for the oom_lock behind a storm of other OOMs can wait
+ * longer still: user space keeps each episode it closed (swept_episodes),
+ * and a kill its task invokes within this long takes its story from it.
+ * Every OOM an allocating task invokes follows a reclaim pass of its own.
+ */
+#define OOMT_SWEPT_KEEP_NS 60000000000ULL /* 60 s */
 
 /* Why an episode was closed and streamed. */
 enum episode_end {

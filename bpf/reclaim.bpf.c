@@ -118,7 +118,10 @@ static __always_inline void pass_begin(void *ctx, int order, gfp_t gfp, __u32 ki
 	__u32 tid = current_tid();
 	__u64 now = bpf_ktime_get_ns();
 	struct reclaim_episode *ep = bpf_map_lookup_elem(&episodes, &tid);
+	struct kill_event *ke = bpf_map_lookup_elem(&kill_events, &tid);
 
+	if (ke) /* a task that invoked a kill: its next mark is another OOM */
+		ke->reclaimed_since = 1;
 	if (ep && ep->last_end_ns && now - ep->last_end_ns > OOMT_EPISODE_GAP_NS) {
 		close_episode(tid, ep, EPISODE_IDLE, false);
 		ep = NULL;

@@ -432,23 +432,26 @@ static int sweep_idle_episodes(struct tracer *t, __u64 gap_ns)
 	while (n < sizeof(keys) / sizeof(keys[0]) && !bpf_map_get_next_key(fd, prev, &keys[n]))
 		prev = &keys[n++];
 	for (i = 0; i < n && !err; i++) {
+		/* (a pass may have ended since now was read: not idle) */
 		if (bpf_map_lookup_elem(fd, &keys[i], &rec.ep) || rec.ep.begin_ns ||
-		    !rec.ep.last_end_ns || now - rec.ep.last_end_ns <= gap_ns)
+		    !rec.ep.last_end_ns ||
+		    (gap_ns && (rec.ep.last_end_ns >= now || now - rec.ep.last_end_ns <= gap_ns)))
 			continue;
 		/*
-		 * The task reclaimed since its last kill, if any (that kill
-		 * closed the episode before): its next mark is another OOM.
-		 * kill.bpf.c would take one with no episode and a kill still
-		 * remembered for the same OOM, so the kill is forgotten first.
+		 * Atomic: a pass beginning now finds no episode and opens one.
+		 * What is deleted may be newer than what was read, if the task
+		 * reclaimed meanwhile: ours all the same, and its kill still
+		 * finds it in swept_episodes (kill.bpf.c, join_reclaim()).
 		 */
-		bpf_map_delete_elem(bpf_map__fd(t->skel->maps.kill_events), &keys[i]);
-		/* atomic: a pass beginning now finds no episode and opens one */
 		if (bpf_map_lookup_and_delete_elem(fd, &keys[i], &rec.ep)) {
 			/* ENOENT: BPF closed it meanwhile; otherwise a kernel before 5.14 */
 			if (errno == ENOENT || bpf_map_delete_elem(fd, &keys[i]))
 				continue;
 		}
 		/* deleted here, so ours to close and BPF's no more (close_episode()) */
+		if (gap_ns) /* the task may be waiting for the OOM killer: its kill's story */
+			bpf_map_update_elem(bpf_map__fd(t->skel->maps.swept_episodes), &keys[i],
+					    &rec.ep, BPF_ANY);
 		if (rec.ep.filtered)
 			continue;
 		reclaim_totals__add(t->reclaim, &rec.ep);
