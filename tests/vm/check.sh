@@ -214,14 +214,15 @@ check_guest() { # check_guest NAME DIR
 #   group: a memory.oom.group victim after the first; "freed_before" is
 #          what the victims killed before it in that OOM held
 #   rt:    a PREEMPT_RT kernel before 6.2, where the victim can run between
-#          its mark and the printk, and fold its threads' cached RSS in
+#          its mark and the printk, and fold its threads' cached RSS in, or
+#          finish the mmap it was in
 # The kernel prints thread ids: the record's tid fields hold them.
 ORACLE_FIELDS='[
 	["victim.tid",            "victim.pid"],
 	["victim.comm",           "victim.comm"],
 	["victim.uid",            "victim.uid"],
 	["victim.oom_score_adj",  "victim.oom_score_adj"],
-	["victim.total_vm_kb",    "victim.total_vm_kb"],
+	["victim.total_vm_kb",    "victim.total_vm_kb",    {"rt": 4096}],
 	["victim.anon_rss_kb",    "victim.anon_rss_kb",    {"rt": 4096}],
 	["victim.file_rss_kb",    "victim.file_rss_kb",    {"rt": 4096}],
 	["victim.shmem_rss_kb",   "victim.shmem_rss_kb",   {"rt": 4096}],
@@ -606,9 +607,11 @@ check_storm() {
 	pids=$(storm_pids "$dir")
 	delta=$(($(kv "$dir" storm_vmstat_after) - $(kv "$dir" storm_vmstat_before)))
 	jq -e -n --argjson p "$pids" --argjson d "$delta" --argjson kv "$(kv_json "$dir")" '
-		($p | length) == 30 and $d == 30
+		($p | length) == 30 and $d >= 30
 		and ([range(1; 31) | $kv["storm\(.)_rc"]] | all(. == 137))' >/dev/null
-	ok $? "[$name] storm: 30 triggers SIGKILLed in 30 global OOMs (/proc/vmstat oom_kill +$delta, $(jq -n --argjson p "$pids" '$p | length') pids)"
+	# a slow guest (6.1-rt) can OOM once more before the last victims' memory
+	# is back, and kill a sleeper: the oracle checks that kill as any other
+	ok $? "[$name] storm: 30 triggers SIGKILLed in 30 global OOMs (/proc/vmstat oom_kill +$delta$([ "$delta" -gt 30 ] && echo ", $((delta - 30)) more of another process"), $(jq -n --argjson p "$pids" '$p | length') pids)"
 	# the kill lines are all in the log; their reports, rate-limited (dump_header:
 	# 10 every 5 s), need not be, so their number is a figure, not a check
 	jq -e -s --argjson p "$pids" '
