@@ -1068,6 +1068,11 @@ void output__summary(FILE *f, const struct run_totals *s)
 		fprintf(f, "oomtrace: dropped %llu oom_kill, %llu reclaim_stall, %llu oom_reaped\n",
 			s->dropped[RECORD_OOM_KILL], s->dropped[RECORD_RECLAIM_STALL],
 			s->dropped[RECORD_OOM_REAPED]);
+	if (s->have_missed_runs && s->missed_runs)
+		fprintf(f,
+			"oomtrace: the kernel skipped %llu run%s of oomtrace's BPF programs (the same "
+			"program already running on that CPU): a record may lack its reclaim story\n",
+			s->missed_runs, s->missed_runs == 1 ? "" : "s");
 	output__summary_kernel(f, s);
 	stats__print(s->stats, f);
 	for (unsigned int i = 0; i < s->nr_nodes; i++) {
@@ -1099,6 +1104,16 @@ void output__summary_json(FILE *f, const struct run_totals *s)
 			"\"oom_reaped\":%llu}",
 			s->dropped[RECORD_OOM_KILL], s->dropped[RECORD_RECLAIM_STALL],
 			s->dropped[RECORD_OOM_REAPED]);
+	if (s->have_missed_runs) {
+		fprintf(f, ",\"bpf_missed_runs\":%llu,\"bpf_missed_runs_by_program\":{",
+			s->missed_runs);
+		for (unsigned int i = 0; i < s->nr_missed; i++)
+			fprintf(f, "%s\"%s\":%llu", i ? "," : "", s->missed[i].prog,
+				s->missed[i].runs);
+		fputc('}', f);
+	} else {
+		fputs(",\"bpf_missed_runs\":null,\"bpf_missed_runs_by_program\":null", f);
+	}
 	fputs(",\"memcgs\":", f);
 	stats__print_json(s->stats, f);
 	fputs(",\"nodes\":[", f);

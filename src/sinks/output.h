@@ -49,6 +49,14 @@ struct node_totals {
 };
 
 /* What the summary at exit says: live from the BPF maps, or from a --record file. */
+#define OUTPUT_MAX_MISSED 32
+
+/* runs of one BPF program the kernel skipped */
+struct prog_misses {
+	char prog[40]; /* its name in bpf/ */
+	unsigned long long runs;
+};
+
 struct run_totals {
 	const char *source; /* "kmsg", or NULL for BPF */
 	unsigned long long kills;
@@ -65,6 +73,16 @@ struct run_totals {
 	unsigned long long dropped[OOMT_RECORD_TYPES]; /* BPF: by enum record_type */
 	/* kmsg: log records overwritten unread, reports cut off before a victim */
 	unsigned long long log_lost, incomplete;
+	/*
+	 * BPF: runs of its programs the kernel skipped, because the same
+	 * program was already running on that CPU (bpf_prog_info's
+	 * recursion_misses, 5.12+); unknown without have_missed_runs
+	 */
+	bool have_missed_runs;
+	unsigned long long missed_runs;
+	/* the programs with skipped runs (the first OUTPUT_MAX_MISSED) */
+	struct prog_misses missed[OUTPUT_MAX_MISSED];
+	unsigned int nr_missed;
 	struct node_totals nodes[OUTPUT_MAX_NODES]; /* the nodes that saw any */
 	unsigned int nr_nodes;
 	const struct stats *stats; /* per memcg */

@@ -767,6 +767,12 @@ static const struct field node_fields[] = {
 };
 static const struct fmap node_map = FMAP(struct node_totals, node_fields);
 
+static const struct field misses_fields[] = {
+	STR(1, struct prog_misses, prog),
+	U(2, struct prog_misses, runs),
+};
+static const struct fmap misses_map = FMAP(struct prog_misses, misses_fields);
+
 /* kernel_why reads into memcg (see finish_summary()) */
 static const struct field summary_fields[] = {
 	U(16, FR, totals.kills),
@@ -779,6 +785,8 @@ static const struct field summary_fields[] = {
 	U(23, FR, totals.kernel_kills, WITH(FR, totals.have_kernel_kills)),
 	STR(24, FR, memcg),
 	U(25, FR, totals.repeat_kills),
+	U(26, FR, totals.missed_runs, WITH(FR, totals.have_missed_runs)),
+	GROUPS(27, FR, totals.missed, misses_map, totals.nr_missed),
 };
 
 /* the memcg's path reads into memcg (see finish_unreconciled()) */
@@ -1071,6 +1079,8 @@ int recorder__summary(struct recorder *w, const struct run_totals *s)
 	fr->totals = *s;
 	if (fr->totals.nr_nodes > OUTPUT_MAX_NODES)
 		fr->totals.nr_nodes = OUTPUT_MAX_NODES;
+	if (fr->totals.nr_missed > OUTPUT_MAX_MISSED)
+		fr->totals.nr_missed = OUTPUT_MAX_MISSED;
 	snprintf(fr->memcg, sizeof(fr->memcg), "%s", s->kernel_why ?: "");
 	put_frame(&w->b, FRAME_SUMMARY, fr);
 	return write_all(w);

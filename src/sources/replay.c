@@ -197,6 +197,24 @@ static void add_totals(struct replay *rp, const struct run_totals *s)
 		t->nodes[j].scanned += n->scanned;
 		t->nodes[j].reclaimed += n->reclaimed;
 	}
+	if (s->have_missed_runs) {
+		t->have_missed_runs = true;
+		t->missed_runs += s->missed_runs;
+	}
+	for (unsigned int i = 0; i < s->nr_missed; i++) {
+		const struct prog_misses *m = &s->missed[i];
+		unsigned int j;
+
+		for (j = 0; j < t->nr_missed && strcmp(t->missed[j].prog, m->prog); j++)
+			;
+		if (j == t->nr_missed) {
+			if (t->nr_missed == OUTPUT_MAX_MISSED)
+				continue;
+			t->missed[t->nr_missed++] = (struct prog_misses){ .runs = 0 };
+			memcpy(t->missed[j].prog, m->prog, sizeof(m->prog));
+		}
+		t->missed[j].runs += m->runs;
+	}
 	if (s->have_kernel_kills) {
 		t->kernel_kills += s->kernel_kills;
 		t->repeat_kills += s->repeat_kills;

@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <malloc.h>
@@ -882,6 +883,35 @@ static void add_to_stats(void *ctx, const char *memcg, bool other, const struct 
 	stats__add_episodes(ctx, other ? STATS_OTHER : memcg, r);
 }
 
+/* The runs of this tracer's programs the kernel skipped; false where it does not count them. */
+static bool missed_runs(const struct tracer *t, struct run_totals *s)
+{
+	struct bpf_program *prog;
+	bool known = false;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		memset(&info, 0, sizeof(info));
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		/* a kernel before 5.12 writes back less than the field */
+		if (len < offsetof(struct bpf_prog_info, recursion_misses) + sizeof(info.recursion_misses))
+			return false;
+		known = true;
+		s->missed_runs += info.recursion_misses;
+		if (info.recursion_misses && s->nr_missed < OUTPUT_MAX_MISSED) {
+			struct prog_misses *m = &s->missed[s->nr_missed++];
+
+			snprintf(m->prog, sizeof(m->prog), "%s", bpf_program__name(prog));
+			m->runs = info.recursion_misses;
+		}
+	}
+	return known;
+}
+
 static void run_totals(const struct tracer *t, struct run_totals *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -890,6 +920,7 @@ static void run_totals(const struct tracer *t, struct run_totals *s)
 	s->have_kernel_kills =
 	    reconcile__summary(t->rc, t->nr_filters, &s->kernel_kills, &s->kernel_why);
 	s->repeat_kills = t->skel->bss->oom_rekills;
+	s->have_missed_runs = missed_runs(t, s);
 	dropped_by_type(t, s->dropped);
 	for (__u32 nid = 0; nid < OUTPUT_MAX_NODES; nid++)
 		if (node_totals(t, nid, &s->nodes[s->nr_nodes]))

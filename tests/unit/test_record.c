@@ -951,9 +951,41 @@ static void v1_rewritten_as_v2_prints_the_same(void **state)
 	free(b2);
 }
 
+/* Skipped program runs: a count where the kernel keeps one, null where it does not. */
+static void missed_runs_are_said(void **state)
+{
+	struct stats *st = stats__new();
+	struct run_totals t = { .kills = 1, .stats = st };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(st);
+	output__summary_json(f, &t);
+	fflush(f);
+	assert_non_null(strstr(buf, ",\"bpf_missed_runs\":null,\"bpf_missed_runs_by_program\":null,"));
+	rewind(f);
+	t.have_missed_runs = true;
+	t.missed_runs = 3;
+	snprintf(t.missed[0].prog, sizeof(t.missed[0].prog), "lru_shrink_inactive");
+	t.missed[0].runs = 3;
+	t.nr_missed = 1;
+	output__summary_json(f, &t);
+	output__summary(f, &t);
+	fflush(f);
+	assert_non_null(strstr(buf, ",\"bpf_missed_runs\":3,"
+				    "\"bpf_missed_runs_by_program\":{\"lru_shrink_inactive\":3},"));
+	assert_non_null(strstr(buf, "the kernel skipped 3 runs of oomtrace's BPF programs"));
+	fclose(f);
+	free(buf);
+	stats__free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(missed_runs_are_said),
 		cmocka_unit_test_setup_teardown(reads_back_what_was_written, setup, teardown),
 		cmocka_unit_test(older_frames_read),
 		cmocka_unit_test_setup_teardown(already_exiting_is_no_kill, setup, teardown),

@@ -477,6 +477,8 @@ check_counts() { # check_counts NAME DIR TIER
 	ok $? "[$name] $tier: summary has kernel_kills $delta and unreconciled_kills 0 ($(jq -r -s 'map(select(.type == "summary")) | .[0]
 		| if has("unreconciled_kills") then "kernel_kills \(.kernel_kills), unreconciled_kills \(.unreconciled_kills)"
 		  else "the summary has no unreconciled_kills field" end' "$json"))"
+	# a figure, not asserted: a skipped run can only leave a story out (docs/records.md)
+	echo "$tier: the kernel skipped $(jq -r -s 'map(select(.type == "summary")) | .[0] | "\(.bpf_missed_runs) run(s) of its BPF programs \(.bpf_missed_runs_by_program | tojson)"' "$json")" | diag
 }
 
 # kernel_kill DIR PID: the kernel's report of PID's kill, with its raw fields
