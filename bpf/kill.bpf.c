@@ -53,6 +53,9 @@ struct oc_snapshot {
 	__u32 constraint;
 	__u32 hook;
 	__u64 event_id;
+	__u32 have_nodemask; /* oc->nodemask was read: 1, or 2 for NULL */
+	__u32 pad;
+	__u64 nodemask[OOMT_NODE_WORDS];
 };
 
 /* LRU: an invoker that exits leaves its snapshot behind */
@@ -132,7 +135,12 @@ static __always_inline void stash_oc(struct oom_control *oc, __u32 hook)
 		.event_id = next_event_id(),
 	};
 	__u32 tid = current_tid();
+	nodemask_t *nm = BPF_CORE_READ(oc, nodemask);
 
+	/* the allocator's nodemask lives on its stack: read it now */
+	s.have_nodemask = nm ? 1 : 2;
+	if (nm && bpf_probe_read_kernel(s.nodemask, sizeof(s.nodemask), nm))
+		s.have_nodemask = 0;
 	bpf_map_update_elem(&oom_ctx, &tid, &s, BPF_ANY);
 }
 
@@ -539,6 +547,45 @@ static __always_inline void fill_node_memory(struct oom_kill_record *rec, struct
 	rec->flags |= KILL_HAVE_NODE_MEM;
 }
 
+/*
+ * The nodes of the kernel's oom-kill: line: oom_control's nodemask (fentry
+ * and kprobe tiers), and the invoker's cpuset and mems_allowed, which
+ * cpuset_print_current_mems_allowed() prints (every tier).
+ */
+static __always_inline void fill_nodes_allowed(struct oom_kill_record *rec, struct oc_snapshot *oc)
+{
+	struct task_struct *current = (void *)bpf_get_current_task();
+	int id = bpf_core_enum_value(enum cgroup_subsys_id, cpuset_cgrp_id);
+	struct cgroup_subsys_state *css = NULL;
+	struct css_set *cset;
+	struct cgroup *cg;
+
+	if (oc && oc->have_nodemask) {
+		rec->flags |= KILL_HAVE_NODEMASK;
+		if (oc->have_nodemask == 2)
+			rec->flags |= KILL_NODEMASK_ANY;
+		else
+			__builtin_memcpy(rec->nodemask, oc->nodemask, sizeof(rec->nodemask));
+	}
+	/* a kernel without cpusets prints none */
+	if (!bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuset_cgrp_id) || id < 0 || id >= 16)
+		return;
+	if (bpf_probe_read_kernel(rec->mems_allowed, sizeof(rec->mems_allowed),
+				  &current->mems_allowed))
+		return;
+	cset = BPF_CORE_READ(current, cgroups);
+	bpf_probe_read_kernel(&css, sizeof(css), &cset->subsys[id]);
+	cg = BPF_CORE_READ(css, cgroup);
+	if (!cg)
+		return;
+	if (!BPF_CORE_READ(cg, level))
+		rec->flags |= KILL_CPUSET_ROOT;
+	else if (bpf_probe_read_kernel_str(rec->cpuset, sizeof(rec->cpuset),
+					   BPF_CORE_READ(cg, kn, name)) <= 0)
+		return;
+	rec->flags |= KILL_HAVE_CPUSET;
+}
+
 /* Hand the victim to reaper.bpf.c, which reports its exit. */
 static __always_inline void track_victim(struct oom_kill_record *rec)
 {
@@ -618,6 +665,7 @@ static __always_inline int emit_kill(void *ctx, struct task_struct *victim, __u3
 		rec->victim_tid = victim_tid; /* the thread the kernel marked */
 	fill_node_memory(rec, memcg ?: task_memcg(current));
 	join_retry(rec);
+	fill_nodes_allowed(rec, oc);
 	track_victim(rec);
 
 	rec->kstack_len = bpf_get_stack(ctx, rec->kstack, sizeof(rec->kstack), 0);

@@ -63,7 +63,14 @@ enum kill_flags {
 	KILL_AFTER_DIRECT_RECLAIM = 1 << 10,
 	KILL_HAVE_NODE_MEM = 1 << 11, /* node_mem holds the nodes' and zones' memory at the kill */
 	KILL_HAVE_RETRY = 1 << 12,    /* retry holds the invoker's allocation retries before it */
+	KILL_HAVE_NODEMASK = 1 << 13, /* nodemask holds oom_control's (fentry, kprobe tiers) */
+	KILL_NODEMASK_ANY = 1 << 14,  /* ... which was NULL: the request named no nodes */
+	KILL_HAVE_CPUSET = 1 << 15,   /* cpuset and mems_allowed hold the invoker's */
+	KILL_CPUSET_ROOT = 1 << 16,   /* ... its cpuset is the root cgroup's ("/") */
 };
+
+/* node masks as records keep them: the first 64 x OOMT_NODE_WORDS nodes */
+#define OOMT_NODE_WORDS 2
 
 /*
  * The page allocator's last checks before a global OOM, per zone of the
@@ -335,6 +342,10 @@ struct oom_kill_record {
 	char cg_names[OOMT_CG_DEPTH][OOMT_CG_NAME_LEN];
 	struct oomt_node_memory node_mem; /* with KILL_HAVE_NODE_MEM */
 	struct oomt_alloc_retry retry;	  /* with KILL_HAVE_RETRY */
+	/* what the kernel's oom-kill: line prints as nodemask=, cpuset= and mems_allowed= */
+	__u64 nodemask[OOMT_NODE_WORDS];     /* with KILL_HAVE_NODEMASK */
+	__u64 mems_allowed[OOMT_NODE_WORDS]; /* with KILL_HAVE_CPUSET */
+	char cpuset[OOMT_CG_NAME_LEN];	     /* with KILL_HAVE_CPUSET: its cgroup's name */
 };
 
 /*

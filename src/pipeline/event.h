@@ -20,6 +20,8 @@
 #define EVENT_COMM_LEN	16
 #define EVENT_MAX_STACK 48 /* frames; as many as BPF takes */
 #define EVENT_PATH_LEN	(16 * 128 + 8)
+#define EVENT_NODES_LEN	 128 /* a node list, "0-1,3" */
+#define EVENT_CPUSET_LEN 128 /* a cgroup's name */
 #define EVENT_MAX_FRAMES 64 /* text frames, from the kernel log */
 #define EVENT_FRAME_LEN	 128
 #define EVENT_GFP_LEN	 256
@@ -211,6 +213,19 @@ struct oom_event {
 		bool state_from_log;	  /* no: state is the report's memory.stat, at the kill */
 	} memcg;
 	char cgroup_path[EVENT_PATH_LEN]; /* the victim's memcg; "" unknown */
+	/*
+	 * The kernel's oom-kill: line's nodemask=, cpuset= and mems_allowed=:
+	 * the nodes the request named, and the invoker's cpuset and the nodes
+	 * it may use.  Node lists as the kernel prints them ("0-1,3").
+	 */
+	struct {
+		bool have_nodemask; /* known: nodemask, or none named (any) */
+		bool nodemask_any;  /* the kernel's "(null)" */
+		char nodemask[EVENT_NODES_LEN];
+		bool have_cpuset; /* cpuset and mems_allowed */
+		char cpuset[EVENT_CPUSET_LEN];
+		char mems_allowed[EVENT_NODES_LEN];
+	} nodes_allowed;
 	struct container_info container;
 
 	/* with EV_RETRY */

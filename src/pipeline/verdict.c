@@ -64,9 +64,19 @@ static void derive_limit(const struct oom_event *ev, struct verdict *v)
 		snprintf(zone, sizeof(zone), "node %u %s below its min watermark (free %llu of %llu kB)%s",
 			 z->node, z->name, z->free_kb, z->min_kb, below > 1 ? ", and more" : "");
 	if (constrained) {
+		const typeof(ev->nodes_allowed) *n = &ev->nodes_allowed;
+		bool cpuset = !strcmp(c, "CPUSET");
+		char which[EVENT_CPUSET_LEN + EVENT_NODES_LEN + 32] = "";
+
+		/* the nodes, where the record has them: the cpuset's, or the policy's mask */
+		if (cpuset && n->have_cpuset)
+			snprintf(which, sizeof(which), " %.100s (nodes %.60s)", n->cpuset,
+				 n->mems_allowed);
+		else if (!cpuset && n->have_nodemask && !n->nodemask_any)
+			snprintf(which, sizeof(which), " (nodes %.60s)", n->nodemask);
 		v->limit_rule = LIMIT_CONSTRAINED;
-		snprintf(v->limit, sizeof(v->limit), "the nodes its %s allows%s%s",
-			 !strcmp(c, "CPUSET") ? "cpuset" : "memory policy", z ? ": " : "", zone);
+		snprintf(v->limit, sizeof(v->limit), "the nodes its %s%s allows%s%s",
+			 cpuset ? "cpuset" : "memory policy", which, z ? ": " : "", zone);
 	} else if (z) {
 		v->limit_rule = LIMIT_ZONE_MIN;
 		snprintf(v->limit, sizeof(v->limit), "the machine's memory: %s", zone);

@@ -470,6 +470,16 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	fprintf(f, ",\"event_id\":%llu,\"kind\":\"%s\",\"hook\":\"%s\",\"source\":\"%s\"",
 		ev->event_id, event__kind(ev), ev->hook, ev->source);
 	json_key_str(f, "constraint", ev->constraint, 32);
+	json_key_str(f, "nodemask",
+		     ev->nodes_allowed.have_nodemask && !ev->nodes_allowed.nodemask_any
+			     ? ev->nodes_allowed.nodemask
+			     : NULL,
+		     sizeof(ev->nodes_allowed.nodemask));
+	json_key_str(f, "cpuset", ev->nodes_allowed.have_cpuset ? ev->nodes_allowed.cpuset : NULL,
+		     sizeof(ev->nodes_allowed.cpuset));
+	json_key_str(f, "mems_allowed",
+		     ev->nodes_allowed.have_cpuset ? ev->nodes_allowed.mems_allowed : NULL,
+		     sizeof(ev->nodes_allowed.mems_allowed));
 	json_key_str(f, "gfp_mask", gfp_text(ctx, ev, buf), sizeof(buf));
 	if (known(ev, EV_GFP))
 		fprintf(f, ",\"gfp_mask_raw\":%u,\"order\":%d,\"gfp_source\":\"%s\"", ev->gfp.mask,
@@ -758,6 +768,25 @@ static void text_memcg(FILE *f, const struct oom_event *ev)
 		fprintf(f, "  cgroup   %s (victim's)\n", ev->cgroup_path);
 }
 
+/* A cpuset or mempolicy OOM: the nodes it was confined to, as the kernel names them. */
+static void text_nodes_allowed(FILE *f, const struct oom_event *ev)
+{
+	const typeof(ev->nodes_allowed) *n = &ev->nodes_allowed;
+
+	if (!ev->constraint || (strcmp(ev->constraint, "CPUSET") && strcmp(ev->constraint,
+									 "MEMORY_POLICY")))
+		return;
+	if (!n->have_nodemask && !n->have_cpuset)
+		return;
+	fputs("  nodes   ", f);
+	if (n->have_nodemask)
+		fprintf(f, " nodemask %s", n->nodemask_any ? "any" : n->nodemask);
+	if (n->have_cpuset)
+		fprintf(f, "%s cpuset %s  mems_allowed %s", n->have_nodemask ? " " : "", n->cpuset,
+			n->mems_allowed);
+	fputc('\n', f);
+}
+
 static void text_frames(FILE *f, const struct output_ctx *ctx, const struct oom_event *ev)
 {
 	if (!known(ev, EV_STACK)) {
@@ -847,6 +876,7 @@ static void output_kill_text(FILE *f, const struct output_ctx *ctx, const struct
 	text_victim(f, ctx, ev);
 	text_invoker(f, ctx, ev);
 	text_memcg(f, ev);
+	text_nodes_allowed(f, ev);
 	text_node_memory(f, ev);
 	text_slabs(f, ev);
 	text_vm(f, ev);

@@ -514,7 +514,7 @@ static void get_fields(struct cursor *c, const struct fmap *m, char *base)
 /* ---- the tags of each frame type (docs/record-format.md has them as tables) ---- */
 
 /* a revision of the tables below: a reader names it when it meets tags it does not know */
-#define RECORD_TAGS 3
+#define RECORD_TAGS 4
 
 #define FR struct record_frame
 /* when a record was printed, the drops so far: frames 3, 4, 5 and 7 */
@@ -681,6 +681,8 @@ static const struct field zone_mem_fields[] = {
 _Static_assert(OOMT_MAX_ZONE_TYPES == 6, "a tag for each lowmem_reserve");
 static const struct fmap zone_mem_map = FMAP(struct oomt_zone_mem, zone_mem_fields);
 
+_Static_assert(OOMT_NODE_WORDS == 2, "a tag for each word of a node mask");
+
 /* The kill frame: the kill as BPF saw it, then what user space read at its arrival. */
 static const struct field kill_fields[] = {
 	CTX_FIELDS,
@@ -725,6 +727,11 @@ static const struct field kill_fields[] = {
 	U(103, FR, kill.node_mem.stats_known),
 	U(104, FR, kill.node_mem.nr_zone_types),
 	GROUP(105, FR, kill.retry, retry_map),
+	U(106, FR, kill.nodemask[0]),
+	U(107, FR, kill.nodemask[1]),
+	U(108, FR, kill.mems_allowed[0]),
+	U(109, FR, kill.mems_allowed[1]),
+	CHARS(110, FR, kill.cpuset),
 	STR(112, FR, memcg_path),
 	STR(113, FR, cgroup_path),
 	GROUP(114, FR, state, state_map, WITH(FR, have_state)),
@@ -832,6 +839,7 @@ static const struct field header_fields[] = {
 	U(12, HW, from_kernel),
 	GROUPS(13, HW, gfp, gfp_flag_map, nr_gfp),
 	U(14, HW, tags),
+	S(15, HW, h.host.possible_nodes),
 };
 
 static const struct fmap frame_maps[] = {

@@ -275,6 +275,58 @@ static void decode_stack(struct oom_event *ev, const struct oom_kill_record *rec
 		ev->stack[i] = rec->kstack[i];
 }
 
+void decode__node_list(const unsigned long long *words, int nwords, char *buf, size_t size)
+{
+	int nbits = nwords * 64, n = 0;
+
+	buf[0] = '\0';
+	for (int b = 0; b < nbits; b++) {
+		int e = b;
+
+		if (!(words[b / 64] >> (b % 64) & 1))
+			continue;
+		while (e + 1 < nbits && (words[(e + 1) / 64] >> ((e + 1) % 64) & 1))
+			e++;
+		if (n >= 0 && (size_t)n < size)
+			n += e > b ? snprintf(buf + n, size - n, "%s%d-%d", n ? "," : "", b, e)
+				   : snprintf(buf + n, size - n, "%s%d", n ? "," : "", b);
+		b = e;
+	}
+}
+
+/*
+ * The oom-kill: line's nodes.  A mask holds the first 64 x OOMT_NODE_WORDS
+ * nodes: on a machine with more possible nodes it could leave some out,
+ * so there it says nothing.
+ */
+static void decode_nodes_allowed(struct oom_event *ev, const struct oom_kill_record *rec,
+				 const struct host_info *host)
+{
+	const unsigned long long *w;
+
+	if (host->possible_nodes > 64 * OOMT_NODE_WORDS)
+		return;
+	if (rec->flags & KILL_HAVE_NODEMASK) {
+		ev->nodes_allowed.have_nodemask = true;
+		ev->nodes_allowed.nodemask_any = rec->flags & KILL_NODEMASK_ANY;
+		w = (const unsigned long long *)rec->nodemask;
+		if (!ev->nodes_allowed.nodemask_any)
+			decode__node_list(w, OOMT_NODE_WORDS, ev->nodes_allowed.nodemask,
+					  sizeof(ev->nodes_allowed.nodemask));
+	}
+	if (rec->flags & KILL_HAVE_CPUSET) {
+		ev->nodes_allowed.have_cpuset = true;
+		if (rec->flags & KILL_CPUSET_ROOT)
+			snprintf(ev->nodes_allowed.cpuset, sizeof(ev->nodes_allowed.cpuset), "/");
+		else
+			snprintf(ev->nodes_allowed.cpuset, sizeof(ev->nodes_allowed.cpuset), "%.*s",
+				 (int)sizeof(rec->cpuset), rec->cpuset);
+		w = (const unsigned long long *)rec->mems_allowed;
+		decode__node_list(w, OOMT_NODE_WORDS, ev->nodes_allowed.mems_allowed,
+				  sizeof(ev->nodes_allowed.mems_allowed));
+	}
+}
+
 void decode__kill(struct oom_event *ev, const struct oom_kill_record *rec,
 		  const struct host_info *host, const struct gfp_table *gfp)
 {
@@ -307,6 +359,7 @@ void decode__kill(struct oom_event *ev, const struct oom_kill_record *rec,
 	decode_stack(ev, rec);
 	decode_node_mem(ev, rec, kbpp);
 	decode_retry(ev, rec, kbpp);
+	decode_nodes_allowed(ev, rec, host);
 	if (rec->flags & KILL_HAVE_OC) {
 		ev->totalpages = rec->totalpages;
 		ev->totalpages_origin = ORIGIN_KERNEL;

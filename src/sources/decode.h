@@ -38,5 +38,7 @@ const char *decode__episode_end_name(unsigned int end);
 const char *decode__reaper_name(unsigned int state);
 const char *decode__hook_name(unsigned int hook);
 const char *decode__constraint_name(unsigned int constraint);
+/* A node mask as the kernel prints one (%*pbl): "0-1,3", "" for none set. */
+void decode__node_list(const unsigned long long *words, int nwords, char *buf, size_t size);
 
 #endif

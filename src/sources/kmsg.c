@@ -726,6 +726,7 @@ static void set_candidate(struct kmsg_parser *p, int pid, const char *comm, size
 static bool parse_oom_kill(struct kmsg_parser *p, const char *s)
 {
 	const char *end = s + strlen(s), *pid, *uid, *task, *tmem, *omem, *c;
+	const char *nodes, *cpuset, *mems, *scope;
 	struct kmsg_kill *k = &p->cur;
 	int v;
 
@@ -755,6 +756,23 @@ static bool parse_oom_kill(struct kmsg_parser *p, const char *s)
 		copy_n(k->task_memcg, sizeof(k->task_memcg), tmem + 12, task - tmem - 12);
 	if (omem && tmem)
 		copy_n(k->memcg, sizeof(k->memcg), omem + 11, tmem - omem - 11);
+	/* ",nodemask=L,cpuset=NAME,mems_allowed=L," and then oom_memcg= or global_oom */
+	scope = omem ?: rfind(s, task ?: end, ",global_oom");
+	mems = rfind(s, scope ?: end, ",mems_allowed=");
+	cpuset = rfind(s, mems ?: end, ",cpuset=");
+	nodes = rfind(s, cpuset ?: end, ",nodemask=");
+	if (nodes && cpuset) {
+		nodes += strlen(",nodemask=");
+		if (cpuset - nodes != 6 || strncmp(nodes, "(null)", 6))
+			copy_n(k->nodemask, sizeof(k->nodemask), nodes, cpuset - nodes);
+		k->have |= KMSG_HAVE_NODEMASK;
+	}
+	if (cpuset && mems && scope) {
+		copy_n(k->cpuset, sizeof(k->cpuset), cpuset + 8, mems - cpuset - 8);
+		mems += strlen(",mems_allowed=");
+		copy_n(k->mems_allowed, sizeof(k->mems_allowed), mems, scope - mems);
+		k->have |= KMSG_HAVE_CPUSET;
+	}
 	return true;
 }
 

@@ -42,6 +42,8 @@ enum kmsg_have {
 	KMSG_HAVE_INVOKER_ADJ = 1 << 18, /* invoker_adj ("invoked oom-killer: ..., oom_score_adj=N") */
 	KMSG_HAVE_INVOKER_COMM = 1 << 19, /* invoker_comm ("X invoked oom-killer") */
 	KMSG_HAVE_NODE_MEM = 1 << 20,	  /* nodes, zones: show_mem()'s "Node N" lines */
+	KMSG_HAVE_NODEMASK = 1 << 21,	  /* nodemask, "" for "(null)" (the oom-kill: line) */
+	KMSG_HAVE_CPUSET = 1 << 22,	  /* cpuset, mems_allowed (the oom-kill: line) */
 };
 
 /* One victim of one OOM. */
@@ -63,6 +65,9 @@ struct kmsg_kill {
 	unsigned int victim_uid;
 	int oom_score_adj;
 	unsigned long long total_vm_kb, anon_kb, file_kb, shmem_kb, swap_kb, pgtables_kb;
+	char nodemask[EVENT_NODES_LEN]; /* as printed; "" for "(null)" */
+	char cpuset[EVENT_CPUSET_LEN];
+	char mems_allowed[EVENT_NODES_LEN];
 	char memcg[KMSG_PATH_LEN];	/* oom_memcg: whose limit was hit; "" for none */
 	char task_memcg[KMSG_PATH_LEN]; /* the victim's; "" when not printed */
 	unsigned long long usage_kb, limit_kb, swap_limit_kb;

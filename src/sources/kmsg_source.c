@@ -195,6 +195,19 @@ static void build_event(const struct kmsg_source *s, const struct kmsg_kill *k,
 		ev->ktime_ns = k->ts_us * 1000;
 	}
 	ev->constraint = decode__constraint_name(k->constraint);
+	if (k->have & KMSG_HAVE_NODEMASK) {
+		ev->nodes_allowed.have_nodemask = true;
+		ev->nodes_allowed.nodemask_any = !k->nodemask[0];
+		snprintf(ev->nodes_allowed.nodemask, sizeof(ev->nodes_allowed.nodemask), "%s",
+			 k->nodemask);
+	}
+	if (k->have & KMSG_HAVE_CPUSET) {
+		ev->nodes_allowed.have_cpuset = true;
+		snprintf(ev->nodes_allowed.cpuset, sizeof(ev->nodes_allowed.cpuset), "%s",
+			 k->cpuset);
+		snprintf(ev->nodes_allowed.mems_allowed, sizeof(ev->nodes_allowed.mems_allowed),
+			 "%s", k->mems_allowed);
+	}
 	build_invoker(k, ev);
 	build_victim(s, k, ev);
 	build_memcg(k, ev);

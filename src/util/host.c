@@ -30,6 +30,22 @@ static int read_single_node(void)
 	return !strcmp(buf, "0\n");
 }
 
+/* /sys/devices/system/node/possible: "0-1023", "0"; its last id + 1, 0 unknown. */
+static int read_possible_nodes(void)
+{
+	char buf[256] = "";
+	const char *last;
+	int id;
+
+	if (!host__read_line("/sys/devices/system/node/possible", buf, sizeof(buf)))
+		return 0;
+	last = strrchr(buf, '-');
+	if (!last || strrchr(buf, ',') > last)
+		last = strrchr(buf, ',');
+	last = last ? last + 1 : buf;
+	return sscanf(last, "%d", &id) == 1 && id >= 0 ? id + 1 : 0;
+}
+
 static long long read_sysctl(const char *name)
 {
 	char path[128], buf[64];
@@ -81,6 +97,7 @@ int host__read(struct host_info *h)
 	h->totalram_pages = (unsigned long)((unsigned long long)si.totalram * si.mem_unit / ps);
 	h->total_swap_pages = (unsigned long)((unsigned long long)si.totalswap * si.mem_unit / ps);
 	h->single_node = read_single_node();
+	h->possible_nodes = read_possible_nodes();
 	host__read_vm_settings(&h->vm);
 	return 0;
 }

@@ -18,6 +18,7 @@ struct host_info {
 	unsigned long totalram_pages;
 	unsigned long total_swap_pages;
 	int single_node; /* one NUMA node: no cpuset/mempolicy constraint */
+	int possible_nodes; /* the highest possible node id + 1; 0 unknown */
 	struct vm_settings vm; /* as they were at the start */
 };
 

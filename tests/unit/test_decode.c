@@ -251,9 +251,76 @@ static void allocation_retries_in_kB_with_zone_names(void **state)
 	gfp_table__free(gfp);
 }
 
+/* Node lists as the kernel's %*pbl prints them. */
+static void node_lists_print_as_the_kernel_does(void **state)
+{
+	unsigned long long w[2];
+	char buf[64];
+
+	(void)state;
+	w[0] = 0x3, w[1] = 0;
+	decode__node_list(w, 2, buf, sizeof(buf));
+	assert_string_equal(buf, "0-1");
+	w[0] = 0xb;
+	decode__node_list(w, 2, buf, sizeof(buf));
+	assert_string_equal(buf, "0-1,3");
+	w[0] = 1ULL << 63, w[1] = 0x1;
+	decode__node_list(w, 2, buf, sizeof(buf));
+	assert_string_equal(buf, "63-64");
+	w[0] = 0, w[1] = 1ULL << 63;
+	decode__node_list(w, 2, buf, sizeof(buf));
+	assert_string_equal(buf, "127");
+	w[0] = w[1] = 0;
+	decode__node_list(w, 2, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	/* too small a buffer ends the list, never overruns it */
+	w[0] = 0x5555;
+	decode__node_list(w, 2, buf, 6);
+	assert_string_equal(buf, "0,2,4");
+}
+
+/* The oom-kill: line's nodes: read at the kill, said only where the masks hold every node. */
+static void nodes_allowed_as_the_kill_line_says(void **state)
+{
+	struct gfp_table *gfp = gfp_table__classic();
+	static struct oom_kill_record rec;
+	static struct oom_event r;
+	struct host_info big = host;
+
+	(void)state;
+	tracepoint_memcg_record(&rec);
+	rec.flags |= KILL_HAVE_NODEMASK | KILL_HAVE_CPUSET;
+	rec.nodemask[0] = 0x2;
+	rec.mems_allowed[0] = 0x3;
+	strcpy(rec.cpuset, "oomt-cpuset");
+	decode__kill(&r, &rec, &host, gfp);
+	assert_true(r.nodes_allowed.have_nodemask);
+	assert_false(r.nodes_allowed.nodemask_any);
+	assert_string_equal(r.nodes_allowed.nodemask, "1");
+	assert_true(r.nodes_allowed.have_cpuset);
+	assert_string_equal(r.nodes_allowed.cpuset, "oomt-cpuset");
+	assert_string_equal(r.nodes_allowed.mems_allowed, "0-1");
+	rec.flags |= KILL_NODEMASK_ANY | KILL_CPUSET_ROOT;
+	rec.cpuset[0] = '\0';
+	decode__kill(&r, &rec, &host, gfp);
+	assert_true(r.nodes_allowed.nodemask_any);
+	assert_string_equal(r.nodes_allowed.cpuset, "/");
+	big.possible_nodes = 1024;
+	decode__kill(&r, &rec, &big, gfp);
+	assert_false(r.nodes_allowed.have_nodemask);
+	assert_false(r.nodes_allowed.have_cpuset);
+	rec.flags &= ~(KILL_HAVE_NODEMASK | KILL_HAVE_CPUSET);
+	decode__kill(&r, &rec, &host, gfp);
+	assert_false(r.nodes_allowed.have_nodemask);
+	assert_false(r.nodes_allowed.have_cpuset);
+	gfp_table__free(gfp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(node_lists_print_as_the_kernel_does),
+		cmocka_unit_test(nodes_allowed_as_the_kill_line_says),
 		cmocka_unit_test(memcg_kill_matches_kernel_report),
 		cmocka_unit_test(oom_control_wins_when_present),
 		cmocka_unit_test(group_member_points_are_computed),

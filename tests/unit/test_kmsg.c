@@ -372,6 +372,12 @@ static void paste_grep_filtered(void **state)
 	assert_int_equal(k->event, 2);
 	assert_true(k->have & KMSG_HAVE_CONSTRAINT);
 	assert_int_equal(k->constraint, OOMT_CONSTRAINT_CPUSET);
+	/* nodemask=(null),cpuset=oomt-node1,mems_allowed=1 */
+	assert_true(k->have & KMSG_HAVE_NODEMASK);
+	assert_string_equal(k->nodemask, "");
+	assert_true(k->have & KMSG_HAVE_CPUSET);
+	assert_string_equal(k->cpuset, "oomt-node1");
+	assert_string_equal(k->mems_allowed, "1");
 	assert_string_equal(k->memcg, "");
 	assert_string_equal(k->task_memcg, "/oomt-node1");
 	assert_int_equal(k->victim_pid, 31744);
@@ -386,8 +392,8 @@ static void paste_oom_kill_lines_only(void **state)
 	static const char *const lines[] = {
 		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
 		"oom_memcg=/a,task_memcg=/a/b,task=a,pid=7,uid=3",
-		"oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,"
-		"global_oom,task_memcg=/c,task=c,pid=8,uid=4",
+		"oom-kill:constraint=CONSTRAINT_MEMORY_POLICY,nodemask=1,3-4,cpuset=a,b,"
+		"mems_allowed=0-4,global_oom,task_memcg=/c,task=c,pid=8,uid=4",
 	};
 	const struct kmsg_kill *k;
 	struct parsed p;
@@ -395,6 +401,9 @@ static void paste_oom_kill_lines_only(void **state)
 	PARSE_ARRAY(lines, &p);
 	assert_int_equal(p.n, 2);
 	k = kill_of(&p, 0);
+	assert_string_equal(k->nodemask, "");
+	assert_string_equal(k->cpuset, "/");
+	assert_string_equal(k->mems_allowed, "0");
 	assert_int_equal(k->event, 1);
 	assert_int_equal(k->victim_pid, 7);
 	assert_int_equal(k->victim_uid, 3);
@@ -407,7 +416,13 @@ static void paste_oom_kill_lines_only(void **state)
 	assert_string_equal(k->victim_comm, "c");
 	assert_string_equal(k->memcg, "");
 	assert_string_equal(k->task_memcg, "/c");
-	assert_int_equal(k->constraint, OOMT_CONSTRAINT_NONE);
+	assert_int_equal(k->constraint, OOMT_CONSTRAINT_MEMORY_POLICY);
+	/* node lists and names hold commas: each ends at the key after it */
+	assert_true(k->have & KMSG_HAVE_NODEMASK);
+	assert_string_equal(k->nodemask, "1,3-4");
+	assert_true(k->have & KMSG_HAVE_CPUSET);
+	assert_string_equal(k->cpuset, "a,b");
+	assert_string_equal(k->mems_allowed, "0-4");
 	assert_int_equal(p.incomplete, 0);
 }
 

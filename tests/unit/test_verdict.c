@@ -129,6 +129,23 @@ static void constraint_and_machine(void **state)
 	assert_int_equal(v.limit_rule, LIMIT_CONSTRAINED);
 	assert_string_equal(v.limit, "the nodes its cpuset allows: node 0 Normal below its min "
 				     "watermark (free 35640 of 35748 kB)");
+	/* with the oom-kill: line's nodes: the cpuset's, or the policy's mask */
+	ev.nodes_allowed.have_cpuset = true;
+	strcpy(ev.nodes_allowed.cpuset, "oomt-node1");
+	strcpy(ev.nodes_allowed.mems_allowed, "1");
+	verdict__derive(&ev, &v);
+	assert_string_equal(v.limit, "the nodes its cpuset oomt-node1 (nodes 1) allows: node 0 "
+				     "Normal below its min watermark (free 35640 of 35748 kB)");
+	ev.constraint = "MEMORY_POLICY";
+	verdict__derive(&ev, &v);
+	assert_string_equal(v.limit, "the nodes its memory policy allows: node 0 Normal below its "
+				     "min watermark (free 35640 of 35748 kB)");
+	ev.nodes_allowed.have_nodemask = true;
+	strcpy(ev.nodes_allowed.nodemask, "0,2");
+	verdict__derive(&ev, &v);
+	assert_string_equal(v.limit, "the nodes its memory policy (nodes 0,2) allows: node 0 Normal "
+				     "below its min watermark (free 35640 of 35748 kB)");
+	ev.nodes_allowed.have_nodemask = ev.nodes_allowed.have_cpuset = false;
 	ev.constraint = "NONE";
 	ev.zones[1].free_kb = 40000;
 	verdict__derive(&ev, &v);
