@@ -26,7 +26,7 @@ vm_rec() { jq -c "select(.type == \"oom_kill\" and .victim.pid == $2)" "$1" 2>/d
 TIER_RESULTS=""
 
 check_tier() { # check_tier NAME DIR TIER
-	local name=$1 dir=$2 tier=$3 json=$2/$3.json m g
+	local name=$1 dir=$2 tier=$3 json=$2/$3.json m g c p
 	local mpid gpid
 	mpid=$(kv "$dir" memcg_pid) gpid=$(kv "$dir" global_pid)
 	ok $(($(kv "$dir" "ready.$tier") != 1)) "[$name] $tier: attaches and says Tracing"
@@ -72,6 +72,22 @@ check_tier() { # check_tier NAME DIR TIER
 	[ -n "$m" ] && echo "$m" | jq -e '.verdict.limit_rule == "memcg" and .verdict.filled_rule != "unknown"
 		and .verdict.victim_rule != "unknown" and .allocation_retries == null and .where_memory_went == null' >/dev/null
 	ok $? "[$name] $tier: the memcg OOM's verdict names its memcg and what filled it (and no page allocator retries)"
+
+	# the oom-kill: line's nodes: the invoker's cpuset on every tier, the
+	# policy's nodemask where oom_control is read (docs/records.md); the
+	# verdict names them where the constraint is known
+	if [ -z "$(skipped "$dir" cpuset)" ] && [ -z "$(skipped "$dir" mempolicy)" ]; then
+		c=$(vm_rec "$json" "$(kv "$dir" cpuset_pid)")
+		p=$(vm_rec "$json" "$(kv "$dir" mempolicy_pid)")
+		jq -e -n --argjson c "${c:-null}" --argjson p "${p:-null}" --arg tier "$tier" \
+			--arg mems "$(kv "$dir" cpuset_mems)" '
+			$c.cpuset == "oomt-cpuset" and $c.mems_allowed == $mems and $c.nodemask == null
+			and ($c.constraint == null or ($c.verdict.limit | startswith("the nodes its cpuset oomt-cpuset (nodes \($mems)) allows")))
+			and $p.cpuset != null and $p.mems_allowed != null
+			and (if $tier == "tracepoint" then $p.nodemask == null
+			     else $p.nodemask == $mems and ($p.verdict.limit | startswith("the nodes its memory policy (nodes \($mems)) allows")) end)' >/dev/null
+		ok $? "[$name] $tier: the cpuset kill names the cpuset and its nodes, the mempolicy kill its nodemask$([ "$tier" = tracepoint ] && echo " (null: no oom_control on this tier)")"
+	fi
 
 	for pid in "$mpid" "$gpid"; do
 		jq -e -s --argjson p "$pid" '
