@@ -397,6 +397,23 @@ static __always_inline void fill_victim(struct oom_kill_record *rec, struct task
 }
 
 /*
+ * Did the episode see the invoker's last reclaim pass?  7.x may skip a
+ * program already running on the CPU: a pass whose begin it skipped is
+ * not in the episode, whose last pass is then an older allocation's.
+ * The page allocator checks its zones (reclaim_retry_zone) right after
+ * each pass: a check later than the episode's last pass by more than the
+ * episode gap followed a pass it did not see.  (pass_end() catches a
+ * skipped begin whose end ran.)
+ */
+static __always_inline bool saw_last_pass(struct oom_kill_record *rec)
+{
+	__u32 tid = rec->invoker_tid;
+	struct oomt_alloc_retry *r = bpf_map_lookup_elem(&alloc_retries, &tid);
+
+	return !r || r->last_ns <= rec->episode.last_end_ns + OOMT_EPISODE_GAP_NS;
+}
+
+/*
  * What the OOM was for.  With oom_control, the kernel's own; its
  * chosen_points are oc->chosen's alone, not another group member's.
  * Without it, the invoker's last reclaim pass tells: memcg reclaim comes
@@ -424,7 +441,7 @@ static __always_inline void fill_request(struct oom_kill_record *rec, struct oc_
 	}
 	rec->hook = HOOK_TRACEPOINT;
 	rec->constraint = OOMT_CONSTRAINT_UNKNOWN;
-	if (!rec->have_episode)
+	if (!rec->have_episode || !saw_last_pass(rec))
 		return;
 	if (rec->episode.last_kind == RECLAIM_MEMCG)
 		rec->constraint = OOMT_CONSTRAINT_MEMCG;

@@ -161,7 +161,11 @@ struct reclaim_episode {
 	__s32 kstack_len; /* of the first pass; 0 when not captured */
 	__u32 last_kind;  /* enum reclaim_kind of the latest pass */
 	__u32 filtered;	  /* outside every --cgroup: counted, never streamed */
-	__u32 no_gfp;	  /* this kernel's reclaim tracepoints' gfp/order could not be read */
+	/*
+	 * the latest pass's gfp/order are unknown: this kernel's reclaim
+	 * tracepoints' could not be read, or the kernel skipped its begin
+	 */
+	__u32 no_gfp;
 	__u64 kstack[OOMT_MAX_STACK];
 };
 

@@ -141,14 +141,25 @@ static __always_inline void pass_begin(void *ctx, int order, gfp_t gfp, __u32 ki
 	ep->last_kind = kind;
 }
 
-static __always_inline void pass_end(unsigned long nr_reclaimed)
+static __always_inline void pass_end(unsigned long nr_reclaimed, __u32 kind)
 {
 	__u32 tid = current_tid();
 	__u64 now = bpf_ktime_get_ns();
 	struct reclaim_episode *ep = bpf_map_lookup_elem(&episodes, &tid);
 
-	if (!ep || !ep->begin_ns)
+	if (!ep)
 		return;
+	/*
+	 * An end with no begin: the kernel skipped this pass's begin (7.x
+	 * skips a program already running on the CPU), so the episode's gfp
+	 * and order are an earlier pass's: the latest pass's are unknown.
+	 */
+	if (!ep->begin_ns) {
+		ep->no_gfp = 1;
+		ep->kinds |= kind;
+		ep->last_kind = kind;
+		return;
+	}
 	ep->stall_ns += now - ep->begin_ns;
 	ep->begin_ns = 0;
 	ep->last_end_ns = now;
@@ -164,9 +175,9 @@ static __always_inline void pass_begin_tp(const __u64 *ctx, __u32 kind)
 		   known ? (gfp_t)tp_arg(ctx, begin_gfp_arg) : 0, kind, !known);
 }
 
-static __always_inline void pass_end_tp(const __u64 *ctx)
+static __always_inline void pass_end_tp(const __u64 *ctx, __u32 kind)
 {
-	pass_end(end_reclaimed_arg >= 0 ? tp_arg(ctx, end_reclaimed_arg) : 0);
+	pass_end(end_reclaimed_arg >= 0 ? tp_arg(ctx, end_reclaimed_arg) : 0, kind);
 }
 
 SEC("raw_tp/mm_vmscan_memcg_reclaim_begin")
@@ -179,7 +190,7 @@ int memcg_reclaim_begin(const __u64 *ctx)
 SEC("raw_tp/mm_vmscan_memcg_reclaim_end")
 int memcg_reclaim_end(const __u64 *ctx)
 {
-	pass_end_tp(ctx);
+	pass_end_tp(ctx, RECLAIM_MEMCG);
 	return 0;
 }
 
@@ -193,7 +204,7 @@ int direct_reclaim_begin(const __u64 *ctx)
 SEC("raw_tp/mm_vmscan_direct_reclaim_end")
 int direct_reclaim_end(const __u64 *ctx)
 {
-	pass_end_tp(ctx);
+	pass_end_tp(ctx, RECLAIM_DIRECT);
 	return 0;
 }
 
