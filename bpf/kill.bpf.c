@@ -572,9 +572,6 @@ static __always_inline void fill_node_memory(struct oom_kill_record *rec, struct
 static __always_inline void fill_nodes_allowed(struct oom_kill_record *rec, struct oc_snapshot *oc)
 {
 	struct task_struct *current = (void *)bpf_get_current_task();
-	int id = bpf_core_enum_value(enum cgroup_subsys_id, cpuset_cgrp_id);
-	struct cgroup_subsys_state *css = NULL;
-	struct css_set *cset;
 	struct cgroup *cg;
 
 	if (oc && oc->have_nodemask) {
@@ -585,14 +582,14 @@ static __always_inline void fill_nodes_allowed(struct oom_kill_record *rec, stru
 			__builtin_memcpy(rec->nodemask, oc->nodemask, sizeof(rec->nodemask));
 	}
 	/* a kernel without cpusets prints none */
-	if (!bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuset_cgrp_id) || id < 0 || id >= 16)
+	if (!bpf_core_enum_value_exists(enum cgroup_subsys_id, cpuset_cgrp_id))
 		return;
 	if (bpf_probe_read_kernel(rec->mems_allowed, sizeof(rec->mems_allowed),
 				  &current->mems_allowed))
 		return;
-	cset = BPF_CORE_READ(current, cgroups);
-	bpf_probe_read_kernel(&css, sizeof(css), &cset->subsys[id]);
-	cg = BPF_CORE_READ(css, cgroup);
+	cg = BPF_CORE_READ(task_css(current, bpf_core_enum_value(enum cgroup_subsys_id,
+								 cpuset_cgrp_id)),
+			   cgroup);
 	if (!cg)
 		return;
 	if (!BPF_CORE_READ(cg, level))

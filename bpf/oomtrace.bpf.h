@@ -154,16 +154,21 @@ static __always_inline struct mem_cgroup *css_memcg(struct cgroup_subsys_state *
 	return css ? (void *)css - bpf_core_field_offset(struct mem_cgroup, css) : NULL;
 }
 
-static __always_inline struct mem_cgroup *task_memcg(struct task_struct *t)
+/* Task t's css of controller id (a relocated enum cgroup_subsys_id); NULL if unreadable. */
+static __always_inline struct cgroup_subsys_state *task_css(struct task_struct *t, int id)
 {
-	int id = bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id);
 	struct css_set *cset = BPF_CORE_READ(t, cgroups);
 	struct cgroup_subsys_state *css = NULL;
 
 	if (id < 0 || id >= 16)
 		return NULL;
 	bpf_probe_read_kernel(&css, sizeof(css), &cset->subsys[id]);
-	return css_memcg(css);
+	return css;
+}
+
+static __always_inline struct mem_cgroup *task_memcg(struct task_struct *t)
+{
+	return css_memcg(task_css(t, bpf_core_enum_value(enum cgroup_subsys_id, memory_cgrp_id)));
 }
 
 /* The id user space sees as the cgroup directory's inode number. */
