@@ -334,14 +334,63 @@ __noinline __u64 oomt_in_oom_group(__u64 memcg)
  * level once per outcome of the levels before it, most of the kill path's
  * verification time.
  */
+/* the walk's level names are put together here, then copied into the record */
+struct cg_names {
+	char names[OOMT_CG_DEPTH][OOMT_CG_NAME_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cg_names);
+} cg_names_scratch SEC(".maps");
+
+#define WALK_DEPTH(w)	  ((w) & 0xff)
+#define WALK_LEVEL(w)	  (((w) >> 8) & 0xff) /* the target's level + 1; 0: not on the path */
+#define WALK_TRUNCATED(w) ((w) >> 16 & 1)
+
+/*
+ * Each level's name from memcg to the root, into cg_names_scratch, and
+ * where target sits on that path.  Global, as oomt_limit_hit_above() is:
+ * inline, the verifier walked the rest of the kill path once for each
+ * level the loop could stop at, most of the program's verification time.
+ */
+__noinline __u64 oomt_walk_memcgs(__u64 memcg, __u64 target)
+{
+	struct mem_cgroup *m = (struct mem_cgroup *)memcg;
+	__u32 zero = 0, i, level = 0;
+	struct cg_names *out = bpf_map_lookup_elem(&cg_names_scratch, &zero);
+
+	if (!out)
+		return 0;
+	for (i = 0; i < OOMT_CG_DEPTH && m; i++) {
+		bpf_probe_read_kernel_str(out->names[i], OOMT_CG_NAME_LEN,
+					  BPF_CORE_READ(m, css.cgroup, kn, name));
+		if (target && (__u64)m == target)
+			level = i + 1;
+		m = css_memcg(BPF_CORE_READ(m, css.parent));
+	}
+	return i | level << 8 | (__u64)(m != NULL) << 16;
+}
+
+/*
+ * Walk from the victim's memcg to the root, keeping each level's name, and
+ * fill in the OOM memcg's state at its level.  The OOM memcg is the one
+ * oom_control named; without oom_control, on a memcg OOM (the invoker's last
+ * reclaim pass was memcg reclaim), the first memcg at its limit above the
+ * invoker, or failing that above the victim: the victim lives in the subtree
+ * whose limit was hit.  A global OOM has none.
+ */
 static __always_inline void walk_memcgs(struct oom_kill_record *rec, struct mem_cgroup *m,
 					struct oc_snapshot *oc)
 {
-	__u64 slack = charge_slack(rec);
-	struct mem_cgroup *target = NULL, *found = NULL;
+	__u64 slack = charge_slack(rec), walk;
+	struct mem_cgroup *target = NULL;
 	bool memcg_oom = rec->constraint == OOMT_CONSTRAINT_MEMCG;
-	__u32 tid = rec->invoker_tid, i, level = 0;
+	__u32 tid = rec->invoker_tid, zero = 0, level, depth;
 	struct kill_event *ke = bpf_map_lookup_elem(&kill_events, &tid);
+	struct cg_names *names;
 
 	if (ke && ke->event_id != rec->event_id)
 		ke = NULL;
@@ -356,24 +405,23 @@ static __always_inline void walk_memcgs(struct oom_kill_record *rec, struct mem_
 	if (memcg_oom && !oc && !target)
 		target = limit_hit_above(m, slack);
 
-	for (i = 0; i < OOMT_CG_DEPTH && m; i++) {
-		const char *name = BPF_CORE_READ(m, css.cgroup, kn, name);
-
-		bpf_probe_read_kernel_str(rec->cg_names[i], OOMT_CG_NAME_LEN, name);
-		if (target && m == target) {
-			found = m;
-			level = i;
-		}
-		m = css_memcg(BPF_CORE_READ(m, css.parent));
-	}
-	rec->cg_depth = i;
-	if (m)
+	walk = oomt_walk_memcgs((__u64)m, (__u64)target);
+	depth = WALK_DEPTH(walk);
+	if (depth > OOMT_CG_DEPTH)
+		depth = OOMT_CG_DEPTH;
+	rec->cg_depth = depth;
+	/* only the levels walked: the scratch's others are an earlier kill's */
+	names = bpf_map_lookup_elem(&cg_names_scratch, &zero);
+	if (names && depth)
+		bpf_probe_read_kernel(rec->cg_names, depth * OOMT_CG_NAME_LEN, names);
+	if (WALK_TRUNCATED(walk))
 		rec->flags |= KILL_CG_TRUNCATED;
-	if (!found)
+	level = WALK_LEVEL(walk);
+	if (!level)
 		return;
-	fill_memcg_state(rec, found, level);
+	fill_memcg_state(rec, target, level - 1);
 	if (ke && !ke->oom_memcg)
-		ke->oom_memcg = (__u64)found;
+		ke->oom_memcg = (__u64)target;
 }
 
 static __always_inline void fill_victim(struct oom_kill_record *rec, struct task_struct *v)
