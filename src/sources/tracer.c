@@ -512,9 +512,13 @@ static int setup_bpf(struct tracer *t, const struct options *opts)
 	}
 	t->gfp = gfp_table__from_btf(vmlinux) ?: gfp_table__classic();
 	attach__survey(vmlinux, opts->hooks, &t->choice);
-	/* libbpf parses its own copy to load: do not hold two at once */
-	btf__free(vmlinux);
+	/* libbpf's load takes this one rather than parse the file again */
+	if (opts->btf)
+		btf__free(vmlinux);
+	else
+		vmlinux_btf__keep(vmlinux);
 	t->skel = attach__best(&cfg, &t->choice);
+	vmlinux_btf__drop_kept();
 	if (!t->gfp)
 		return -ENOMEM;
 	if (!t->skel) {

@@ -35,6 +35,20 @@ static struct btf *load_mapped(void)
 	return btf;
 }
 
+/* a BTF loaded already, for the next load to take: see vmlinux_btf__keep() */
+static struct btf *kept;
+
+void vmlinux_btf__keep(struct btf *btf)
+{
+	btf__free(kept);
+	kept = btf;
+}
+
+void vmlinux_btf__drop_kept(void)
+{
+	vmlinux_btf__keep(NULL);
+}
+
 struct btf *vmlinux_btf__load(void)
 {
 	/* where libbpf 1.1 looks, after sysfs: %1$s is the release */
@@ -49,7 +63,13 @@ struct btf *vmlinux_btf__load(void)
 	};
 	char path[PATH_MAX];
 	struct utsname u;
-	struct btf *btf = load_mapped();
+	struct btf *btf = kept;
+
+	if (btf) {
+		kept = NULL; /* the caller owns it now */
+		return btf;
+	}
+	btf = load_mapped();
 
 	if (btf)
 		return btf;
