@@ -224,6 +224,62 @@ void verdict__derive(const struct oom_event *ev, struct verdict *v)
 	derive_victim(ev, v);
 }
 
+/* ", and it exited N ms after the kill", where the exit was seen */
+static void exit_clause(const struct reap_event *ev, char *buf, size_t size)
+{
+	if (ev->known & REAP_EXIT)
+		snprintf(buf, size, "; it exited %.1f ms after the kill", ev->exit_ns / 1e6);
+	else
+		snprintf(buf, size, "; its exit was not seen");
+}
+
+void verdict__followed(const struct reap_event *ev, struct verdict_after *v)
+{
+	bool exited = ev->known & REAP_EXIT, timed = ev->reaped && (ev->known & REAP_TIME);
+	const char *reaper = ev->reaper ?: "";
+	char freed[48] = "", exit[64];
+
+	memset(v, 0, sizeof(*v));
+	exit_clause(ev, exit, sizeof(exit));
+	if (ev->known & REAP_KB)
+		snprintf(freed, sizeof(freed), " (%llu kB)", ev->reaped_kb);
+	if (!strcmp(reaper, "finished")) {
+		v->rule = FOLLOWED_REAPED;
+		if (timed)
+			snprintf(v->text, sizeof(v->text),
+				 "the oom_reaper freed its memory%s %.1f ms after the kill%s", freed,
+				 ev->reap_ns / 1e6, exit);
+		else
+			snprintf(v->text, sizeof(v->text), "the oom_reaper freed its memory%s%s",
+				 freed, exit);
+	} else if (!strcmp(reaper, "skipped")) {
+		v->rule = FOLLOWED_REAPER_SKIPPED;
+		snprintf(v->text, sizeof(v->text),
+			 "the oom_reaper could not take its mm lock and gave up on it%s", exit);
+	} else if (!strcmp(reaper, "none") && exited) {
+		v->rule = FOLLOWED_EXITED;
+		snprintf(v->text, sizeof(v->text),
+			 "it exited on its own %.1f ms after the kill, before the oom_reaper acted",
+			 ev->exit_ns / 1e6);
+	} else if (!strcmp(reaper, "started")) {
+		v->rule = FOLLOWED_REAPER_STARTED;
+		snprintf(v->text, sizeof(v->text), "the oom_reaper started on it%s", exit);
+	} else {
+		v->rule = FOLLOWED_UNKNOWN;
+		snprintf(v->text, sizeof(v->text),
+			 "what followed is not known: neither the oom_reaper's end nor the exit was "
+			 "seen");
+	}
+}
+
+const char *verdict__followed_rule(enum verdict_followed r)
+{
+	static const char *const names[] = { "unknown", "reaped", "reaper_skipped", "exited",
+					     "reaper_started" };
+
+	return (unsigned int)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
+}
+
 int verdict__line(const struct verdict *v, char *buf, size_t size)
 {
 	return snprintf(buf, size, "%s; %s; %s.", v->limit, v->filled, v->victim);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Why the kill happened, in words: which limit was hit, what filled it and
- * why this victim.  Derived from the event's own figures alone, by the
+ * why this victim; and, from its oom_reaped record, what followed.  Derived from the event's own figures alone, by the
  * rules docs/records.md lists ("The verdict"); where a figure is missing
  * the verdict says what it cannot tell, and never guesses.
  */
@@ -48,7 +48,23 @@ struct verdict {
 	char victim[VERDICT_LEN]; /* why this victim */
 };
 
+/* What followed a kill: its victim's oom_reaped record. */
+enum verdict_followed {
+	FOLLOWED_UNKNOWN = 0,
+	FOLLOWED_REAPED,	 /* the oom_reaper freed its memory */
+	FOLLOWED_REAPER_SKIPPED, /* the oom_reaper could not take its mm lock */
+	FOLLOWED_EXITED,	 /* it exited before the oom_reaper acted */
+	FOLLOWED_REAPER_STARTED, /* the oom_reaper began; no end or exit seen */
+};
+
+struct verdict_after {
+	enum verdict_followed rule;
+	char text[VERDICT_LEN];
+};
+
 void verdict__derive(const struct oom_event *ev, struct verdict *v);
+void verdict__followed(const struct reap_event *ev, struct verdict_after *v);
+const char *verdict__followed_rule(enum verdict_followed r);
 /* The verdict as one line: its three parts, each ending in a full stop. */
 int verdict__line(const struct verdict *v, char *buf, size_t size);
 const char *verdict__limit_rule(enum verdict_limit r);

@@ -1000,6 +1000,7 @@ void output__stall(FILE *f, const struct output_ctx *ctx, const struct stall_eve
 static void text_reaped(FILE *f, const struct reap_event *ev, const char *time)
 {
 	bool exited = ev->known & REAP_EXIT;
+	struct verdict_after after;
 
 	fprintf(f, "%s OOM victim %s  pid %u tid %u ", time ?: "(time unknown)",
 		exited ? "exited" : "reaped", ev->pid, ev->tid);
@@ -1015,12 +1016,14 @@ static void text_reaped(FILE *f, const struct reap_event *ev, const char *time)
 		fprintf(f, " at %.1f ms", ms(ev->reap_ns));
 	if (ev->known & REAP_KB)
 		fprintf(f, ", %llu kB freed", ev->reaped_kb);
-	fputs("\n", f);
+	verdict__followed(ev, &after);
+	fprintf(f, "\n  verdict  %s.\n", after.text);
 }
 
 void output__reaped(FILE *f, const struct output_ctx *ctx, const struct reap_event *ev,
 		    const struct timespec *realtime, unsigned long long dropped)
 {
+	struct verdict_after after;
 	char time[64];
 
 	if (realtime)
@@ -1042,7 +1045,11 @@ void output__reaped(FILE *f, const struct output_ctx *ctx, const struct reap_eve
 	json_ull(f, "reaped_kb", ev->known & REAP_KB, ev->reaped_kb);
 	json_ull(f, "reap_us", ev->reaped && (ev->known & REAP_TIME), ev->reap_ns / 1000);
 	json_ull(f, "exit_us", ev->known & REAP_EXIT, ev->exit_ns / 1000);
-	fprintf(f, "},\"dropped\":%llu}\n", dropped);
+	verdict__followed(ev, &after);
+	fprintf(f, "},\"verdict\":{\"followed_rule\":\"%s\"", verdict__followed_rule(after.rule));
+	json_key_str(f, "followed", after.text, sizeof(after.text));
+	fputc('}', f);
+	fprintf(f, ",\"dropped\":%llu}\n", dropped);
 }
 
 /* ---- at the end of a run ---- */

@@ -237,6 +237,47 @@ static void one_line(void **state)
 				 "candidate left.");
 }
 
+/* What followed, from each shape of oom_reaped record the sources write. */
+static void what_followed(void **state)
+{
+	struct reap_event r = { .known = REAP_EVENT | REAP_EXIT, .reaper = "none",
+				.exit_ns = 3200000 };
+	struct verdict_after a;
+
+	verdict__followed(&r, &a);
+	assert_int_equal(a.rule, FOLLOWED_EXITED);
+	assert_string_equal(a.text, "it exited on its own 3.2 ms after the kill, before the "
+				    "oom_reaper acted");
+	assert_string_equal(verdict__followed_rule(a.rule), "exited");
+	/* BPF: the reaper finished, then the exit */
+	r = (struct reap_event){ .known = REAP_EVENT | REAP_EXIT | REAP_TIME, .reaper = "finished",
+				 .reaped = true, .reap_ns = 12500000, .exit_ns = 14000000 };
+	verdict__followed(&r, &a);
+	assert_int_equal(a.rule, FOLLOWED_REAPED);
+	assert_string_equal(a.text, "the oom_reaper freed its memory 12.5 ms after the kill; it "
+				    "exited 14.0 ms after the kill");
+	/* the kernel log: what it freed, and no exit */
+	r = (struct reap_event){ .known = REAP_EVENT | REAP_KB, .reaper = "finished",
+				 .reaped = true, .reaped_kb = 61440 };
+	verdict__followed(&r, &a);
+	assert_int_equal(a.rule, FOLLOWED_REAPED);
+	assert_string_equal(a.text, "the oom_reaper freed its memory (61440 kB); its exit was not "
+				    "seen");
+	r.reaper = "skipped";
+	verdict__followed(&r, &a);
+	assert_int_equal(a.rule, FOLLOWED_REAPER_SKIPPED);
+	assert_string_equal(a.text, "the oom_reaper could not take its mm lock and gave up on it; "
+				    "its exit was not seen");
+	r = (struct reap_event){ .known = REAP_EVENT, .reaper = "started" };
+	verdict__followed(&r, &a);
+	assert_int_equal(a.rule, FOLLOWED_REAPER_STARTED);
+	/* no end and no exit: never a guess */
+	r.reaper = "none";
+	verdict__followed(&r, &a);
+	assert_int_equal(a.rule, FOLLOWED_UNKNOWN);
+	assert_string_equal(verdict__followed_rule(a.rule), "unknown");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -250,6 +291,7 @@ int main(void)
 		cmocka_unit_test(why_this_victim),
 		cmocka_unit_test(memory_split_by_part),
 		cmocka_unit_test(one_line),
+		cmocka_unit_test(what_followed),
 	};
 
 	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
