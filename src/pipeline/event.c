@@ -121,6 +121,52 @@ const char *event__memory_part_name(int part)
 	return part >= 0 && part < MEMORY_PARTS ? memory_part_names[part] : "unknown";
 }
 
+const char *event__memcg_part_name(int part)
+{
+	static const char *const names[MEMCG_PARTS] = { "anon", "page_cache", "shmem", "kernel",
+							"sock" };
+
+	return part >= 0 && part < MEMCG_PARTS ? names[part] : "unknown";
+}
+
+/* a memory.stat line by its key, as the file says it; -1 when absent */
+static long long stat_line(const struct memcg_state *st, const char *key)
+{
+	for (unsigned int i = 0; i < st->nr_lines; i++)
+		if (!strcmp(st->lines[i].key, key))
+			return st->lines[i].value;
+	return -1;
+}
+
+static long long to_kb(long long bytes)
+{
+	return bytes >= 0 ? bytes / 1024 : -1;
+}
+
+bool event__memcg_split(const struct oom_event *ev, struct memcg_split *s)
+{
+	const struct memcg_state *st = &ev->memcg.state;
+	long long slab_r;
+
+	if (!event__has(ev, EV_MEMCG | EV_MEMCG_STATE | EV_MEMCG_USAGE) || !ev->memcg.limit_kb)
+		return false;
+	s->limit_kb = (long long)ev->memcg.limit_kb;
+	s->read = ev->memcg.state_from_log ? "kernel_log" : "at_arrival";
+	/* v2's anon and v1's total_rss leave shmem out; file and total_cache hold it */
+	s->kb[MEMCG_PART_ANON] = to_kb(st->anon);
+	s->kb[MEMCG_PART_SHMEM] = to_kb(st->shmem);
+	s->kb[MEMCG_PART_PAGE_CACHE] =
+	    st->file >= 0 && st->shmem >= 0 ? to_kb(st->file > st->shmem ? st->file - st->shmem : 0)
+					    : -1;
+	s->kb[MEMCG_PART_KERNEL] = to_kb(st->kernel);
+	s->kb[MEMCG_PART_SOCK] = ev->memcg.is_v1 ? -1 : to_kb(st->sock);
+	slab_r = ev->memcg.is_v1 ? 0 : stat_line(st, "slab_reclaimable");
+	s->reclaimable_kb = s->kb[MEMCG_PART_PAGE_CACHE] >= 0 && slab_r >= 0
+				? s->kb[MEMCG_PART_PAGE_CACHE] + slab_r / 1024
+				: -1;
+	return true;
+}
+
 /* the sum of counters over every node (-1 ends the list); -1 when one is unread */
 static long long nodes_sum(const struct oom_event *ev, const int *counters)
 {

@@ -355,6 +355,31 @@ bool event__memory_split(const struct oom_event *ev, struct memory_split *m);
 bool event__slab_over_lru(const struct oom_event *ev);
 /* "page_cache", ...: JSON's keys, without _kb */
 const char *event__memory_part_name(int part);
+/*
+ * Where a memcg OOM's limit went: memory.stat's kinds of memory charged
+ * against it, from the record's memcg.state (at arrival, or the kernel
+ * log's memory.stat at the kill).
+ */
+enum memcg_part {
+	MEMCG_PART_ANON,       /* anon pages, shmem not among them */
+	MEMCG_PART_PAGE_CACHE, /* file pages less shmem */
+	MEMCG_PART_SHMEM,      /* tmpfs, shared anon */
+	MEMCG_PART_KERNEL,     /* slab, stacks, page tables, percpu (v2 kernel; v1 kmem) */
+	MEMCG_PART_SOCK,       /* network buffers (v2 only: v1's tcp memory has a limit of its own) */
+	MEMCG_PARTS,
+};
+
+struct memcg_split {
+	long long limit_kb;	     /* at the kill */
+	long long kb[MEMCG_PARTS];   /* -1: not in this version's memory.stat, or not read */
+	long long reclaimable_kb;    /* page cache plus reclaimable slab; -1 unknown */
+	const char *read;	     /* "at_arrival" or "kernel_log" */
+};
+
+/* The split of ev's memcg (EV_MEMCG_STATE, EV_MEMCG_USAGE); false without it. */
+bool event__memcg_split(const struct oom_event *ev, struct memcg_split *s);
+/* "anon", "page_cache", ...: JSON's keys, without _kb */
+const char *event__memcg_part_name(int part);
 /* The sum of a counter over the nodes; false unless every node knows it. */
 bool event__node_total_kb(const struct oom_event *ev, int counter, unsigned long long *kb);
 

@@ -104,7 +104,7 @@ static void derive_filled_memcg(const struct oom_event *ev, struct verdict *v)
 {
 	unsigned long long limit = ev->memcg.limit_kb;
 	const char *swap = memcg_without_swap(ev) ? ", and no swap allowed" : "";
-	const struct memcg_state *st = &ev->memcg.state;
+	struct memcg_split m;
 
 	/*
 	 * Its anon memory only: it is charged where it was faulted, this
@@ -117,17 +117,20 @@ static void derive_filled_memcg(const struct oom_event *ev, struct verdict *v)
 			 pct(ev->victim.anon_kb, limit), swap);
 		return;
 	}
-	if (event__has(ev, EV_MEMCG_STATE | EV_MEMCG_USAGE) && limit && st->anon >= 0) {
-		static const char *const kinds[] = { "anon", "file", "shmem", "kernel" };
-		long long bytes[] = { st->anon, st->file, st->shmem, st->kernel };
+	if (event__memcg_split(ev, &m) && m.kb[MEMCG_PART_ANON] >= 0) {
 		int best = 0;
+		char kind[32], *c;
 
-		for (int i = 1; i < 4; i++)
-			if (bytes[i] > bytes[best])
+		/* sock too: a v2 memcg's network buffers count against its limit */
+		for (int i = 1; i < MEMCG_PARTS; i++)
+			if (m.kb[i] > m.kb[best])
 				best = i;
+		snprintf(kind, sizeof(kind), "%s", event__memcg_part_name(best));
+		for (c = kind; (c = strchr(c, '_'));)
+			*c = ' ';
 		v->filled_rule = FILLED_MEMCG_STATE;
-		snprintf(v->filled, sizeof(v->filled), "%s %u%% of the limit (%s)%s", kinds[best],
-			 pct(bytes[best] > 0 ? bytes[best] / 1024 : 0, limit),
+		snprintf(v->filled, sizeof(v->filled), "%s %u%% of the limit (%s)%s", kind,
+			 pct(m.kb[best], limit),
 			 ev->memcg.state_from_log ? "at the kill, from the kernel log" : "read at arrival",
 			 swap);
 		return;

@@ -157,6 +157,32 @@ static void json_victim(FILE *f, const struct oom_event *ev)
 	fputc('}', f);
 }
 
+static void json_ll(FILE *f, const char *key, long long v)
+{
+	json_ull(f, key, v >= 0, (unsigned long long)v);
+}
+
+/* A memcg OOM: what was charged against its limit, kind by kind. */
+static void json_memcg_went(FILE *f, const struct oom_event *ev)
+{
+	struct memcg_split m;
+
+	if (!event__memcg_split(ev, &m)) {
+		fputs(",\"where_memory_went\":null", f);
+		return;
+	}
+	fprintf(f, ",\"where_memory_went\":{\"read\":\"%s\"", m.read);
+	json_ll(f, "limit_kb", m.limit_kb);
+	for (int p = 0; p < MEMCG_PARTS; p++) {
+		char key[64];
+
+		snprintf(key, sizeof(key), "%s_kb", event__memcg_part_name(p));
+		json_ll(f, key, m.kb[p]);
+	}
+	json_ll(f, "reclaimable_kb", m.reclaimable_kb);
+	fputc('}', f);
+}
+
 static void json_memcg(FILE *f, const struct oom_event *ev)
 {
 	fputs(",\"memcg\":", f);
@@ -174,6 +200,7 @@ static void json_memcg(FILE *f, const struct oom_event *ev)
 					  ev->memcg.state_from_log ? "kernel_log" : "at_arrival");
 		else
 			fputs("null", f);
+		json_memcg_went(f, ev);
 		fputc('}', f);
 	}
 	json_key_str(f, "cgroup", ev->cgroup_path[0] ? ev->cgroup_path : NULL,
@@ -267,11 +294,6 @@ static void json_reclaim(FILE *f, const struct oom_event *ev)
 }
 
 /* ,"key":v, or null for -1 (unread) */
-static void json_ll(FILE *f, const char *key, long long v)
-{
-	json_ull(f, key, v >= 0, (unsigned long long)v);
-}
-
 /* A global OOM: where the machine's memory was at the kill, part by part. */
 static void json_memory_went(FILE *f, const struct oom_event *ev)
 {
@@ -801,6 +823,33 @@ static void text_frames(FILE *f, const struct output_ctx *ctx, const struct oom_
 		fprintf(f, "  %-8s %s\n", i ? "" : "stack", ev->frames[i]);
 }
 
+/* A memcg OOM's limit in one line, kind by kind, with each one's share. */
+static void text_memcg_went(FILE *f, const struct oom_event *ev)
+{
+	struct memcg_split m;
+	const char *sep = "";
+
+	if (!event__memcg_split(ev, &m))
+		return;
+	fprintf(f, "  memory   of the %lld kB limit: ", m.limit_kb);
+	for (int p = 0; p < MEMCG_PARTS; p++) {
+		char label[64], *c;
+
+		if (m.kb[p] < 0)
+			continue;
+		snprintf(label, sizeof(label), "%s", event__memcg_part_name(p));
+		for (c = label; (c = strchr(c, '_'));)
+			*c = ' ';
+		fprintf(f, "%s%s %lld kB (%lld%%)", sep, label, m.kb[p], m.kb[p] * 100 / m.limit_kb);
+		sep = ", ";
+	}
+	if (m.reclaimable_kb >= 0)
+		fprintf(f, "; reclaimable %lld kB (%lld%%)", m.reclaimable_kb,
+			m.reclaimable_kb * 100 / m.limit_kb);
+	fprintf(f, " (%s)\n", !strcmp(m.read, "kernel_log") ? "at the kill, from the kernel log"
+							       : "read at arrival");
+}
+
 /*
  * A global OOM's memory at the kill in one line, part by part, and each
  * zone below its min watermark in one more (the kernel's own test: free
@@ -812,6 +861,8 @@ static void text_node_memory(FILE *f, const struct oom_event *ev)
 	struct memory_split m;
 	const char *sep = "";
 
+	if (known(ev, EV_MEMCG))
+		text_memcg_went(f, ev);
 	if (!event__memory_split(ev, &m))
 		return;
 	if (!known(ev, EV_MEMCG)) {

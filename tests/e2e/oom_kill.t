@@ -105,6 +105,12 @@ is "an event id" '.event_id >= 1'
 is "memcg state from cgroupfs: the limit, the oom_kill event counted" \
 	".memcg.state.limit_kb == $((LIMIT_MIB * 1024)) and .memcg.state.events.oom_kill == 1 and .memcg.state.stat.anon_kb >= 0"
 is "a memcg OOM: no page allocator retries, no machine split" '.allocation_retries == null and .where_memory_went == null'
+is "where the memcg's limit went: memory.stat's anon and page cache, shmem apart (v1 charges no tcp memory)" \
+	".memcg.where_memory_went.limit_kb == $((LIMIT_MIB * 1024)) and .memcg.where_memory_went.read == \"at_arrival\"
+	and .memcg.where_memory_went.anon_kb == (.memcg.state.stat.anon_kb)
+	and .memcg.where_memory_went.page_cache_kb + .memcg.where_memory_went.shmem_kb == .memcg.state.stat.file_kb
+	and .memcg.where_memory_went.reclaimable_kb >= .memcg.where_memory_went.page_cache_kb
+	and (.memcg.cgroup_version == 2 or .memcg.where_memory_went.sock_kb == null)"
 is "the host's OOM settings as /proc/sys/vm has them, and its commit" \
 	".vm.overcommit_memory == $(cat /proc/sys/vm/overcommit_memory) and .vm.panic_on_oom == $(cat /proc/sys/vm/panic_on_oom)
 	and .vm.oom_dump_tasks == $(cat /proc/sys/vm/oom_dump_tasks) and .vm.overcommit_ratio == $(cat /proc/sys/vm/overcommit_ratio)

@@ -87,6 +87,11 @@ static void memcg_state_when_the_victim_is_small(void **state)
 	ev.memcg.swap_limit_kb = ev.memcg.limit_kb;
 	verdict__derive(&ev, &v);
 	assert_string_equal(v.filled, "shmem 62% of the limit (read at arrival), and no swap allowed");
+	/* v2 charges network buffers to the limit: they can be what filled it */
+	ev.memcg.is_v1 = false;
+	ev.memcg.state.sock = 50LL << 20;
+	verdict__derive(&ev, &v);
+	assert_string_equal(v.filled, "sock 78% of the limit (read at arrival)");
 }
 
 static void memcg_without_figures_says_so(void **state)
@@ -96,6 +101,49 @@ static void memcg_without_figures_says_so(void **state)
 	verdict__derive(&ev, &v);
 	assert_int_equal(v.filled_rule, FILLED_UNKNOWN);
 	assert_string_equal(v.limit, "memcg /oomt at its limit");
+}
+
+/* Where a memcg's limit went: memory.stat's kinds, shmem counted once, by version. */
+static void memcg_split_by_kind(void **state)
+{
+	struct memcg_split m;
+	struct memcg_state *st = &ev.memcg.state;
+
+	memcg_kill();
+	assert_false(event__memcg_split(&ev, &m)); /* no state read */
+	ev.known |= EV_MEMCG_STATE;
+	memset(st, 0xff, sizeof(*st));
+	st->nr_lines = 1;
+	strcpy(st->lines[0].key, "slab_reclaimable");
+	st->lines[0].value = 2048 * 1024;
+	st->anon = 40000 * 1024LL;
+	st->file = 20000 * 1024LL; /* v2's file holds shmem */
+	st->shmem = 5000 * 1024LL;
+	st->kernel = 4000 * 1024LL;
+	st->sock = 100 * 1024LL;
+	assert_true(event__memcg_split(&ev, &m));
+	assert_int_equal(m.limit_kb, 65536);
+	assert_string_equal(m.read, "at_arrival");
+	assert_int_equal(m.kb[MEMCG_PART_ANON], 40000);
+	assert_int_equal(m.kb[MEMCG_PART_PAGE_CACHE], 15000);
+	assert_int_equal(m.kb[MEMCG_PART_SHMEM], 5000);
+	assert_int_equal(m.kb[MEMCG_PART_KERNEL], 4000);
+	assert_int_equal(m.kb[MEMCG_PART_SOCK], 100);
+	assert_int_equal(m.reclaimable_kb, 17048);
+	assert_string_equal(event__memcg_part_name(MEMCG_PART_PAGE_CACHE), "page_cache");
+	/* v1: tcp memory is not charged to the limit, and no slab line: page cache alone */
+	ev.memcg.is_v1 = true;
+	assert_true(event__memcg_split(&ev, &m));
+	assert_int_equal(m.kb[MEMCG_PART_SOCK], -1);
+	assert_int_equal(m.reclaimable_kb, 15000);
+	/* a kind the file did not say is unknown, and so is what rests on it */
+	st->shmem = -1;
+	assert_true(event__memcg_split(&ev, &m));
+	assert_int_equal(m.kb[MEMCG_PART_PAGE_CACHE], -1);
+	assert_int_equal(m.reclaimable_kb, -1);
+	ev.memcg.state_from_log = true;
+	assert_true(event__memcg_split(&ev, &m));
+	assert_string_equal(m.read, "kernel_log");
 }
 
 static void zone_below_min_and_the_largest_kind(void **state)
@@ -284,6 +332,7 @@ int main(void)
 		cmocka_unit_test(memcg_limit_and_the_victim_filled_it),
 		cmocka_unit_test(memcg_state_when_the_victim_is_small),
 		cmocka_unit_test(memcg_without_figures_says_so),
+		cmocka_unit_test(memcg_split_by_kind),
 		cmocka_unit_test(zone_below_min_and_the_largest_kind),
 		cmocka_unit_test(unreclaimable_slab_over_the_lrus),
 		cmocka_unit_test(constraint_and_machine),
