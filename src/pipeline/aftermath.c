@@ -233,6 +233,8 @@ void aftermath__read(struct oom_event *ev, struct cgroups *cg, const struct host
 	ev->known |= EV_NEXT | EV_ENRICHED; /* looked for: none found is an empty list */
 	ev->vm.settings = host->vm;
 	host__read_commit(&ev->vm.committed_as_kb, &ev->vm.commit_limit_kb);
+	host__read_swap_hugetlb(&ev->swap_hugetlb.kb);
+	ev->swap_hugetlb.read = "at_arrival";
 	ev->known |= EV_HOST_VM;
 	read_slabs(ev);
 	if (event__has(ev, EV_MEMCG) && cg) {

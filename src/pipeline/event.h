@@ -241,6 +241,12 @@ struct oom_event {
 		long long committed_as_kb, commit_limit_kb; /* /proc/meminfo at arrival */
 	} vm;
 
+	/* swap and the hugetlb pools: -1 unread */
+	struct {
+		const char *read; /* "at_arrival", "kernel_log"; NULL: none read */
+		struct swap_hugetlb kb;
+	} swap_hugetlb;
+
 	/* with EV_RECLAIM: have_reclaim false is "none before the kill" */
 	bool have_reclaim;
 	struct event_reclaim reclaim;

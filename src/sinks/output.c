@@ -392,6 +392,23 @@ static void json_vm(FILE *f, const struct oom_event *ev)
 	fputc('}', f);
 }
 
+/* Swap and the hugetlb pools: at arrival, or as the kernel's report printed them. */
+static void json_swap_hugetlb(FILE *f, const struct oom_event *ev)
+{
+	const struct swap_hugetlb *k = &ev->swap_hugetlb.kb;
+
+	if (!ev->swap_hugetlb.read) {
+		fputs(",\"swap_hugetlb\":null", f);
+		return;
+	}
+	fprintf(f, ",\"swap_hugetlb\":{\"read\":\"%s\"", ev->swap_hugetlb.read);
+	json_ll(f, "swap_total_kb", k->swap_total_kb);
+	json_ll(f, "swap_free_kb", k->swap_free_kb);
+	json_ll(f, "hugetlb_total_kb", k->hugetlb_total_kb);
+	json_ll(f, "hugetlb_free_kb", k->hugetlb_free_kb);
+	fputc('}', f);
+}
+
 /* The machine's memory at the kill: every node's counters and every populated zone. */
 static void json_node_memory(FILE *f, const struct oom_event *ev)
 {
@@ -536,6 +553,7 @@ static void output_kill_json(FILE *f, const struct output_ctx *ctx, const struct
 	json_memory_went(f, ev);
 	json_slabs(f, ev);
 	json_vm(f, ev);
+	json_swap_hugetlb(f, ev);
 	json_verdict(f, ev);
 	json_frames(f, ctx, ev);
 	fprintf(f, ",\"dropped\":%llu}\n", dropped);
@@ -643,20 +661,47 @@ static void text_vm(FILE *f, const struct oom_event *ev)
 	static const char *const modes[] = { "heuristic", "always", "never (strict)" };
 	const struct vm_settings *s = &ev->vm.settings;
 
-	if (!known(ev, EV_HOST_VM) || known(ev, EV_MEMCG))
+	const struct swap_hugetlb *k = &ev->swap_hugetlb.kb;
+	const char *sep = " ";
+
+	if (known(ev, EV_MEMCG) || (!known(ev, EV_HOST_VM) && !ev->swap_hugetlb.read))
 		return;
 	fputs("  vm      ", f);
-	if (s->overcommit_memory >= 0 && s->overcommit_memory <= 2)
-		fprintf(f, " overcommit_memory %lld (%s)", s->overcommit_memory,
-			modes[s->overcommit_memory]);
-	if (ev->vm.committed_as_kb >= 0 && ev->vm.commit_limit_kb > 0)
-		fprintf(f, ", Committed_AS %lld kB is %lld%% of CommitLimit %lld kB (at arrival)",
-			ev->vm.committed_as_kb, ev->vm.committed_as_kb * 100 / ev->vm.commit_limit_kb,
-			ev->vm.commit_limit_kb);
-	if (s->panic_on_oom > 0)
-		fprintf(f, ", panic_on_oom %lld", s->panic_on_oom);
-	if (s->oom_kill_allocating_task > 0)
-		fputs(", oom_kill_allocating_task 1 (the invoker is killed, not the largest)", f);
+	if (known(ev, EV_HOST_VM)) {
+		if (s->overcommit_memory >= 0 && s->overcommit_memory <= 2)
+			fprintf(f, " overcommit_memory %lld (%s)", s->overcommit_memory,
+				modes[s->overcommit_memory]);
+		if (ev->vm.committed_as_kb >= 0 && ev->vm.commit_limit_kb > 0)
+			fprintf(f, ", Committed_AS %lld kB is %lld%% of CommitLimit %lld kB (at arrival)",
+				ev->vm.committed_as_kb,
+				ev->vm.committed_as_kb * 100 / ev->vm.commit_limit_kb,
+				ev->vm.commit_limit_kb);
+		if (s->panic_on_oom > 0)
+			fprintf(f, ", panic_on_oom %lld", s->panic_on_oom);
+		if (s->oom_kill_allocating_task > 0)
+			fputs(", oom_kill_allocating_task 1 (the invoker is killed, not the largest)", f);
+		sep = ", ";
+	}
+	if (ev->swap_hugetlb.read) {
+		bool said = true;
+
+		if (k->swap_total_kb == 0)
+			fprintf(f, "%sno swap", sep);
+		else if (k->swap_total_kb > 0 && k->swap_free_kb >= 0)
+			fprintf(f, "%sswap %lld of %lld kB free", sep, k->swap_free_kb,
+				k->swap_total_kb);
+		else
+			said = false;
+		if (k->hugetlb_total_kb > 0) {
+			fprintf(f, "%shugetlb pools %lld kB (%lld kB free)", said ? ", " : sep,
+				k->hugetlb_total_kb, k->hugetlb_free_kb);
+			said = true;
+		}
+		if (said)
+			fprintf(f, " (%s)", !strcmp(ev->swap_hugetlb.read, "kernel_log")
+						? "from the kernel log"
+						: "at arrival");
+	}
 	fputc('\n', f);
 }
 

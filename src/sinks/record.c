@@ -514,7 +514,7 @@ static void get_fields(struct cursor *c, const struct fmap *m, char *base)
 /* ---- the tags of each frame type (docs/record-format.md has them as tables) ---- */
 
 /* a revision of the tables below: a reader names it when it meets tags it does not know */
-#define RECORD_TAGS 4
+#define RECORD_TAGS 5
 
 #define FR struct record_frame
 /* when a record was printed, the drops so far: frames 3, 4, 5 and 7 */
@@ -589,6 +589,14 @@ static const struct field vm_fields[] = {
 	S(6, struct vm_settings, oom_dump_tasks, .def = -1),
 };
 static const struct fmap vm_map = FMAP(struct vm_settings, vm_fields);
+
+static const struct field swap_hugetlb_fields[] = {
+	S(1, struct swap_hugetlb, swap_total_kb, .def = -1),
+	S(2, struct swap_hugetlb, swap_free_kb, .def = -1),
+	S(3, struct swap_hugetlb, hugetlb_total_kb, .def = -1),
+	S(4, struct swap_hugetlb, hugetlb_free_kb, .def = -1),
+};
+static const struct fmap swap_hugetlb_map = FMAP(struct swap_hugetlb, swap_hugetlb_fields);
 
 static const struct field slab_fields[] = {
 	STR(1, struct slab_cache, name),
@@ -738,6 +746,7 @@ static const struct field kill_fields[] = {
 	GROUP(118, FR, vm, vm_map, WITH(FR, have_vm)),
 	S(119, FR, committed_as_kb, .def = -1),
 	S(120, FR, commit_limit_kb, .def = -1),
+	GROUP(122, FR, swap_hugetlb, swap_hugetlb_map, WITH(FR, have_swap_hugetlb)),
 	GROUPS(115, FR, next, proc_map, nr_next),
 	GROUPS(121, FR, slabs, slab_map, nr_slabs),
 	U(116, FR, next_truncated),
@@ -1041,6 +1050,8 @@ int recorder__kill(struct recorder *w, const struct oom_kill_record *raw,
 	fr->vm = ev->vm.settings;
 	fr->committed_as_kb = ev->vm.committed_as_kb;
 	fr->commit_limit_kb = ev->vm.commit_limit_kb;
+	fr->have_swap_hugetlb = ev->swap_hugetlb.read && !strcmp(ev->swap_hugetlb.read, "at_arrival");
+	fr->swap_hugetlb = ev->swap_hugetlb.kb;
 	fr->nr_next = ev->nr_next < RECORD_MAX_NEXT ? ev->nr_next : RECORD_MAX_NEXT;
 	memcpy(fr->next, ev->next, fr->nr_next * sizeof(*fr->next));
 	fr->next_truncated = ev->next_truncated;

@@ -104,6 +104,8 @@ struct record_frame {
 	bool have_vm; /* the host's settings and commit (EV_HOST_VM) */
 	struct vm_settings vm;
 	long long committed_as_kb, commit_limit_kb;
+	bool have_swap_hugetlb; /* read at arrival (tags 122-126) */
+	struct swap_hugetlb swap_hugetlb;
 	struct slab_cache slabs[SLAB_CACHES_MAX]; /* EV_SLABS when nr_slabs */
 	unsigned int nr_slabs;
 	struct proc_info next[RECORD_MAX_NEXT];

@@ -477,7 +477,9 @@ static void mem_mixed(struct kmsg_parser *p)
 
 	p->mem_mixed = true;
 	p->reserve_zone = NULL;
-	k->have &= ~KMSG_HAVE_NODE_MEM;
+	k->have &= ~(KMSG_HAVE_NODE_MEM | KMSG_HAVE_SWAP_FREE | KMSG_HAVE_SWAP_TOTAL |
+		     KMSG_HAVE_HUGETLB);
+	k->hugetlb_total_kb = k->hugetlb_free_kb = 0;
 	k->nr_nodes = k->nr_zones = 0;
 	k->zones_truncated = false;
 }
@@ -1262,6 +1264,50 @@ static void parse_lowmem_reserve(struct event_zone *z, const char *s)
 	z->nr_reserve = n;
 }
 
+/* show_swap_cache_info()'s "Free swap  = 0kB" and "Total swap = 0kB" */
+static bool parse_swap_line(struct kmsg_parser *p, const char *s)
+{
+	struct kmsg_kill *k = &p->cur;
+	unsigned long long *kb;
+	unsigned int bit;
+	const char *c = s;
+
+	if (skip(&c, "Free swap  = ")) {
+		kb = &k->swap_free_kb;
+		bit = KMSG_HAVE_SWAP_FREE;
+	} else if (skip(&c, "Total swap = ")) {
+		kb = &k->swap_total_kb;
+		bit = KMSG_HAVE_SWAP_TOTAL;
+	} else {
+		return false;
+	}
+	if (!p->active || p->emitted || p->mem_mixed || !scan_ull(&c, kb) || strcmp(c, "kB"))
+		return true;
+	k->have |= bit;
+	return true;
+}
+
+/*
+ * "hugepages_total=0 hugepages_free=0 hugepages_surp=0 hugepages_size=2048kB",
+ * after "Node N ": one line per node and page size, summed.
+ */
+static void parse_hugepages(struct kmsg_parser *p, const char *c)
+{
+	struct kmsg_kill *k = &p->cur;
+	unsigned long long total, free, surp, size;
+
+	if (!p->active || p->emitted || p->mem_mixed)
+		return;
+	if (!(skip(&c, "hugepages_total=") && scan_ull(&c, &total) &&
+	      skip(&c, " hugepages_free=") && scan_ull(&c, &free) &&
+	      skip(&c, " hugepages_surp=") && scan_ull(&c, &surp) &&
+	      skip(&c, " hugepages_size=") && scan_ull(&c, &size) && !strcmp(c, "kB")))
+		return;
+	k->hugetlb_total_kb += total * size;
+	k->hugetlb_free_kb += free * size;
+	k->have |= KMSG_HAVE_HUGETLB;
+}
+
 /*
  * The lines of show_mem() that say a node's or a zone's memory.  A report
  * prints one show_mem(): a second "Mem-Info:", or a node or zone printed
@@ -1286,9 +1332,15 @@ static bool parse_show_mem(struct kmsg_parser *p, const char *s, struct event_zo
 			parse_lowmem_reserve(prev_zone, c);
 		return true;
 	}
+	if (parse_swap_line(p, s))
+		return true;
 	numa = skip(&c, "Node ");
 	if (numa && !(scan_ull(&c, &node) && skip(&c, " ") && node <= 0xffff))
 		return false;
+	if (numa && starts(c, "hugepages_total=")) {
+		parse_hugepages(p, c);
+		return true;
+	}
 	if (numa && starts(c, "active_anon:")) {
 		if (p->active && !p->emitted && !p->mem_mixed)
 			parse_node_counters(p, (unsigned int)node, s);

@@ -44,6 +44,9 @@ enum kmsg_have {
 	KMSG_HAVE_NODE_MEM = 1 << 20,	  /* nodes, zones: show_mem()'s "Node N" lines */
 	KMSG_HAVE_NODEMASK = 1 << 21,	  /* nodemask, "" for "(null)" (the oom-kill: line) */
 	KMSG_HAVE_CPUSET = 1 << 22,	  /* cpuset, mems_allowed (the oom-kill: line) */
+	KMSG_HAVE_SWAP_FREE = 1 << 23,	  /* swap_free_kb ("Free swap  = NkB") */
+	KMSG_HAVE_SWAP_TOTAL = 1 << 24,	  /* swap_total_kb ("Total swap = NkB") */
+	KMSG_HAVE_HUGETLB = 1 << 25,	  /* hugetlb_*: "Node N hugepages_total=..." lines */
 };
 
 /* One victim of one OOM. */
@@ -81,6 +84,9 @@ struct kmsg_kill {
 	 */
 	struct event_node nodes[EVENT_MAX_NODES];
 	int nr_nodes;
+	/* show_mem()'s swap lines, and its hugetlb pools summed over nodes and page sizes */
+	unsigned long long swap_free_kb, swap_total_kb;
+	unsigned long long hugetlb_total_kb, hugetlb_free_kb;
 	struct event_zone zones[EVENT_MAX_ZONES];
 	int nr_zones;
 	bool zones_truncated;

@@ -170,6 +170,15 @@ static void build_memcg(const struct kmsg_kill *k, struct oom_event *ev)
  */
 static void build_node_mem(const struct kmsg_kill *k, struct oom_event *ev)
 {
+	if (k->have & (KMSG_HAVE_SWAP_FREE | KMSG_HAVE_SWAP_TOTAL | KMSG_HAVE_HUGETLB)) {
+		struct swap_hugetlb *sh = &ev->swap_hugetlb.kb;
+
+		ev->swap_hugetlb.read = "kernel_log";
+		sh->swap_free_kb = k->have & KMSG_HAVE_SWAP_FREE ? (long long)k->swap_free_kb : -1;
+		sh->swap_total_kb = k->have & KMSG_HAVE_SWAP_TOTAL ? (long long)k->swap_total_kb : -1;
+		sh->hugetlb_total_kb = k->have & KMSG_HAVE_HUGETLB ? (long long)k->hugetlb_total_kb : -1;
+		sh->hugetlb_free_kb = k->have & KMSG_HAVE_HUGETLB ? (long long)k->hugetlb_free_kb : -1;
+	}
 	if (!(k->have & KMSG_HAVE_NODE_MEM))
 		return;
 	ev->known |= EV_NODE_MEM;

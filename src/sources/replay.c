@@ -139,6 +139,10 @@ static int replay_kill(struct replay *rp, const struct record_frame *fr)
 		ev.vm.committed_as_kb = fr->committed_as_kb;
 		ev.vm.commit_limit_kb = fr->commit_limit_kb;
 	}
+	if (fr->have_swap_hugetlb) {
+		ev.swap_hugetlb.read = "at_arrival";
+		ev.swap_hugetlb.kb = fr->swap_hugetlb;
+	}
 	ev.next = (struct proc_info *)fr->next; /* the frame's: not freed here */
 	ev.nr_next = fr->nr_next;
 	ev.next_truncated = fr->next_truncated;

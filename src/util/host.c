@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -83,6 +84,56 @@ void host__read_commit(long long *committed_as_kb, long long *commit_limit_kb)
 			*commit_limit_kb = v;
 	}
 	fclose(f);
+}
+
+/* A hugetlb pool's pages: nr_hugepages and free_hugepages; -1 unread. */
+static long long pool_pages(const char *pool, const char *file)
+{
+	char path[512], line[64];
+	long long v;
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/%s/%s", pool, file);
+	if (!host__read_line(path, line, sizeof(line)) || sscanf(line, "%lld", &v) != 1)
+		return -1;
+	return v;
+}
+
+void host__read_swap_hugetlb(struct swap_hugetlb *sh)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	DIR *d = opendir("/sys/kernel/mm/hugepages");
+	struct dirent *de;
+	char line[256];
+	long long v;
+
+	sh->swap_total_kb = sh->swap_free_kb = sh->hugetlb_total_kb = sh->hugetlb_free_kb = -1;
+	while (f && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "SwapTotal: %lld kB", &v) == 1)
+			sh->swap_total_kb = v;
+		else if (sscanf(line, "SwapFree: %lld kB", &v) == 1)
+			sh->swap_free_kb = v;
+	}
+	if (f)
+		fclose(f);
+	/* one directory per page size, hugepages-2048kB: a kernel without hugetlb has none */
+	if (!d)
+		return;
+	sh->hugetlb_total_kb = sh->hugetlb_free_kb = 0;
+	while ((de = readdir(d))) {
+		long long size_kb, total, free;
+
+		if (sscanf(de->d_name, "hugepages-%lldkB", &size_kb) != 1)
+			continue;
+		total = pool_pages(de->d_name, "nr_hugepages");
+		free = pool_pages(de->d_name, "free_hugepages");
+		if (total < 0 || free < 0) {
+			sh->hugetlb_total_kb = sh->hugetlb_free_kb = -1;
+			break;
+		}
+		sh->hugetlb_total_kb += total * size_kb;
+		sh->hugetlb_free_kb += free * size_kb;
+	}
+	closedir(d);
 }
 
 int host__read(struct host_info *h)

@@ -13,6 +13,12 @@ struct vm_settings {
 	long long oom_kill_allocating_task, panic_on_oom, oom_dump_tasks;
 };
 
+/* Swap and the hugetlb pools, kB; -1 unread. */
+struct swap_hugetlb {
+	long long swap_total_kb, swap_free_kb;
+	long long hugetlb_total_kb, hugetlb_free_kb; /* every page size's pool */
+};
+
 struct host_info {
 	unsigned long page_size;
 	unsigned long totalram_pages;
@@ -29,6 +35,8 @@ bool host__read_line(const char *path, char *buf, size_t size);
 void host__read_vm_settings(struct vm_settings *vm);
 /* Committed_AS and CommitLimit of /proc/meminfo now, kB; -1 unread. */
 void host__read_commit(long long *committed_as_kb, long long *commit_limit_kb);
+/* /proc/meminfo's swap, and every hugetlb pool (/sys/kernel/mm/hugepages), now. */
+void host__read_swap_hugetlb(struct swap_hugetlb *sh);
 /* CLOCK_MONOTONIC now, in ns: the clock of bpf_ktime_get_ns(). */
 unsigned long long host__monotonic_ns(void);
 /* CLOCK_MONOTONIC (bpf_ktime_get_ns, printk times) to wall-clock time. */

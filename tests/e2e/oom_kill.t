@@ -104,6 +104,9 @@ is "reclaim story: the invoker's memcg reclaim passes before the kill" '.reclaim
 is "an event id" '.event_id >= 1'
 is "memcg state from cgroupfs: the limit, the oom_kill event counted" \
 	".memcg.state.limit_kb == $((LIMIT_MIB * 1024)) and .memcg.state.events.oom_kill == 1 and .memcg.state.stat.anon_kb >= 0"
+is "swap and the hugetlb pools as /proc/meminfo has them, at arrival" \
+	".swap_hugetlb.read == \"at_arrival\" and .swap_hugetlb.swap_total_kb == $(awk '/^SwapTotal:/ {print $2}' /proc/meminfo)
+	and .swap_hugetlb.hugetlb_total_kb >= 0 and .swap_hugetlb.hugetlb_free_kb <= .swap_hugetlb.hugetlb_total_kb"
 is "a memcg OOM: no page allocator retries, no machine split" '.allocation_retries == null and .where_memory_went == null'
 is "where the memcg's limit went: memory.stat's anon and page cache, shmem apart (v1 charges no tcp memory)" \
 	".memcg.where_memory_went.limit_kb == $((LIMIT_MIB * 1024)) and .memcg.where_memory_went.read == \"at_arrival\"

@@ -989,6 +989,48 @@ static void show_mem_cpuset(void **state)
 }
 
 /*
+ * show_mem()'s swap lines and its hugetlb pools, summed over nodes and page
+ * sizes; a line cut short is not taken, and another dump's Mem-Info drops them.
+ */
+static void swap_and_hugetlb(void **state)
+{
+	static const char *const lines[] = {
+		"a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"Mem-Info:",
+		"Node 0 hugepages_total=4 hugepages_free=1 hugepages_surp=0 hugepages_size=1048576kB",
+		"Node 0 hugepages_total=512 hugepages_free=512 hugepages_surp=0 hugepages_size=2048kB",
+		"Node 1 hugepages_total=10 hugepages_free=0 hugepages_surp=0 hugepages_size=2048kB",
+		"Node 1 hugepages_total=7 hugepages_free=7 hugepages_surp=0 hugepages_size=20",
+		"12345 total pagecache pages",
+		"0 pages in swap cache",
+		"Free swap  = 1024kB",
+		"Total swap = 2097148kB",
+		"Out of memory: Killed process 7 (a) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+		/* a report that printed neither */
+		"b invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"Free swap  = 12kB (cut",
+		"Out of memory: Killed process 8 (b) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+	};
+	struct parsed p;
+	const struct kmsg_kill *k;
+
+	parse_lines(lines, sizeof(lines) / sizeof(lines[0]), &p);
+	assert_int_equal(p.n, 2);
+	k = &p.ev[0].kill;
+	assert_true(k->have & KMSG_HAVE_SWAP_FREE);
+	assert_true(k->have & KMSG_HAVE_SWAP_TOTAL);
+	assert_int_equal(k->swap_free_kb, 1024);
+	assert_int_equal(k->swap_total_kb, 2097148);
+	assert_true(k->have & KMSG_HAVE_HUGETLB);
+	assert_int_equal(k->hugetlb_total_kb, 4 * 1048576ULL + 522 * 2048ULL);
+	assert_int_equal(k->hugetlb_free_kb, 1 * 1048576ULL + 512 * 2048ULL);
+	k = &p.ev[1].kill;
+	assert_false(k->have & (KMSG_HAVE_SWAP_FREE | KMSG_HAVE_SWAP_TOTAL | KMSG_HAVE_HUGETLB));
+}
+
+/*
  * The Node and zone lines of other kernels, in dmesg's text: 5.10 (no
  * boost: printed, pagetables still on the zone line, the Mem-Info counters
  * on lines of their own), 4.19 (nor kernel_stack on the Node line;
@@ -1336,6 +1378,7 @@ int main(void)
 		cmocka_unit_test(show_mem_global_numa),
 		cmocka_unit_test(show_mem_cpuset),
 		cmocka_unit_test(show_mem_kernel_shapes),
+		cmocka_unit_test(swap_and_hugetlb),
 		cmocka_unit_test(show_mem_before_4_8),
 		cmocka_unit_test(show_mem_not_taken),
 		cmocka_unit_test(garbage),

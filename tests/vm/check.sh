@@ -285,6 +285,13 @@ raw_fields() {
 				($l | capture("^Node (?<n>[0-9]+) (?<z>[A-Za-z0-9]+) ")) as $z
 				| .mem += (counters($l; "kB") | map(select(.key | IN("free", "boost", "min", "low", "high", "present", "managed")))
 					| map(.key = "zone \($z.n) \($z.z) \(.key)_kb") | from_entries)
+			elif ($l | test("^(Free|Total) swap += [0-9]+kB$")) then
+				($l | capture("^(?<w>Free|Total) swap += (?<v>[0-9]+)kB")) as $s
+				| .mem["swap \($s.w | ascii_downcase)_kb"] = ($s.v | tonumber)
+			elif ($l | test("^Node [0-9]+ hugepages_total=[0-9]+ hugepages_free=[0-9]+ hugepages_surp=[0-9]+ hugepages_size=[0-9]+kB$")) then
+				($l | capture("hugepages_total=(?<t>[0-9]+) hugepages_free=(?<f>[0-9]+) .*hugepages_size=(?<s>[0-9]+)kB")
+					| map_values(tonumber)) as $h
+				| .mem["hugetlb total_kb"] += $h.t * $h.s | .mem["hugetlb free_kb"] += $h.f * $h.s
 			elif ($l | test("oom-kill:constraint=")) then
 				($l | capture("nodemask=(?<n>.*?),cpuset=(?<c>.*?),mems_allowed=(?<m>.*?),(oom_memcg=|global_oom).*,pid=(?<p>[0-9]+),uid=")) as $c
 				| .by_pid[$c.p] = {nodemask: ($c.n | nul), cpuset: ($c.c | nul),
@@ -352,7 +359,12 @@ oracle() {
 					| {key: "node \($n.node) \(.key)", value: .value}]
 				+ [$m.nodes[0] // {} | keys[] | select(. != "node") as $c
 					| {key: "total \($c)", value: ([$m.nodes[][$c]] | if any(. == null) then null else add end)}]
-				+ [{key: "total free_kb", value: ([$m.zones[].free_kb] | add)}]) | from_entries end;
+				+ [{key: "total free_kb", value: ([$m.zones[].free_kb] | add)}]
+				# at arrival: swap and the hugetlb pools, which the guest does not resize
+				+ (($rec.swap_hugetlb // null) as $sh | if $sh == null then [] else
+					[{key: "swap free_kb", value: $sh.swap_free_kb}, {key: "swap total_kb", value: $sh.swap_total_kb},
+					 {key: "hugetlb total_kb", value: $sh.hugetlb_total_kb},
+					 {key: "hugetlb free_kb", value: $sh.hugetlb_free_kb}] end)) | from_entries end;
 		# every figure of the report that the record has a field for, within 2%
 		# or 1 MB: other tasks run where the report yields the CPU, between it
 		# and the mark; on a preemptible kernel within 8 MB: they run anywhere
