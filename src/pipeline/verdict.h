@@ -20,6 +20,7 @@ enum verdict_limit {
 	LIMIT_ZONE_MIN,	    /* a zone below its min watermark */
 	LIMIT_CONSTRAINED,  /* a cpuset's or mempolicy's nodes */
 	LIMIT_MACHINE,	    /* the machine, no zone below min where the kill read them */
+	VERDICT_LIMIT_RULES
 };
 
 enum verdict_filled {
@@ -28,6 +29,7 @@ enum verdict_filled {
 	FILLED_MEMCG_STATE,  /* the memcg's memory.stat, as read at arrival */
 	FILLED_SLAB,	     /* unreclaimable slab outweighs the LRU pages (the kernel's own rule) */
 	FILLED_LARGEST,	     /* the largest kind of memory, as a share of RAM */
+	VERDICT_FILLED_RULES
 };
 
 enum verdict_victim {

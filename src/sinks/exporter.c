@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "exporter.h"
+#include "verdict.h"
 #include "metrics.h"
 #include "metrics_file.h"
 #include "metrics_http.h"
@@ -113,6 +114,7 @@ int exporter__start(struct exporter *e, const char *hooks)
 void exporter__kill(struct exporter *e, const struct oom_event *ev)
 {
 	bool c = event__has(ev, EV_CONTAINER);
+	struct verdict v;
 
 	if (!e)
 		return;
@@ -122,6 +124,15 @@ void exporter__kill(struct exporter *e, const struct oom_event *ev)
 	}
 	metrics__add_kill(e->metrics, event__memcg_label(ev), c ? ev->container.id : "",
 			  c ? ev->container.pod_uid : "", ev->constraint);
+	verdict__derive(ev, &v);
+	metrics__add_verdict(e->metrics, v.limit_rule, v.filled_rule);
+}
+
+void exporter__missed_runs(struct exporter *e, const char *const *progs,
+			   const unsigned long long *runs, size_t n)
+{
+	if (e)
+		metrics__set_missed_runs(e->metrics, progs, runs, n);
 }
 
 void exporter__reconcile(struct exporter *e, const struct reconcile *rc)

@@ -43,6 +43,9 @@ void exporter__tick(struct exporter *e, const __u64 dropped[OOMT_RECORD_TYPES]);
 /* The same for the kernel-log source: its records overwritten unread. */
 void exporter__tick_kmsg(struct exporter *e, unsigned long long log_lost);
 /* Stops serving; the file written a last time, with oomtrace_up 0. */
+/* Each BPF program's runs the kernel skipped so far; see metrics__set_missed_runs(). */
+void exporter__missed_runs(struct exporter *e, const char *const *progs,
+			   const unsigned long long *runs, size_t n);
 void exporter__free(struct exporter *e);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "metrics.h"
+#include "verdict.h"
 
 #define DEFAULT_HOST "127.0.0.1"
 
@@ -43,6 +44,11 @@ struct metrics {
 	bool unreconciled_known[2]; /* host, memcg */
 	long long unreconciled[2];
 	struct table kills, reclaim;
+	unsigned long long verdicts[VERDICT_LIMIT_RULES][VERDICT_FILLED_RULES];
+	bool have_missed;
+	size_t nr_missed;
+	char missed_prog[METRICS_MAX_PROGRAMS][48];
+	unsigned long long missed_runs[METRICS_MAX_PROGRAMS];
 };
 
 static const char *const dropped_names[METRICS_DROPPED_TYPES] = {
@@ -369,6 +375,36 @@ void metrics__set_dropped(struct metrics *m,
 	pthread_mutex_unlock(&m->lock);
 }
 
+void metrics__add_verdict(struct metrics *m, unsigned int limit_rule, unsigned int filled_rule)
+{
+	if (limit_rule >= VERDICT_LIMIT_RULES || filled_rule >= VERDICT_FILLED_RULES)
+		limit_rule = filled_rule = 0; /* unknown, unknown */
+	pthread_mutex_lock(&m->lock);
+	m->verdicts[limit_rule][filled_rule]++;
+	m->gen++;
+	pthread_mutex_unlock(&m->lock);
+}
+
+void metrics__set_missed_runs(struct metrics *m, const char *const *progs,
+			      const unsigned long long *runs, size_t n)
+{
+	if (n > METRICS_MAX_PROGRAMS)
+		n = METRICS_MAX_PROGRAMS;
+	pthread_mutex_lock(&m->lock);
+	for (size_t i = 0; i < n; i++) {
+		if (m->have_missed && i < m->nr_missed && m->missed_runs[i] == runs[i] &&
+		    !strcmp(m->missed_prog[i], progs[i]))
+			continue;
+		snprintf(m->missed_prog[i], sizeof(m->missed_prog[i]), "%s", progs[i]);
+		m->missed_runs[i] = runs[i];
+		m->gen++;
+	}
+	m->gen += !m->have_missed || m->nr_missed != n;
+	m->nr_missed = n;
+	m->have_missed = true;
+	pthread_mutex_unlock(&m->lock);
+}
+
 unsigned long long metrics__generation(struct metrics *m)
 {
 	unsigned long long gen;
@@ -419,6 +455,16 @@ static void render_locked(const struct metrics *m, FILE *f)
 	for (size_t i = 0; i < m->kills.n; i++)
 		fprintf(f, "oomtrace_oom_kills_total{%s} %llu\n", m->kills.v[i].labels,
 			m->kills.v[i].val[0]);
+	family(f, "oomtrace_oom_kill_verdicts_total", "counter",
+	       "OOM kills by their verdict's rules (docs/records.md, \"The verdict\"): which "
+	       "limit was hit, and what filled it; only rule pairs that happened.");
+	for (unsigned int l = 0; l < VERDICT_LIMIT_RULES; l++)
+		for (unsigned int k = 0; k < VERDICT_FILLED_RULES; k++)
+			if (m->verdicts[l][k])
+				fprintf(f,
+					"oomtrace_oom_kill_verdicts_total{limit=\"%s\",filled=\"%s\"} "
+					"%llu\n",
+					verdict__limit_rule(l), verdict__filled_rule(k), m->verdicts[l][k]);
 	family(f, "oomtrace_oom_already_exiting_total", "counter",
 	       "Victims the OOM killer marked while they were already exiting: not killed, not "
 	       "in oomtrace_oom_kills_total.");
@@ -448,6 +494,15 @@ static void render_locked(const struct metrics *m, FILE *f)
 	for (int i = 0; i < METRICS_DROPPED_TYPES; i++)
 		fprintf(f, "oomtrace_dropped_records_total{type=\"%s\"} %llu\n", dropped_names[i],
 			m->dropped[i]);
+	if (m->have_missed) {
+		family(f, "oomtrace_bpf_missed_runs_total", "counter",
+		       "Runs of oomtrace's BPF programs the kernel skipped, by program: a program "
+		       "already running on the CPU is not run again (7.x runs tracepoint programs "
+		       "preemptibly); a record they would have fed may lack part of its story.");
+		for (size_t i = 0; i < m->nr_missed; i++)
+			fprintf(f, "oomtrace_bpf_missed_runs_total{program=\"%s\"} %llu\n",
+				m->missed_prog[i], m->missed_runs[i]);
+	}
 	family(f, "oomtrace_folded_updates_total", "counter",
 	       "Updates counted under memcg=\"(other)\" because the family already had its "
 	       "maximum number of memcg series, by family.");

@@ -60,6 +60,16 @@ int metrics__add_episodes(struct metrics *m, const char *memcg, unsigned long lo
 /* The BPF side's running drop counts, by type. */
 void metrics__set_dropped(struct metrics *m,
 			  const unsigned long long dropped[METRICS_DROPPED_TYPES]);
+/* One kill's verdict: the rules that named its limit and what filled it (verdict.h). */
+void metrics__add_verdict(struct metrics *m, unsigned int limit_rule, unsigned int filled_rule);
+/*
+ * The runs of each BPF program the kernel skipped so far (bpf_prog_info's
+ * recursion_misses, 5.12+), at most METRICS_MAX_PROGRAMS of them; never
+ * called on a kernel that does not count them: no series then.
+ */
+#define METRICS_MAX_PROGRAMS 32
+void metrics__set_missed_runs(struct metrics *m, const char *const *progs,
+			      const unsigned long long *runs, size_t n);
 /* Bumped by every change that alters the rendering: a writer's cue. */
 unsigned long long metrics__generation(struct metrics *m);
 /* The exposition text, malloc'ed and NUL-terminated; NULL with errno. */

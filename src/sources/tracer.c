@@ -95,6 +95,7 @@ struct tracer {
 	bool no_btf;
 	bool no_hook; /* the kernel refused every tier's programs */
 	struct exporter *exporter; /* --metrics, --metrics-file; NULL: neither */
+	unsigned long long missed_read_ns; /* when the skipped runs were last read for it */
 	struct reclaim_totals *reclaim; /* each memcg's closed episodes */
 };
 
@@ -796,13 +797,7 @@ static int write_status(const struct tracer *t)
 	return EXIT_FAILURE_RUNTIME;
 }
 
-static void tick_exporter(const struct tracer *t)
-{
-	unsigned long long n[OOMT_RECORD_TYPES];
-
-	dropped_by_type(t, n);
-	exporter__tick(t->exporter, n);
-}
+static void tick_exporter(struct tracer *t);
 
 /*
  * Until the symbols are loaded (a second or more on a busy node), records
@@ -914,6 +909,33 @@ static bool missed_runs(const struct tracer *t, struct run_totals *s)
 		}
 	}
 	return known;
+}
+
+/*
+ * The metrics' drops at every tick; the programs' skipped runs once a
+ * second (a syscall per program).
+ */
+static void tick_exporter(struct tracer *t)
+{
+	static struct run_totals skipped;
+	unsigned long long n[OOMT_RECORD_TYPES], now = host__monotonic_ns();
+
+	dropped_by_type(t, n);
+	if (t->exporter && now - t->missed_read_ns >= 1000000000ULL) {
+		const char *progs[OUTPUT_MAX_MISSED];
+		unsigned long long runs[OUTPUT_MAX_MISSED];
+
+		t->missed_read_ns = now;
+		memset(&skipped, 0, sizeof(skipped));
+		if (missed_runs(t, &skipped)) {
+			for (unsigned int i = 0; i < skipped.nr_missed; i++) {
+				progs[i] = skipped.missed[i].prog;
+				runs[i] = skipped.missed[i].runs;
+			}
+			exporter__missed_runs(t->exporter, progs, runs, skipped.nr_missed);
+		}
+	}
+	exporter__tick(t->exporter, n);
 }
 
 static void run_totals(const struct tracer *t, struct run_totals *s)

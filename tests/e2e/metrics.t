@@ -70,6 +70,8 @@ ok $? "--source kmsg: the kill counted under its memcg, constraint MEMCG"
 grep -q '^oomtrace_build_info{version="[^"]*",hooks="kmsg"} 1$' "$KPROM" &&
 	grep -q '^oomtrace_dropped_records_total{type="kernel_log"} 0$' "$KPROM"
 ok $? "--source kmsg: hooks=\"kmsg\", and kernel_log losses counted (0)"
+grep -q '^oomtrace_oom_kill_verdicts_total{limit="memcg",filled="[a-z_]*"} 1$' "$KPROM"
+ok $? "--source kmsg: the kill's verdict counted, limit memcg"
 if command -v promtool >/dev/null; then
 	promtool check metrics <"$KPROM" >"$WORK/kpromtool.out" 2>&1
 	ok $? "--source kmsg: promtool check metrics passes on its file"

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "metrics.h"
+#include "verdict.h"
 
 static void escape_of(const char *in, const char *want)
 {
@@ -97,6 +98,10 @@ static const char exact[] =
     "\"MEMCG\"} 2\n"
     "oomtrace_oom_kills_total{memcg=\"/pods/a\",container=\"c1\",pod_uid=\"u-1\",constraint="
     "\"unknown\"} 1\n"
+    "# HELP oomtrace_oom_kill_verdicts_total OOM kills by their verdict's rules "
+    "(docs/records.md, \"The verdict\"): which limit was hit, and what filled it; only rule "
+    "pairs that happened.\n"
+    "# TYPE oomtrace_oom_kill_verdicts_total counter\n"
     "# HELP oomtrace_oom_already_exiting_total Victims the OOM killer marked while they were "
     "already exiting: not killed, not in oomtrace_oom_kills_total.\n"
     "# TYPE oomtrace_oom_already_exiting_total counter\n"
@@ -165,6 +170,41 @@ static void renders_exactly(void **state)
 	s = render(m);
 	assert_null(strstr(s, "scope=\"host\""));
 	assert_non_null(strstr(s, "oomtrace_unreconciled_kills{scope=\"memcg\"} 0\n"));
+	free(s);
+	metrics__free(m);
+}
+
+/* Verdict pairs that happened, and each program's skipped runs once the kernel counts them. */
+static void verdicts_and_missed_runs(void **state)
+{
+	struct metrics *m = metrics__new(METRICS_MAX_SERIES, 0);
+	const char *progs[] = { "reclaim_retry_zone", "victim_exit" };
+	unsigned long long runs[] = { 7, 1 };
+	char *s;
+
+	metrics__add_verdict(m, LIMIT_MEMCG, FILLED_VICTIM);
+	metrics__add_verdict(m, LIMIT_MEMCG, FILLED_VICTIM);
+	metrics__add_verdict(m, LIMIT_ZONE_MIN, FILLED_SLAB);
+	metrics__add_verdict(m, 99, 99); /* out of range: unknown, never past the table */
+	s = render(m);
+	assert_non_null(strstr(s, "oomtrace_oom_kill_verdicts_total{limit=\"memcg\",filled=\"victim\"} 2\n"));
+	assert_non_null(strstr(s, "oomtrace_oom_kill_verdicts_total{limit=\"zone_min\","
+				  "filled=\"unreclaimable_slab\"} 1\n"));
+	assert_non_null(strstr(s, "oomtrace_oom_kill_verdicts_total{limit=\"unknown\","
+				  "filled=\"unknown\"} 1\n"));
+	assert_null(strstr(s, "filled=\"largest\""));
+	/* a kernel that counts no skips: no family at all, not a 0 */
+	assert_null(strstr(s, "oomtrace_bpf_missed_runs_total"));
+	free(s);
+	metrics__set_missed_runs(m, progs, runs, 2);
+	s = render(m);
+	assert_non_null(strstr(s, "oomtrace_bpf_missed_runs_total{program=\"reclaim_retry_zone\"} 7\n"
+				  "oomtrace_bpf_missed_runs_total{program=\"victim_exit\"} 1\n"));
+	free(s);
+	metrics__set_missed_runs(m, progs, runs, 0);
+	s = render(m);
+	assert_non_null(strstr(s, "# TYPE oomtrace_bpf_missed_runs_total counter\n"));
+	assert_null(strstr(s, "program="));
 	free(s);
 	metrics__free(m);
 }
@@ -364,6 +404,7 @@ int main(void)
 		cmocka_unit_test(generation_moves_on_change_only),
 		cmocka_unit_test(counts_and_renders_at_once),
 		cmocka_unit_test(listen_specs),
+		cmocka_unit_test(verdicts_and_missed_runs),
 	};
 
 	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
