@@ -131,9 +131,10 @@ same_kill() {
 	jq -e -n --argjson f "${f:-null}" --argjson t "${t:-null}" --argjson blind $blind '
 		$f != null and $t != null and $t.gfp_mask == $f.gfp_mask and $t.order == $f.order
 		and ($t.totalpages == $f.totalpages or ($blind and $t.totalpages == null))
-		and ($t.memcg | del(.state?)) == ($f.memcg | del(.state?))' >/dev/null
-	# (memcg.state is read by each instance when its record arrives: it may
-	# differ by a page or two; the values at the kill must not)
+		and ($t.memcg | del(.state?, .where_memory_went?)) == ($f.memcg | del(.state?, .where_memory_went?))' >/dev/null
+	# (memcg.state, and where_memory_went drawn from it, are read by each
+	# instance when its record arrives: they may differ by a page or two; the
+	# values at the kill must not)
 	ok $? "[$name] $what: tracepoint gfp, order, totalpages and memcg equal fentry's"
 }
 
