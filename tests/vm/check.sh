@@ -132,10 +132,18 @@ same_kill() {
 		$f != null and $t != null and $t.gfp_mask == $f.gfp_mask and $t.order == $f.order
 		and ($t.totalpages == $f.totalpages or ($blind and $t.totalpages == null))
 		and ($t.memcg | del(.state?, .where_memory_went?)) == ($f.memcg | del(.state?, .where_memory_went?))' >/dev/null
+	local same=$?
 	# (memcg.state, and where_memory_went drawn from it, are read by each
 	# instance when its record arrives: they may differ by a page or two; the
 	# values at the kill must not)
-	ok $? "[$name] $what: tracepoint gfp, order, totalpages and memcg equal fentry's"
+	ok $same "[$name] $what: tracepoint gfp, order, totalpages and memcg equal fentry's"
+	if [ $same -ne 0 ]; then
+		local r
+		for r in "$f" "$t"; do
+			jq -c -n --argjson r "${r:-null}" '$r | {hook, gfp_mask, order, totalpages,
+				memcg: (.memcg | del(.state?, .where_memory_went?))}' | diag
+		done
+	fi
 }
 
 # --cgroup /oomt-vm on cgroup v2: its kill only, with v2's memory.events
@@ -172,8 +180,59 @@ check_filtered() { # check_filtered NAME DIR
 		| $ks.read == "kernel_log" and ($ks.memory_stat | length) >= 20
 		and ($ks.memory_stat | keys) - ($rs.memory_stat | keys) == []' >/dev/null
 	ok $? "[$name] --cgroup /oomt-vm: the report's memory.stat ($(jq -s --argjson m "$mpid" 'map(select(.type == "oom_kill" and .victim.pid == $m)) | .[0].memcg.state.memory_stat | length' "$dir/kmsg.json") keys) has no key the record lacks"
+	check_memcg_stat_values "$name" "$dir" "$json" "$mpid"
 
 	ok $(($(kv "$dir" exit.filtered) != 0)) "[$name] --cgroup /oomt-vm: exits 0"
+}
+
+# report_memcg_stat KERNEL_LOG MEMCG: the memory.stat lines the kernel's report
+# printed under "Memory cgroup stats for MEMCG:", as one JSON object (older
+# kernels print the block as one record, its lines joined by \x0a)
+report_memcg_stat() {
+	awk -v head="Memory cgroup stats for $2:" '
+		{ sub(/\r$/, ""); t = $0; sub(/^[^;]*;/, "", t); gsub(/\\x0a/, "\n", t)
+		  n = split(t, l, "\n")
+		  for (i = 1; i <= n; i++) {
+			if (l[i] == head && !done) { on = 1; continue }
+			if (on && l[i] ~ /^[a-z_0-9]+ [0-9]+$/) { print l[i]; continue }
+			if (on) { on = 0; done = 1 }
+		  } }' "$1" |
+		jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}) | add // {}'
+}
+
+# check_memcg_stat_values NAME DIR JSON PID: the memcg OOM's memory.stat,
+# value by value, against the kernel's "Memory cgroup stats for" block.
+# The kernel log source must give the report's values exactly. The BPF
+# record read the file at arrival, a little after the kill: each value is
+# within 2% of the kernel's (or 64 updates, rstat's flush batch on one CPU:
+# 64 pages, or 64 events), or it is a size that shrank by no more than the
+# victim's rss and page tables, which its exit freed in between.
+check_memcg_stat_values() {
+	local name=$1 dir=$2 json=$3 mpid=$4 kernel
+	kernel=$(report_memcg_stat "$dir/kernel.log" /oomt-vm)
+	jq -e -n --argjson m "$mpid" --argjson kern "$kernel" --slurpfile k "$dir/kmsg.json" '
+		($k | map(select(.type == "oom_kill" and .victim.pid == $m)) | .[0].memcg.state.memory_stat) as $ks
+		| ($kern | length) >= 20 and $ks == $kern' >/dev/null
+	ok $? "[$name] --cgroup /oomt-vm: the kernel log source gives each of the report's $(echo "$kernel" | jq length) memory.stat values exactly"
+	local verdict
+	verdict=$(jq -c -n --argjson m "$mpid" --argjson kern "$kernel" --slurpfile r "$json" '
+		($r | map(select(.type == "oom_kill" and .victim.pid == $m)) | .[0]) as $rec
+		| ($rec.memcg.state.memory_stat // {}) as $v
+		| (($rec.victim.anon_rss_kb // 0) + ($rec.victim.file_rss_kb // 0) + ($rec.victim.shmem_rss_kb // 0)
+		   + ($rec.victim.pgtables_kb // 0)) as $victim_kb | ($victim_kb * 1024) as $freed
+		| [$kern | to_entries[] | .key as $key | .value as $want | ($v[$key]) as $got
+		   | (($key | test("^(pg|pswp|thp_|workingset_|zswp|numa_|swpin|swpout)")) | not) as $size
+		   | (if $size then 64 * 4096 else 64 end) as $batch
+		   | {key: $key, want: $want, got: $got,
+		      how: (if $got == null then "missing"
+			    elif (($got - $want) | fabs) <= ([$want / 50, $batch] | max) then "close"
+			    elif $size and $got < $want and $want - $got <= $freed + $batch then "freed"
+			    else "differs" end)}]
+		| {n: length, close: map(select(.how == "close")) | length,
+		   freed: map(select(.how == "freed") | .key),
+		   bad: map(select(.how == "missing" or .how == "differs"))}')
+	[ -n "$verdict" ] && echo "$verdict" | jq -e '.n >= 20 and (.bad | length) == 0' >/dev/null
+	ok $? "[$name] --cgroup /oomt-vm: memory.stat at arrival agrees with the report's value by value ($(echo "$verdict" | jq -r '"\(.close) of \(.n) within 2%, \(.freed | length) shrunk as the victim exited \(.freed), disagreeing \(.bad)"'))"
 }
 
 check_guest() { # check_guest NAME DIR
