@@ -205,6 +205,11 @@ bool event__memory_split(const struct oom_event *ev, struct memory_split *m)
 	}
 	for (int p = PART_ANON; p < PART_UNACCOUNTED; p++)
 		m->kb[p] = nodes_sum(ev, counters[p]);
+	if (ev->have_machine_slab && m->kb[PART_SLAB_RECLAIMABLE] < 0 &&
+	    m->kb[PART_SLAB_UNRECLAIMABLE] < 0) {
+		m->kb[PART_SLAB_RECLAIMABLE] = (long long)ev->machine_slab_kb[0];
+		m->kb[PART_SLAB_UNRECLAIMABLE] = (long long)ev->machine_slab_kb[1];
+	}
 	/* shmem sits on the anon LRUs: counted apart from them */
 	if (m->kb[PART_ANON] >= 0 && m->kb[PART_SHMEM] >= 0)
 		m->kb[PART_ANON] = m->kb[PART_ANON] > m->kb[PART_SHMEM]

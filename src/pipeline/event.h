@@ -258,6 +258,12 @@ struct oom_event {
 	struct event_zone zones[EVENT_MAX_ZONES];
 	int nr_zones;
 	bool zones_truncated;
+	/*
+	 * The report's machine-wide slab (Mem-Info), where no node's is known:
+	 * the kernel log of a report that printed every node
+	 */
+	bool have_machine_slab;
+	unsigned long long machine_slab_kb[2]; /* reclaimable, unreclaimable */
 
 	/* the kernel stack: addresses to resolve, or the source's text */
 	unsigned long long stack[EVENT_MAX_STACK];

@@ -1308,6 +1308,49 @@ static void parse_hugepages(struct kmsg_parser *p, const char *c)
 	k->have |= KMSG_HAVE_HUGETLB;
 }
 
+/* a count of pages: its digits end the text, or a space or "\x0a" follows them */
+static bool scan_pages(const char **c, unsigned long long *v)
+{
+	return scan_ull(c, v) && (!**c || **c == ' ' || starts(*c, "\\x0a"));
+}
+
+/*
+ * Mem-Info's own counters, for the whole machine and in pages (the Node
+ * lines say each node's in kB, but not its slab): "slab_reclaimable:N
+ * slab_unreclaimable:N", on a line of its own or in one record with the
+ * rest.  Kernels before 4.13 print a zone's slab in kB on the zone's line:
+ * not these (a count of pages has no "kB").
+ */
+static bool parse_mem_info_slab(struct kmsg_parser *p, const char *s)
+{
+	const char *c = strstr(s, "slab_reclaimable:");
+	unsigned long long r, u;
+
+	if (!c || starts(s, "Node "))
+		return false;
+	c += strlen("slab_reclaimable:");
+	if (!(scan_pages(&c, &r) && skip(&c, " slab_unreclaimable:") && scan_pages(&c, &u)))
+		return false;
+	if (p->active && !p->emitted && !p->mem_mixed && p->mem_info) {
+		p->cur.slab_pages[0] = r;
+		p->cur.slab_pages[1] = u;
+		p->cur.have |= KMSG_HAVE_SLAB;
+	}
+	return true;
+}
+
+/* "Node 0 DMA32: 3*4kB (U) 1*8kB ...": a zone's free lists, their first order one page */
+static void parse_free_lists(struct kmsg_parser *p, const char *c)
+{
+	unsigned long long n, kb;
+
+	if (p->cur.page_kb || !p->active || p->emitted || p->mem_mixed)
+		return;
+	if (skip(&c, ": ") && scan_ull(&c, &n) && skip(&c, "*") && scan_ull(&c, &kb) &&
+	    starts(c, "kB") && kb >= 4 && kb <= 256 && !(kb & (kb - 1)))
+		p->cur.page_kb = (unsigned int)kb;
+}
+
 /*
  * The lines of show_mem() that say a node's or a zone's memory.  A report
  * prints one show_mem(): a second "Mem-Info:", or a node or zone printed
@@ -1332,7 +1375,7 @@ static bool parse_show_mem(struct kmsg_parser *p, const char *s, struct event_zo
 			parse_lowmem_reserve(prev_zone, c);
 		return true;
 	}
-	if (parse_swap_line(p, s))
+	if (parse_swap_line(p, s) || parse_mem_info_slab(p, s))
 		return true;
 	numa = skip(&c, "Node ");
 	if (numa && !(scan_ull(&c, &node) && skip(&c, " ") && node <= 0xffff))
@@ -1351,6 +1394,8 @@ static bool parse_show_mem(struct kmsg_parser *p, const char *s, struct event_zo
 	while ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || is_digit(*c))
 		c++;
 	n = c - name;
+	if (n && starts(c, ": "))
+		parse_free_lists(p, c);
 	if (!n || n >= sizeof(((struct event_zone *)0)->name) || !starts(c, " free:"))
 		return false;
 	if (!numa) {

@@ -47,6 +47,7 @@ enum kmsg_have {
 	KMSG_HAVE_SWAP_FREE = 1 << 23,	  /* swap_free_kb ("Free swap  = NkB") */
 	KMSG_HAVE_SWAP_TOTAL = 1 << 24,	  /* swap_total_kb ("Total swap = NkB") */
 	KMSG_HAVE_HUGETLB = 1 << 25,	  /* hugetlb_*: "Node N hugepages_total=..." lines */
+	KMSG_HAVE_SLAB = 1 << 26,	  /* slab_pages: Mem-Info's machine-wide slab, in pages */
 };
 
 /* One victim of one OOM. */
@@ -87,6 +88,13 @@ struct kmsg_kill {
 	/* show_mem()'s swap lines, and its hugetlb pools summed over nodes and page sizes */
 	unsigned long long swap_free_kb, swap_total_kb;
 	unsigned long long hugetlb_total_kb, hugetlb_free_kb;
+	/*
+	 * Mem-Info's "slab_reclaimable:N slab_unreclaimable:N": pages, for the
+	 * whole machine (no Node line prints slab), and the page's size in kB
+	 * as the first order of a zone's free lists says it ("0*4kB"); 0 unread.
+	 */
+	unsigned long long slab_pages[2];
+	unsigned int page_kb;
 	struct event_zone zones[EVENT_MAX_ZONES];
 	int nr_zones;
 	bool zones_truncated;

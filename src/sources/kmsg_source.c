@@ -188,6 +188,17 @@ static void build_node_mem(const struct kmsg_kill *k, struct oom_event *ev)
 	memcpy(ev->zones, k->zones, sizeof(ev->zones));
 	ev->nr_zones = k->nr_zones;
 	ev->zones_truncated = k->zones_truncated;
+	/*
+	 * Mem-Info's slab is the whole machine's: it goes with the nodes only
+	 * when show_mem() printed every node, as for an OOM of the machine.
+	 * A cpuset's or a policy's prints only the nodes it was confined to.
+	 */
+	if ((k->have & KMSG_HAVE_SLAB) && k->page_kb && (k->have & KMSG_HAVE_CONSTRAINT) &&
+	    k->constraint == OOMT_CONSTRAINT_NONE) {
+		ev->have_machine_slab = true;
+		ev->machine_slab_kb[0] = k->slab_pages[0] * k->page_kb;
+		ev->machine_slab_kb[1] = k->slab_pages[1] * k->page_kb;
+	}
 }
 
 /* One victim of the kernel's report as an event: what it printed, nothing it did not. */

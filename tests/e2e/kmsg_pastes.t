@@ -45,8 +45,8 @@ done
 # the text of a global OOM says the machine's memory as its report printed
 # it, and each zone below its min watermark (one boosted)
 f=$FIX/hand-6.12-global-numa.kmsg
-expect "a global OOM's memory line, from its Node and zone lines" 0 \
-	'^  memory   RAM 8037892 kB: free 50832 kB (0%), anon 3824240 kB (47%), page cache 4032 kB (0%), shmem 6688 kB (0%), kernel stacks and page tables 11088 kB (0%), unevictable 15540 kB (0%)$' \
+expect "a global OOM's memory line, from its Node and zone lines and Mem-Info's slab (4312 and 9871 pages)" 0 \
+	'^  memory   RAM 8037892 kB: free 50832 kB (0%), anon 3824240 kB (47%), page cache 4032 kB (0%), shmem 6688 kB (0%), slab reclaimable 17248 kB (0%), slab unreclaimable 39484 kB (0%), kernel stacks and page tables 11088 kB (0%), unevictable 15540 kB (0%), unaccounted 4068740 kB (50%)$' \
 	--input "$f"
 expect "its zones below min" 0 \
 	'^  zone     node 0 Normal: free 7620 kB below min 9828 kB (low 11776 kB, high 13724 kB)$' \

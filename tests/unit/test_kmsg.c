@@ -1031,6 +1031,59 @@ static void swap_and_hugetlb(void **state)
 }
 
 /*
+ * Mem-Info's machine-wide slab, in pages, with the page's size from a
+ * zone's free lists: on lines of their own (dmesg), in one /dev/kmsg
+ * record joined by "\x0a", and 16 KiB pages; a zone line's slab in kB
+ * (before 4.13) and a count cut short are not taken.
+ */
+static void mem_info_slab(void **state)
+{
+	static const char *const lines[] = {
+		"a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"Mem-Info:",
+		"active_anon:886 inactive_anon:50954 isolated_anon:0",
+		" active_file:0 inactive_file:0 isolated_file:0",
+		" slab_reclaimable:299 slab_unreclaimable:3086",
+		"Node 0 DMA32: 3*4kB (U) 1*8kB (M) = 20kB",
+		"Out of memory: Killed process 7 (a) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+		"b invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"Mem-Info:",
+		"active_anon:47456 inactive_anon:0 isolated_anon:0\\x0a slab_reclaimable:10 "
+		"slab_unreclaimable:20\\x0a mapped:1 shmem:2",
+		"Normal: 0*16kB 0*32kB = 0kB",
+		"Out of memory: Killed process 8 (b) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+		"c invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		"Mem-Info:",
+		"Node 0 Normal free:5000kB min:4000kB low:5000kB high:6000kB slab_reclaimable:12kB "
+		"present:8000kB managed:7000kB",
+		" slab_reclaimable:299 slab_unreclaim",
+		"Out of memory: Killed process 9 (c) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
+		"shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+	};
+	struct parsed p;
+	const struct kmsg_kill *k;
+
+	parse_lines(lines, sizeof(lines) / sizeof(lines[0]), &p);
+	assert_int_equal(p.n, 3);
+	k = &p.ev[0].kill;
+	assert_true(k->have & KMSG_HAVE_SLAB);
+	assert_int_equal(k->slab_pages[0], 299);
+	assert_int_equal(k->slab_pages[1], 3086);
+	assert_int_equal(k->page_kb, 4);
+	k = &p.ev[1].kill;
+	assert_true(k->have & KMSG_HAVE_SLAB);
+	assert_int_equal(k->slab_pages[0], 10);
+	assert_int_equal(k->slab_pages[1], 20);
+	assert_int_equal(k->page_kb, 16);
+	k = &p.ev[2].kill;
+	assert_false(k->have & KMSG_HAVE_SLAB);
+	assert_int_equal(k->page_kb, 0);
+	assert_int_equal(k->nr_zones, 1);
+}
+
+/*
  * The Node and zone lines of other kernels, in dmesg's text: 5.10 (no
  * boost: printed, pagetables still on the zone line, the Mem-Info counters
  * on lines of their own), 4.19 (nor kernel_stack on the Node line;
@@ -1379,6 +1432,7 @@ int main(void)
 		cmocka_unit_test(show_mem_cpuset),
 		cmocka_unit_test(show_mem_kernel_shapes),
 		cmocka_unit_test(swap_and_hugetlb),
+		cmocka_unit_test(mem_info_slab),
 		cmocka_unit_test(show_mem_before_4_8),
 		cmocka_unit_test(show_mem_not_taken),
 		cmocka_unit_test(garbage),

@@ -269,6 +269,19 @@ static void memory_split_by_part(void **state)
 	assert_int_equal(m.kb[PART_KERNEL], -1);
 	assert_int_equal(m.kb[PART_UNACCOUNTED], -1);
 	assert_int_equal(m.kb[PART_SHMEM], 50000);
+	/* a kernel log's Mem-Info slab stands in for the nodes' only where they have none */
+	ev.have_machine_slab = true;
+	ev.machine_slab_kb[0] = 3000;
+	ev.machine_slab_kb[1] = 7000;
+	assert_true(event__memory_split(&ev, &m));
+	assert_int_equal(m.kb[PART_SLAB_UNRECLAIMABLE], 20000);
+	ev.nodes[0].known &= ~(1u << NODE_SLAB_RECLAIMABLE | 1u << NODE_SLAB_UNRECLAIMABLE);
+	assert_true(event__memory_split(&ev, &m));
+	assert_int_equal(m.kb[PART_SLAB_RECLAIMABLE], 3000);
+	assert_int_equal(m.kb[PART_SLAB_UNRECLAIMABLE], 7000);
+	ev.have_machine_slab = false;
+	assert_true(event__memory_split(&ev, &m));
+	assert_int_equal(m.kb[PART_SLAB_UNRECLAIMABLE], -1);
 	ev.known &= ~EV_NODE_MEM;
 	assert_false(event__memory_split(&ev, &m));
 }
