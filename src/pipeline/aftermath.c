@@ -203,6 +203,7 @@ static void read_slabs(struct oom_event *ev)
 	free(text);
 	if (nr > 0) {
 		ev->nr_slabs = nr;
+		ev->slabs_read = "at_arrival";
 		ev->known |= EV_SLABS;
 	}
 }

@@ -232,6 +232,7 @@ struct oom_event {
 	struct event_retry retry;
 
 	/* with EV_SLABS: when unreclaimable slab outweighed the LRUs, largest first */
+	const char *slabs_read; /* "at_arrival" (/proc/slabinfo) or "kernel_log" (the report's list) */
 	struct slab_cache slabs[SLAB_CACHES_MAX];
 	int nr_slabs;
 

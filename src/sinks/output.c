@@ -360,7 +360,8 @@ static void json_slabs(FILE *f, const struct oom_event *ev)
 		fputs(",\"unreclaimable_slab\":null", f);
 		return;
 	}
-	fputs(",\"unreclaimable_slab\":{\"read\":\"at_arrival\",\"caches\":[", f);
+	fprintf(f, ",\"unreclaimable_slab\":{\"read\":\"%s\",\"caches\":[",
+		ev->slabs_read ? ev->slabs_read : "at_arrival");
 	for (int i = 0; i < ev->nr_slabs; i++) {
 		fputs(i ? ",{\"name\":" : "{\"name\":", f);
 		json_string(f, ev->slabs[i].name, strlen(ev->slabs[i].name));
@@ -649,7 +650,9 @@ static void text_slabs(FILE *f, const struct oom_event *ev)
 {
 	if (!known(ev, EV_SLABS))
 		return;
-	fputs("  slab     unreclaimable, largest first (at arrival):", f);
+	fprintf(f, "  slab     unreclaimable, largest first (%s):",
+		ev->slabs_read && !strcmp(ev->slabs_read, "kernel_log") ? "from the kernel log"
+									 : "at arrival");
 	for (int i = 0; i < ev->nr_slabs; i++)
 		fprintf(f, "%s %s %llu kB", i ? "," : "", ev->slabs[i].name, ev->slabs[i].total_kb);
 	fputc('\n', f);

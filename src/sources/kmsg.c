@@ -61,6 +61,7 @@ struct kmsg_parser {
 	/* cur's first "Memory cgroup stats for" was read: the ones after it are below it */
 	bool stats_seen;
 	bool in_stats; /* right after the OOM memcg's header: its "key value" lines */
+	bool in_slabs; /* after "Unreclaimable slab info:": its "name usedKB totalKB" lines */
 	/* cur's "Mem-Info:" was read; another dump's show_mem() was mixed into cur's */
 	bool mem_info, mem_mixed;
 	/* the zone of cur's previous line: this one may be its lowmem_reserve[] */
@@ -525,6 +526,7 @@ static void start_report(struct kmsg_parser *p)
 	p->active = true;
 	p->emitted = p->group = p->in_trace = p->no_kill = p->have_candidate = p->summary = false;
 	p->stats_seen = p->have_limit = p->mem_info = p->mem_mixed = p->in_stats = false;
+	p->in_slabs = false;
 	p->reserve_zone = NULL;
 	p->nr_tasks = 0;
 	memset(&p->cols, -1, sizeof(p->cols));
@@ -1412,6 +1414,54 @@ static bool parse_show_mem(struct kmsg_parser *p, const char *s, struct event_zo
 	return true;
 }
 
+/*
+ * dump_unreclaimable_slab(): "Unreclaimable slab info:", a "Name Used
+ * Total" header, then "%-17s %10luKB %10luKB" for each cache, in the
+ * kernel's list order.  The largest SLAB_CACHES_MAX by total are kept; a
+ * line of any other shape ends the list.
+ */
+static bool parse_slab_head(struct kmsg_parser *p, const char *s)
+{
+	if (strcmp(s, "Unreclaimable slab info:"))
+		return false;
+	p->in_slabs = p->active && !p->emitted && !p->cur.nr_slabs;
+	return true;
+}
+
+static bool parse_slab_line(struct kmsg_parser *p, const char *s)
+{
+	struct kmsg_kill *k = &p->cur;
+	struct slab_cache sc = { 0 };
+	const char *c = s, *name = s;
+	size_t n;
+	int i;
+
+	if (starts(s, "Name ") && strstr(s, " Used ") && strstr(s, " Total"))
+		return true;
+	while (*c && *c != ' ')
+		c++;
+	n = c - name;
+	while (*c == ' ')
+		c++;
+	if (!n || n >= sizeof(sc.name) || !scan_ull(&c, &sc.used_kb) || !skip(&c, "KB"))
+		return false;
+	while (*c == ' ')
+		c++;
+	if (!scan_ull(&c, &sc.total_kb) || strcmp(c, "KB"))
+		return false;
+	copy_n(sc.name, sizeof(sc.name), name, n);
+	/* into its place by total, largest first; past the last kept, left out */
+	for (i = k->nr_slabs; i > 0 && k->slabs[i - 1].total_kb < sc.total_kb; i--)
+		if (i < SLAB_CACHES_MAX)
+			k->slabs[i] = k->slabs[i - 1];
+	if (i < SLAB_CACHES_MAX) {
+		k->slabs[i] = sc;
+		if (k->nr_slabs < SLAB_CACHES_MAX)
+			k->nr_slabs++;
+	}
+	return true;
+}
+
 static void parse_misc(struct kmsg_parser *p, const char *s)
 {
 	if (!p->active)
@@ -1437,6 +1487,11 @@ static void parse_line(struct kmsg_parser *p, const char *s)
 	if (p->in_stats && !p->emitted && parse_stat_lines(p, s))
 		return;
 	p->in_stats = false;
+	if (p->in_slabs && parse_slab_line(p, s))
+		return;
+	p->in_slabs = false;
+	if (parse_slab_head(p, s))
+		return;
 	if (parse_invoked(p, s) || parse_cpu(p, s) || parse_usage(p, s) || parse_oom_kill(p, s) ||
 	    parse_task_in(p, s) || parse_memcg_stats(p, s) || parse_kill_choice(p, s) ||
 	    parse_killed(p, s) || parse_reaper(p, s) || parse_table_header(p, s) ||

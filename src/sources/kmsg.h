@@ -95,6 +95,9 @@ struct kmsg_kill {
 	 */
 	unsigned long long slab_pages[2];
 	unsigned int page_kb;
+	/* "Unreclaimable slab info:": the largest caches it listed, largest first */
+	struct slab_cache slabs[SLAB_CACHES_MAX];
+	int nr_slabs;
 	struct event_zone zones[EVENT_MAX_ZONES];
 	int nr_zones;
 	bool zones_truncated;

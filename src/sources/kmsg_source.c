@@ -179,6 +179,12 @@ static void build_node_mem(const struct kmsg_kill *k, struct oom_event *ev)
 		sh->hugetlb_total_kb = k->have & KMSG_HAVE_HUGETLB ? (long long)k->hugetlb_total_kb : -1;
 		sh->hugetlb_free_kb = k->have & KMSG_HAVE_HUGETLB ? (long long)k->hugetlb_free_kb : -1;
 	}
+	if (k->nr_slabs) {
+		memcpy(ev->slabs, k->slabs, sizeof(ev->slabs));
+		ev->nr_slabs = k->nr_slabs;
+		ev->slabs_read = "kernel_log";
+		ev->known |= EV_SLABS;
+	}
 	if (!(k->have & KMSG_HAVE_NODE_MEM))
 		return;
 	ev->known |= EV_NODE_MEM;

@@ -130,6 +130,7 @@ static int replay_kill(struct replay *rp, const struct record_frame *fr)
 	ev.memcg.state = fr->state;
 	if (fr->nr_slabs) {
 		ev.known |= EV_SLABS;
+		ev.slabs_read = "at_arrival"; /* recordings are of BPF's records */
 		ev.nr_slabs = fr->nr_slabs;
 		memcpy(ev.slabs, fr->slabs, sizeof(ev.slabs));
 	}

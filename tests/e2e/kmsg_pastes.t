@@ -21,7 +21,7 @@ if .type == "oom_kill" then
 	 memcg: (.memcg | if . == null then null else {path, usage_kb, limit_kb, cgroup_version} end),
 	 cgroup,
 	 node_memory: (.node_memory | if . == null then null else del(.zones[].below_min) end),
-	 kstack}
+	 unreclaimable_slab, kstack}
 elif .type == "oom_reaped" then
 	{type, event_id, ktime_ns, victim, reaper: (.reaper | {state, reaped_kb})}
 elif .type == "summary" then
@@ -50,6 +50,19 @@ expect "a global OOM's memory line, from its Node and zone lines and Mem-Info's 
 	--input "$f"
 expect "its zones below min" 0 \
 	'^  zone     node 0 Normal: free 7620 kB below min 9828 kB (low 11776 kB, high 13724 kB)$' \
+	--input "$f"
+
+# a global OOM of kernel memory: Mem-Info's slab, the report's own list of
+# the largest caches, and the verdict drawn from them
+f=$FIX/hand-6.1-global-slab.dmesg
+expect "slab from Mem-Info's pages, unaccounted the rest" 0 \
+	'^  memory   RAM 415360 kB: .* slab reclaimable 6000 kB (1%), slab unreclaimable 370000 kB (89%), .* unaccounted 1160 kB (0%)$' \
+	--input "$f"
+expect "the report's unreclaimable caches, largest first" 0 \
+	'^  slab     unreclaimable, largest first (from the kernel log): kmalloc-4k 361600 kB, task_struct 2180 kB, kmalloc-2k 1824 kB, kmalloc-512 416 kB$' \
+	--input "$f"
+expect "the verdict: kernel memory, not a process" 0 \
+	'^  verdict  .*; unreclaimable slab 89% of RAM: kernel memory, not a process.s; ' \
 	--input "$f"
 
 done_testing

@@ -50,6 +50,12 @@ static void parse_lines(const char *const *lines, int nr, struct parsed *out)
 
 #define PARSE_ARRAY(lines, out) parse_lines(lines, sizeof(lines) / sizeof(lines[0]), out)
 
+/* the shortest report a test needs around the lines it is about: a header, a kill */
+#define INVOKED(comm) comm " invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0"
+#define KILLED(pid, comm)                                                                          \
+	"Out of memory: Killed process " #pid " (" comm ") total-vm:8kB, anon-rss:4kB, "           \
+	"file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0"
+
 static void parse_file(const char *name, struct parsed *out)
 {
 	static char text[1 << 16];
@@ -730,7 +736,7 @@ static void paste_task_in_paths(void **state)
 		"Memory cgroup out of memory: Killed process 4 (d) total-vm:8kB, anon-rss:4kB, "
 		"file-rss:0kB, shmem-rss:0kB",
 		/* 6.x: an oom-kill line cut in its oom_memcg, the stats line before it whole */
-		"e invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		INVOKED("e"),
 		"Memory cgroup stats for /x/y:",
 		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
 		"oom_memcg=/x/",
@@ -799,10 +805,10 @@ static void interleaved_dump_is_not_the_invoker(void **state)
 static void cut_off_reports(void **state)
 {
 	static const char *const lines[] = {
-		"a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		INVOKED("a"),
 		"oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,"
 		"oom_memcg=/x,y,task_memcg=/x,y/z,task=a b,pid=7,uid=3",
-		"b invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		INVOKED("b"),
 		"c invoked oom-killer: gfp_mask=0x0(), order=-1, oom_score_adj=0",
 	};
 	const struct kmsg_kill *k;
@@ -995,7 +1001,7 @@ static void show_mem_cpuset(void **state)
 static void swap_and_hugetlb(void **state)
 {
 	static const char *const lines[] = {
-		"a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		INVOKED("a"),
 		"Mem-Info:",
 		"Node 0 hugepages_total=4 hugepages_free=1 hugepages_surp=0 hugepages_size=1048576kB",
 		"Node 0 hugepages_total=512 hugepages_free=512 hugepages_surp=0 hugepages_size=2048kB",
@@ -1005,18 +1011,16 @@ static void swap_and_hugetlb(void **state)
 		"0 pages in swap cache",
 		"Free swap  = 1024kB",
 		"Total swap = 2097148kB",
-		"Out of memory: Killed process 7 (a) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
-		"shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+		KILLED(7, "a"),
 		/* a report that printed neither */
-		"b invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		INVOKED("b"),
 		"Free swap  = 12kB (cut",
-		"Out of memory: Killed process 8 (b) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
-		"shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+		KILLED(8, "b"),
 	};
 	struct parsed p;
 	const struct kmsg_kill *k;
 
-	parse_lines(lines, sizeof(lines) / sizeof(lines[0]), &p);
+	PARSE_ARRAY(lines, &p);
 	assert_int_equal(p.n, 2);
 	k = &p.ev[0].kill;
 	assert_true(k->have & KMSG_HAVE_SWAP_FREE);
@@ -1039,33 +1043,30 @@ static void swap_and_hugetlb(void **state)
 static void mem_info_slab(void **state)
 {
 	static const char *const lines[] = {
-		"a invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		INVOKED("a"),
 		"Mem-Info:",
 		"active_anon:886 inactive_anon:50954 isolated_anon:0",
 		" active_file:0 inactive_file:0 isolated_file:0",
 		" slab_reclaimable:299 slab_unreclaimable:3086",
 		"Node 0 DMA32: 3*4kB (U) 1*8kB (M) = 20kB",
-		"Out of memory: Killed process 7 (a) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
-		"shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
-		"b invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		KILLED(7, "a"),
+		INVOKED("b"),
 		"Mem-Info:",
 		"active_anon:47456 inactive_anon:0 isolated_anon:0\\x0a slab_reclaimable:10 "
 		"slab_unreclaimable:20\\x0a mapped:1 shmem:2",
 		"Normal: 0*16kB 0*32kB = 0kB",
-		"Out of memory: Killed process 8 (b) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
-		"shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
-		"c invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		KILLED(8, "b"),
+		INVOKED("c"),
 		"Mem-Info:",
 		"Node 0 Normal free:5000kB min:4000kB low:5000kB high:6000kB slab_reclaimable:12kB "
 		"present:8000kB managed:7000kB",
 		" slab_reclaimable:299 slab_unreclaim",
-		"Out of memory: Killed process 9 (c) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
-		"shmem-rss:0kB, UID:0 pgtables:4kB oom_score_adj:0",
+		KILLED(9, "c"),
 	};
 	struct parsed p;
 	const struct kmsg_kill *k;
 
-	parse_lines(lines, sizeof(lines) / sizeof(lines[0]), &p);
+	PARSE_ARRAY(lines, &p);
 	assert_int_equal(p.n, 3);
 	k = &p.ev[0].kill;
 	assert_true(k->have & KMSG_HAVE_SLAB);
@@ -1081,6 +1082,56 @@ static void mem_info_slab(void **state)
 	assert_false(k->have & KMSG_HAVE_SLAB);
 	assert_int_equal(k->page_kb, 0);
 	assert_int_equal(k->nr_zones, 1);
+}
+
+/*
+ * dump_unreclaimable_slab()'s list: the largest 10 by total, largest first,
+ * whatever the kernel's order; a line of another shape ends it, and a
+ * report without the list has none.
+ */
+static void unreclaimable_slab_list(void **state)
+{
+	static const char *const lines[] = {
+		INVOKED("a"),
+		"Mem-Info:",
+		"Unreclaimable slab info:",
+		"Name                      Used          Total",
+		"c1                      100KB        110KB",
+		"kmalloc-4k           2400000KB    2410000KB",
+		"c3                      300KB        310KB",
+		"c4                      400KB        410KB",
+		"c5                      500KB        510KB",
+		"c6                      600KB        610KB",
+		"c7                      700KB        710KB",
+		"c8                      800KB        810KB",
+		"c9                      900KB        910KB",
+		"c10                    1000KB       1010KB",
+		"c11                      50KB         60KB",
+		"task_struct            5000KB       5100KB",
+		"Tasks state (memory values in pages):",
+		"tail-after-the-list     7000KB       7100KB",
+		KILLED(7, "a"),
+		INVOKED("b"),
+		KILLED(8, "b"),
+	};
+	struct parsed p;
+	const struct kmsg_kill *k;
+
+	PARSE_ARRAY(lines, &p);
+	assert_int_equal(p.n, 2);
+	k = &p.ev[0].kill;
+	assert_int_equal(k->nr_slabs, 10);
+	assert_string_equal(k->slabs[0].name, "kmalloc-4k");
+	assert_int_equal(k->slabs[0].used_kb, 2400000);
+	assert_int_equal(k->slabs[0].total_kb, 2410000);
+	assert_string_equal(k->slabs[1].name, "task_struct");
+	assert_string_equal(k->slabs[2].name, "c10");
+	assert_string_equal(k->slabs[9].name, "c3");
+	for (int i = 0; i < k->nr_slabs; i++) {
+		assert_string_not_equal(k->slabs[i].name, "c1");
+		assert_string_not_equal(k->slabs[i].name, "tail-after-the-list");
+	}
+	assert_int_equal(p.ev[1].kill.nr_slabs, 0);
 }
 
 /*
@@ -1136,7 +1187,7 @@ static void show_mem_kernel_shapes(void **state)
 		"Out of memory: Killed process 8 (b) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
 		"shmem-rss:0kB",
 		/* 7.x */
-		"c invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		INVOKED("c"),
 		"Mem-Info:",
 		"Node 1 active_anon:186284kB inactive_anon:0kB active_file:0kB inactive_file:0kB "
 		"unevictable:0kB isolated(anon):0kB isolated(file):0kB mapped:1584kB dirty:0kB "
@@ -1153,7 +1204,7 @@ static void show_mem_kernel_shapes(void **state)
 		"Out of memory: Killed process 9 (c) total-vm:8kB, anon-rss:4kB, file-rss:0kB, "
 		"shmem-rss:0kB",
 		/* no CONFIG_NUMA: show_node() prints nothing */
-		"d invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=0",
+		INVOKED("d"),
 		"Mem-Info:",
 		"Node 0 active_anon:4096kB inactive_anon:380412kB active_file:64kB "
 		"inactive_file:128kB unevictable:0kB isolated(anon):0kB isolated(file):0kB "
@@ -1313,7 +1364,7 @@ static void show_mem_not_taken(void **state)
 	const struct kmsg_kill *k;
 	struct parsed p;
 
-	parse_lines(lines, sizeof(lines) / sizeof(lines[0]), &p);
+	PARSE_ARRAY(lines, &p);
 	assert_int_equal(p.n, 5);
 	for (int i = 0; i < 4; i++) {
 		k = kill_of(&p, i);
@@ -1433,6 +1484,7 @@ int main(void)
 		cmocka_unit_test(show_mem_kernel_shapes),
 		cmocka_unit_test(swap_and_hugetlb),
 		cmocka_unit_test(mem_info_slab),
+		cmocka_unit_test(unreclaimable_slab_list),
 		cmocka_unit_test(show_mem_before_4_8),
 		cmocka_unit_test(show_mem_not_taken),
 		cmocka_unit_test(garbage),
