@@ -291,7 +291,8 @@ check_guest() { # check_guest NAME DIR
 #          what the victims killed before it in that OOM held
 #   rt:    a PREEMPT_RT kernel before 6.2, where the victim can run between
 #          its mark and the printk, and fold its threads' cached RSS in, or
-#          finish the mmap it was in
+#          finish the mmap it was in, or fault in the page tables of what
+#          it touched meanwhile
 # The kernel prints thread ids: the record's tid fields hold them.
 ORACLE_FIELDS='[
 	["victim.tid",            "victim.pid"],
@@ -303,7 +304,7 @@ ORACLE_FIELDS='[
 	["victim.file_rss_kb",    "victim.file_rss_kb",    {"rt": 4096}],
 	["victim.shmem_rss_kb",   "victim.shmem_rss_kb",   {"rt": 4096}],
 	["victim.swap_kb",        "victim.swap_kb"],
-	["victim.pgtables_kb",    "victim.pgtables_kb"],
+	["victim.pgtables_kb",    "victim.pgtables_kb",    {"rt": 16}],
 	["invoker.tid",           "invoker.pid"],
 	["invoker.comm",          "invoker.comm"],
 	["invoker.oom_score_adj", "raw.invoker_adj"],
