@@ -360,8 +360,7 @@ static void json_slabs(FILE *f, const struct oom_event *ev)
 		fputs(",\"unreclaimable_slab\":null", f);
 		return;
 	}
-	fprintf(f, ",\"unreclaimable_slab\":{\"read\":\"%s\",\"caches\":[",
-		ev->slabs_read ? ev->slabs_read : "at_arrival");
+	fprintf(f, ",\"unreclaimable_slab\":{\"read\":\"%s\",\"caches\":[", ev->slabs_read);
 	for (int i = 0; i < ev->nr_slabs; i++) {
 		fputs(i ? ",{\"name\":" : "{\"name\":", f);
 		json_string(f, ev->slabs[i].name, strlen(ev->slabs[i].name));
@@ -645,14 +644,18 @@ static void text_retry(FILE *f, const struct oom_event *ev)
 	fputc('\n', f);
 }
 
+/* A figure's "read" in words: the report's, or read when the record arrived. */
+static const char *read_in_words(const char *read)
+{
+	return !strcmp(read, "kernel_log") ? "from the kernel log" : "at arrival";
+}
+
 /* The largest unreclaimable slab caches, on one line. */
 static void text_slabs(FILE *f, const struct oom_event *ev)
 {
 	if (!known(ev, EV_SLABS))
 		return;
-	fprintf(f, "  slab     unreclaimable, largest first (%s):",
-		ev->slabs_read && !strcmp(ev->slabs_read, "kernel_log") ? "from the kernel log"
-									 : "at arrival");
+	fprintf(f, "  slab     unreclaimable, largest first (%s):", read_in_words(ev->slabs_read));
 	for (int i = 0; i < ev->nr_slabs; i++)
 		fprintf(f, "%s %s %llu kB", i ? "," : "", ev->slabs[i].name, ev->slabs[i].total_kb);
 	fputc('\n', f);
@@ -701,9 +704,7 @@ static void text_vm(FILE *f, const struct oom_event *ev)
 			said = true;
 		}
 		if (said)
-			fprintf(f, " (%s)", !strcmp(ev->swap_hugetlb.read, "kernel_log")
-						? "from the kernel log"
-						: "at arrival");
+			fprintf(f, " (%s)", read_in_words(ev->swap_hugetlb.read));
 	}
 	fputc('\n', f);
 }

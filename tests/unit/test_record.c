@@ -111,6 +111,7 @@ static void make_kill(struct fixture *fx)
 	fx->r.memcg.state.lines[1].value = -3;
 	fx->r.known |= EV_SLABS | EV_HOST_VM;
 	fx->r.nr_slabs = 2;
+	fx->r.slabs_read = "at_arrival"; /* as aftermath reads them */
 	fx->r.slabs[0] = (struct slab_cache){ .name = "kmalloc-64", .used_kb = 31250, .total_kb = 32768 };
 	fx->r.slabs[1] = (struct slab_cache){ .name = "dentry", .used_kb = 1, .total_kb = 384 };
 	fx->r.vm.settings = (struct vm_settings){ 2, 80, 0, 0, 1, 1 };
