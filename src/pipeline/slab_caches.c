@@ -15,6 +15,21 @@ static int by_total_desc(const void *a, const void *b)
 	return x->total_kb < y->total_kb ? 1 : x->total_kb > y->total_kb ? -1 : 0;
 }
 
+void slab_caches__keep_largest(struct slab_cache *kept, int *nr, int max,
+			       const struct slab_cache *sc)
+{
+	int i;
+
+	for (i = *nr; i > 0 && kept[i - 1].total_kb < sc->total_kb; i--)
+		if (i < max)
+			kept[i] = kept[i - 1];
+	if (i < max) {
+		kept[i] = *sc;
+		if (*nr < max)
+			(*nr)++;
+	}
+}
+
 /* 1: sysfs_dir says the cache is reclaimable; 0: it says not, or cannot say */
 static int reclaimable(const char *sysfs_dir, const char *name)
 {

@@ -24,4 +24,11 @@ struct slab_cache {
 int slab_caches__unreclaimable(const char *slabinfo, const char *sysfs_dir, struct slab_cache *out,
 			       int max);
 
+/*
+ * One more cache into kept (*nr of them, at most max, largest total
+ * first): in its place, or left out when max larger ones are kept.
+ */
+void slab_caches__keep_largest(struct slab_cache *kept, int *nr, int max,
+			       const struct slab_cache *sc);
+
 #endif

@@ -1434,7 +1434,6 @@ static bool parse_slab_line(struct kmsg_parser *p, const char *s)
 	struct slab_cache sc = { 0 };
 	const char *c = s, *name = s;
 	size_t n;
-	int i;
 
 	if (starts(s, "Name ") && strstr(s, " Used ") && strstr(s, " Total"))
 		return true;
@@ -1450,15 +1449,7 @@ static bool parse_slab_line(struct kmsg_parser *p, const char *s)
 	if (!scan_ull(&c, &sc.total_kb) || strcmp(c, "KB"))
 		return false;
 	copy_n(sc.name, sizeof(sc.name), name, n);
-	/* into its place by total, largest first; past the last kept, left out */
-	for (i = k->nr_slabs; i > 0 && k->slabs[i - 1].total_kb < sc.total_kb; i--)
-		if (i < SLAB_CACHES_MAX)
-			k->slabs[i] = k->slabs[i - 1];
-	if (i < SLAB_CACHES_MAX) {
-		k->slabs[i] = sc;
-		if (k->nr_slabs < SLAB_CACHES_MAX)
-			k->nr_slabs++;
-	}
+	slab_caches__keep_largest(k->slabs, &k->nr_slabs, SLAB_CACHES_MAX, &sc);
 	return true;
 }
 
