@@ -46,7 +46,7 @@ static int collect_pids(const struct top *t, int **pids, size_t *n)
 		return 0;
 	for (int i = 0; i < t->opts->nr_cgroups; i++) {
 		size_t k;
-		int *p = procs__in_cgroup(t->dirs[i], &k, NULL), *grown;
+		int *p = procs__in_cgroup(t->dirs[i], PROCS_MAX_SCAN, &k, NULL), *grown;
 
 		if (!p)
 			continue;

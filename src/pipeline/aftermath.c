@@ -136,16 +136,36 @@ static int rank_event(const struct oom_event *ev, struct procs_query *q, const c
 	size_t nr = 0;
 	bool trunc = false;
 	int err = -1;
+	static const int none[1];
 
 	if (use_weigher(q, w, dir, ev->memcg.path)) {
+		size_t small = dir && w->max_pids ? w->max_pids(w->ctx) : 0;
+
+		/*
+		 * A small memcg's processes weighed one by one, not the node's
+		 * every task; one left with none has none to weigh.
+		 */
+		if (small)
+			pids = procs__in_cgroup(dir, small, &nr, &trunc);
+		if (small && !trunc) {
+			q->pids = pids ? pids : none;
+			q->nr_pids = nr;
+		}
 		err = procs__weigh(q, &last.rk);
 		q->weigher = NULL; /* failed: /proc below */
+		q->pids = NULL;
+		q->nr_pids = 0;
+		free(pids);
+		pids = NULL;
+		nr = 0;
+		trunc = false;
 	}
 	last.ranked_from = err ? RANKED_PROC : RANKED_ITER;
 	if (!err)
 		goto ranked;
 	if (dir) {
-		pids = procs__in_cgroup(dir, &nr, &trunc);
+		t0 = now_ns();
+		pids = procs__in_cgroup(dir, PROCS_MAX_SCAN, &nr, &trunc);
 		am->step_ns[ENRICH_PIDS] = now_ns() - t0;
 		if (trunc)
 			last.cut_short |= 1u << ENRICH_PIDS;

@@ -403,8 +403,12 @@ int procs__weigh(const struct procs_query *q, struct procs_ranking *rk)
 	skip = sorted_skip(q->skip, q->nr_skip);
 	if (!skip)
 		return -ENOMEM;
-	if (q->weigher && !weigh_with(q, rk, skip))
+	if (q->weigher) {
+		err = weigh_with(q, rk, skip);
+		if (err)
+			goto out;
 		goto sort;
+	}
 	if (!pids) {
 		pids = own = all_pids(&nr_pids, &rk->truncated);
 		if (!pids) {
@@ -519,14 +523,14 @@ struct proc_info *procs__rank(const struct procs_query *q, size_t *n, bool *trun
 /* The pids listed in cgroup.procs of the directory fd dfd, appended to pl. */
 struct pid_list {
 	int *pids;
-	size_t n, cap;
-	size_t dirs;
+	size_t n, cap, max;
+	size_t dirs, max_dirs;
 	bool truncated;
 };
 
 static int pid_list_add(struct pid_list *pl, int pid)
 {
-	if (pl->n == PROCS_MAX_SCAN) {
+	if (pl->n == pl->max) {
 		pl->truncated = true;
 		return -E2BIG;
 	}
@@ -594,7 +598,7 @@ static int walk_cgroup(struct pid_list *pl, int dfd, int depth)
 		if ((e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) || !strcmp(e->d_name, ".") ||
 		    !strcmp(e->d_name, ".."))
 			continue;
-		if (++pl->dirs > PROCS_MAX_DIRS) {
+		if (++pl->dirs > pl->max_dirs) {
 			pl->truncated = true;
 			err = -E2BIG;
 			break;
@@ -609,9 +613,12 @@ static int walk_cgroup(struct pid_list *pl, int dfd, int depth)
 	return err;
 }
 
-int *procs__in_cgroup(const char *dir, size_t *n, bool *truncated)
+int *procs__in_cgroup(const char *dir, size_t max, size_t *n, bool *truncated)
 {
-	struct pid_list pl = {};
+	struct pid_list pl = {
+		.max = max < PROCS_MAX_SCAN ? max : PROCS_MAX_SCAN,
+		.max_dirs = max < PROCS_MAX_DIRS ? max : PROCS_MAX_DIRS,
+	};
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	*n = 0;

@@ -38,12 +38,17 @@ struct procs_ranking;
  * every process) to
  * rk with procs__ranking_add(), each with its parts and comm, and sets
  * rk->truncated and rk->timed_out as procs__weigh() would; it leaves the
- * skip list, the unkillable and the order to procs__weigh().  0, or
- * -errno: /proc is read instead.
+ * skip list, the unkillable and the order to procs__weigh().  Given
+ * q->pids (never more than max_pids of them), it weighs those of them that
+ * are in the memcg, one process at a time, rather than walk every task on
+ * the node.  0, or -errno: procs__weigh() returns it, and the caller
+ * reads /proc instead.
  */
 struct procs_weigher {
 	int (*weigh)(void *ctx, const struct procs_query *q, struct procs_ranking *rk);
 	void *ctx;
+	/* how many pids weigh() takes one at a time; 0: it walks the node */
+	size_t (*max_pids)(void *ctx);
 };
 
 /* Who procs__rank() weighs, and against what. */
@@ -110,8 +115,9 @@ struct procs_ranking {
 struct proc_info *procs__rank(const struct procs_query *q, size_t *n, bool *truncated);
 /*
  * Weigh the query's processes into rk (reused: clear it with
- * procs__ranking_clear()), reading each with two small /proc files; q->max
- * is not used.  0, or -errno.
+ * procs__ranking_clear()), reading each with two small /proc files, or
+ * with q->weigher when there is one; q->max is not used.  0, or -errno (the
+ * weigher's, when it failed: /proc is not read then).
  */
 int procs__weigh(const struct procs_query *q, struct procs_ranking *rk);
 /* What procs__pick() reads of each process it picks, besides the ranking. */
@@ -132,10 +138,11 @@ int procs__ranking_add(struct procs_ranking *rk, const struct procs_cand *c);
 /* this thread's CPU time, user and system, in ns: what the budgets count */
 long long procs__cpu_ns(void);
 /*
- * Every pid in memory cgroup dir and below it (cgroup.procs); *truncated
- * (may be NULL) is set when there were more than one scan reads.
+ * Every pid in memory cgroup dir and below it (cgroup.procs), at most max
+ * of them from at most max directories below dir (PROCS_MAX_SCAN: one
+ * scan's limits); *truncated (may be NULL) is set when there were more.
  */
-int *procs__in_cgroup(const char *dir, size_t *n, bool *truncated);
+int *procs__in_cgroup(const char *dir, size_t max, size_t *n, bool *truncated);
 /* /proc/PID/stat text: is the task exiting (state Z or X, or PF_EXITING)? */
 bool procs__parse_exiting(const char *stat);
 /* The process (thread group) of thread tid, from /proc; 0 when it is gone. */

@@ -4,6 +4,7 @@
  * kill's later records pick from the first one's ranking, each with its
  * own victim and marked left out, and get what a fresh ranking would give.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 #include "aftermath.h"
 #include "cgroups.h"
+#include "procs.h"
 
 #define NR_CHILDREN 5
 
@@ -90,6 +92,8 @@ static int end_children(void **state)
 }
 
 /* The kill of child victim in OOM event, the children in marked left out too. */
+static const struct procs_weigher *weigher; /* NULL: /proc */
+
 static void read_kill(unsigned long long event, int victim, const int *marked, size_t nr,
 		      struct oom_event *r)
 {
@@ -104,7 +108,7 @@ static void read_kill(unsigned long long event, int victim, const int *marked, s
 	r->known = EV_MEMCG | EV_TOTALPAGES;
 	strcpy(r->memcg.path, "/");
 	r->totalpages = 1 << 20;
-	aftermath__read(r, cg, &host, NULL, &m, 0);
+	aftermath__read(r, cg, &host, weigher, &m, 0);
 }
 
 static void assert_same_next(const struct oom_event *a, const struct oom_event *b)
@@ -171,9 +175,125 @@ static void no_event_no_reuse(void **state)
 	free(r.next);
 }
 
+/*
+ * A weigher as the task iterator is one: what it was asked for kept, and
+ * the children weighed in reverse (child i holds 10 - i MiB), so that its
+ * ranking is told apart from /proc's.
+ */
+static struct fake_weigher {
+	size_t max_pids;
+	int err;
+	int calls, walks;
+	int pids[NR_CHILDREN + 1];
+	size_t nr_pids;
+} fake;
+
+static void add_weighed(struct procs_ranking *rk, int i)
+{
+	struct procs_cand c = { .pid = children[i], .rss_anon_kb = (10 - i) << 10 };
+
+	snprintf(c.comm, sizeof(c.comm), "child%d", i);
+	assert_int_equal(procs__ranking_add(rk, &c), 0);
+}
+
+static int fake_weigh(void *ctx, const struct procs_query *q, struct procs_ranking *rk)
+{
+	fake.calls++;
+	if (fake.err)
+		return fake.err;
+	if (!q->pids) {
+		fake.walks++;
+		for (int i = 0; i < NR_CHILDREN; i++)
+			if (children[i])
+				add_weighed(rk, i);
+		return 0;
+	}
+	assert_true(q->nr_pids <= fake.max_pids);
+	fake.nr_pids = q->nr_pids;
+	memcpy(fake.pids, q->pids, q->nr_pids * sizeof(*q->pids));
+	for (size_t k = 0; k < q->nr_pids; k++)
+		for (int i = 0; i < NR_CHILDREN; i++)
+			if (children[i] && children[i] == q->pids[k])
+				add_weighed(rk, i);
+	return 0;
+}
+
+static size_t fake_max_pids(void *ctx)
+{
+	return fake.max_pids;
+}
+
+static const struct procs_weigher fake_weigher = { fake_weigh, NULL, fake_max_pids };
+
+/* A memcg of no more processes than the weigher takes one at a time: given its pids */
+static void a_small_memcg_is_weighed_by_its_pids(void **state)
+{
+	static struct oom_event r;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.max_pids = NR_CHILDREN;
+	weigher = &fake_weigher;
+	read_kill(200, 0, NULL, 0, &r);
+	weigher = NULL;
+	assert_int_equal(fake.calls, 1);
+	assert_int_equal(fake.walks, 0);
+	/* the memcg's every process, the victim among them (the weigher leaves it out) */
+	assert_int_equal(fake.nr_pids, NR_CHILDREN);
+	for (int i = 0; i < NR_CHILDREN; i++)
+		assert_int_equal(fake.pids[i], children[i]);
+	assert_int_equal(r.enrich.ranked_from, RANKED_ITER);
+	/* the weigher's figures: child 1 outweighs child 2, the victim child 0 left out */
+	assert_int_equal(r.nr_next, 3);
+	assert_int_equal(r.next[0].pid, children[1]);
+	assert_int_equal(r.next[1].pid, children[2]);
+	free(r.next);
+}
+
+/* More processes than that: one walk of the node, no pids */
+static void a_bigger_memcg_is_walked(void **state)
+{
+	static struct oom_event r;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.max_pids = NR_CHILDREN - 1;
+	weigher = &fake_weigher;
+	read_kill(201, 0, NULL, 0, &r);
+	weigher = NULL;
+	assert_int_equal(fake.calls, 1);
+	assert_int_equal(fake.walks, 1);
+	assert_int_equal(r.enrich.ranked_from, RANKED_ITER);
+	assert_int_equal(r.next[0].pid, children[1]);
+	free(r.next);
+}
+
+/* A weigher that fails: /proc, and only the memcg's processes, said so */
+static void a_failed_weigher_falls_back_to_the_memcg_in_proc(void **state)
+{
+	static struct oom_event r;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.err = -EOPNOTSUPP;
+	weigher = &fake_weigher;
+	read_kill(202, 4, NULL, 0, &r);
+	weigher = NULL;
+	assert_int_equal(fake.calls, 1);
+	assert_int_equal(r.enrich.ranked_from, RANKED_PROC);
+	assert_true(r.enrich.step_ns[ENRICH_PIDS] > 0);
+	/* /proc's figures: child 3 holds the most after the victim */
+	assert_int_equal(r.nr_next, 3);
+	assert_int_equal(r.next[0].pid, children[3]);
+	for (size_t i = 0; i < r.nr_next; i++)
+		assert_true(r.next[i].pid == children[1] || r.next[i].pid == children[2] ||
+			    r.next[i].pid == children[3]);
+	free(r.next);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_small_memcg_is_weighed_by_its_pids),
+		cmocka_unit_test(a_bigger_memcg_is_walked),
+		cmocka_unit_test(a_failed_weigher_falls_back_to_the_memcg_in_proc),
 		cmocka_unit_test(group_kill_ranks_once),
 		cmocka_unit_test(no_event_no_reuse),
 	};

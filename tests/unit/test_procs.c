@@ -275,7 +275,7 @@ static void pids_of_a_cgroup_subtree(void **state)
 	/* a file is no cgroup, whatever it holds */
 	snprintf(path, sizeof(path), "%s/memory.stat", root);
 	write_file(path, "anon 0\n");
-	pids = procs__in_cgroup(root, &n, &truncated);
+	pids = procs__in_cgroup(root, PROCS_MAX_SCAN, &n, &truncated);
 	assert_non_null(pids);
 	assert_int_equal(n, 4);
 	qsort(pids, n, sizeof(*pids), cmp_pid);
@@ -286,6 +286,14 @@ static void pids_of_a_cgroup_subtree(void **state)
 	assert_false(truncated);
 	free(pids);
 
+	/* at most max: the rest is not listed, and the list says so */
+	pids = procs__in_cgroup(root, 3, &n, &truncated);
+	assert_non_null(pids);
+	assert_int_equal(n, 3);
+	assert_true(truncated);
+	free(pids);
+	truncated = false;
+
 	/* more than one scan reads, over many reads of the file */
 	snprintf(path, sizeof(path), "%s/a/b/cgroup.procs", root);
 	f = fopen(path, "w");
@@ -293,7 +301,7 @@ static void pids_of_a_cgroup_subtree(void **state)
 	for (int i = 0; i < PROCS_MAX_SCAN + 10; i++)
 		fprintf(f, "%d\n", 100000 + i);
 	fclose(f);
-	pids = procs__in_cgroup(root, &n, &truncated);
+	pids = procs__in_cgroup(root, PROCS_MAX_SCAN, &n, &truncated);
 	assert_non_null(pids);
 	assert_int_equal(n, PROCS_MAX_SCAN);
 	assert_true(truncated);
