@@ -85,8 +85,10 @@ stop_tracer() { # the stamper ends when oomtrace, its writer, has
 	wait "$stamp_pid"
 	tracer_pid=""
 }
-summary_dropped() { # what the exit summary says was dropped
-	cut -d' ' -f2- "$1" | jq -s 'map(select(.type == "summary")) | last | .dropped // "none"'
+summary_dropped() { # what the exit summary says was dropped, by type when any was
+	cut -d' ' -f2- "$1" | jq -r -s 'map(select(.type == "summary")) | last
+		| if . == null then "none" elif .dropped == 0 then "0"
+		  else "\(.dropped) (" + (.dropped_by_type | to_entries | map(select(.value > 0) | "\(.key) \(.value)") | join(", ")) + ")" end'
 }
 cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' /proc/"$1"/stat; }
 # The kill records of our triggers, by victim pid: the node may have other
