@@ -145,13 +145,13 @@ static int weigh(void *ctx, const struct procs_query *q, struct procs_ranking *r
 {
 	struct weigh_iter *iter = ctx;
 	long long deadline = q->budget_ns ? procs__cpu_ns() + q->budget_ns : 0;
+	/* a kernel that runs over no single process: the walk, filtered by the memcg, will do */
+	bool walk = !q->pids || !weighs_one_pid(iter);
 	int err = 0;
 
-	if (q->pids && !weighs_one_pid(iter))
-		return -EOPNOTSUPP;
 	iter->skel->bss->rank_memcg_id = q->memcg_id;
 	iter->skel->bss->rank_memcg_level = q->memcg_level;
-	if (!q->pids) {
+	if (walk) {
 		err = run_iter(iter, bpf_link__fd(iter->skel->links.rank_tasks), deadline, rk);
 		goto out;
 	}
