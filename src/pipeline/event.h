@@ -302,6 +302,14 @@ struct reap_event {
 	unsigned long long reap_ns;   /* from the kill to the reaper's end */
 	unsigned long long exit_ns;   /* from the kill to the exit */
 	unsigned long long reaped_kb; /* what the reaper freed */
+	/*
+	 * A late word, not an end: the victim was still there since_ns after
+	 * its kill (ktime_ns: when it was looked at), in /proc state state
+	 * ('\0': not read).  What the reaper had done by then is as above.
+	 */
+	bool not_gone;
+	unsigned long long since_ns;
+	char state;
 };
 
 /*

@@ -253,6 +253,17 @@ bool procs__parse_exiting(const char *stat)
 	return state == 'Z' || state == 'X' || (flags & PF_EXITING);
 }
 
+bool procs__parse_state_start(const char *stat, char *state, unsigned long long *start_ticks)
+{
+	const char *p = strrchr(stat, ')');
+
+	/* state is field 3, starttime field 22 */
+	return p && sscanf(p + 1,
+			   " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d "
+			   "%*d %llu",
+			   state, start_ticks) == 2;
+}
+
 int procs__parse_tgid(const char *status)
 {
 	for (const char *l = status; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)

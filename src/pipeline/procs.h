@@ -143,6 +143,8 @@ long long procs__cpu_ns(void);
  * scan's limits); *truncated (may be NULL) is set when there were more.
  */
 int *procs__in_cgroup(const char *dir, size_t max, size_t *n, bool *truncated);
+/* /proc/PID/stat text: its state letter and start time (clock ticks after boot); false: unreadable */
+bool procs__parse_state_start(const char *stat, char *state, unsigned long long *start_ticks);
 /* /proc/PID/stat text: is the task exiting (state Z or X, or PF_EXITING)? */
 bool procs__parse_exiting(const char *stat);
 /* The process (thread group) of thread tid, from /proc; 0 when it is gone. */

@@ -236,6 +236,51 @@ static void exit_clause(const struct reap_event *ev, char *buf, size_t size)
 		snprintf(buf, size, "; its exit was not seen");
 }
 
+/* /proc's state letters (fs/proc/array.c) in words */
+static const char *state_words(char state)
+{
+	switch (state) {
+	case 'R':
+		return "it is running";
+	case 'S':
+		return "it is sleeping";
+	case 'D':
+		return "it is in uninterruptible sleep (D)";
+	case 'T':
+		return "it is stopped";
+	case 't':
+		return "it is stopped by its tracer";
+	case 'Z':
+		return "it is a zombie";
+	case '\0':
+		return "its state was not read";
+	default:
+		return "it is in another state";
+	}
+}
+
+/* Still there: how long after the kill, in what state, and what the reaper had done by then */
+static void not_gone(const struct reap_event *ev, struct verdict_after *v)
+{
+	const char *reaper = ev->reaper ?: "";
+	char did[96];
+
+	if (!strcmp(reaper, "finished") && (ev->known & REAP_TIME))
+		snprintf(did, sizeof(did), "the oom_reaper freed its memory %.1f ms after the kill",
+			 ev->reap_ns / 1e6);
+	else if (!strcmp(reaper, "finished"))
+		snprintf(did, sizeof(did), "the oom_reaper freed its memory");
+	else if (!strcmp(reaper, "skipped"))
+		snprintf(did, sizeof(did), "the oom_reaper could not take its mm lock and gave up on it");
+	else if (!strcmp(reaper, "started"))
+		snprintf(did, sizeof(did), "the oom_reaper started on it");
+	else
+		snprintf(did, sizeof(did), "the oom_reaper has not acted on it");
+	v->rule = FOLLOWED_NOT_GONE;
+	snprintf(v->text, sizeof(v->text), "still not gone %.1f s after the kill: %s; %s",
+		 ev->since_ns / 1e9, state_words(ev->state), did);
+}
+
 void verdict__followed(const struct reap_event *ev, struct verdict_after *v)
 {
 	bool exited = ev->known & REAP_EXIT, timed = ev->reaped && (ev->known & REAP_TIME);
@@ -243,6 +288,10 @@ void verdict__followed(const struct reap_event *ev, struct verdict_after *v)
 	char freed[48] = "", exit[64];
 
 	memset(v, 0, sizeof(*v));
+	if (ev->not_gone) {
+		not_gone(ev, v);
+		return;
+	}
 	exit_clause(ev, exit, sizeof(exit));
 	if (ev->known & REAP_KB)
 		snprintf(freed, sizeof(freed), " (%llu kB)", ev->reaped_kb);
@@ -278,7 +327,7 @@ void verdict__followed(const struct reap_event *ev, struct verdict_after *v)
 const char *verdict__followed_rule(enum verdict_followed r)
 {
 	static const char *const names[] = { "unknown", "reaped", "reaper_skipped", "exited",
-					     "reaper_started" };
+					     "reaper_started", "not_gone" };
 
 	return (unsigned int)r < sizeof(names) / sizeof(names[0]) ? names[r] : "unknown";
 }

@@ -57,6 +57,7 @@ enum verdict_followed {
 	FOLLOWED_REAPER_SKIPPED, /* the oom_reaper could not take its mm lock */
 	FOLLOWED_EXITED,	 /* it exited before the oom_reaper acted */
 	FOLLOWED_REAPER_STARTED, /* the oom_reaper began; no end or exit seen */
+	FOLLOWED_NOT_GONE,	 /* still there a while after the kill */
 };
 
 struct verdict_after {

@@ -1103,7 +1103,7 @@ static void text_reaped(FILE *f, const struct reap_event *ev, const char *time)
 	struct verdict_after after;
 
 	fprintf(f, "%s OOM victim %s  pid %u tid %u ", time ?: "(time unknown)",
-		exited ? "exited" : "reaped", ev->pid, ev->tid);
+		ev->not_gone ? "not gone" : exited ? "exited" : "reaped", ev->pid, ev->tid);
 	text_comm(f, ev->comm, sizeof(ev->comm));
 	if (!(ev->known & REAP_EVENT))
 		fputs("  event unknown\n  after    ", f);
@@ -1111,6 +1111,9 @@ static void text_reaped(FILE *f, const struct reap_event *ev, const char *time)
 		fprintf(f, "  event %llu\n  after    ", ev->event_id);
 	if (exited)
 		fprintf(f, "exit %.1f ms after the kill; ", ms(ev->exit_ns));
+	if (ev->not_gone)
+		fprintf(f, "no exit %.1f s after the kill, state %c; ", ev->since_ns / 1e9,
+			ev->state ?: '?');
 	fprintf(f, "oom_reaper: %s", ev->reaper);
 	if (ev->reaped && (ev->known & REAP_TIME))
 		fprintf(f, " at %.1f ms", ms(ev->reap_ns));
@@ -1134,17 +1137,25 @@ void output__reaped(FILE *f, const struct output_ctx *ctx, const struct reap_eve
 		fputc('\n', f);
 		return;
 	}
-	fputs("{\"type\":\"oom_reaped\"", f);
+	fputs(ev->not_gone ? "{\"type\":\"oom_not_gone\"" : "{\"type\":\"oom_reaped\"", f);
 	json_key_str(f, "time", realtime ? time : NULL, sizeof(time));
 	json_ull(f, "ktime_ns", ev->known & REAP_KTIME, ev->ktime_ns);
 	json_ull(f, "event_id", ev->known & REAP_EVENT, ev->event_id);
 	fprintf(f, ",\"source\":\"%s\",\"victim\":{\"pid\":%u,\"tid\":%u", ev->source, ev->pid,
 		ev->tid);
 	json_key_str(f, "comm", ev->comm, sizeof(ev->comm));
-	fprintf(f, "},\"reaper\":{\"state\":\"%s\"", ev->reaper);
-	json_ull(f, "reaped_kb", ev->known & REAP_KB, ev->reaped_kb);
+	/* a late word: the victim's /proc state, and how long after the kill */
+	if (ev->not_gone)
+		json_key_str(f, "state", ev->state ? (char[]){ ev->state, '\0' } : NULL, 2);
+	fputc('}', f);
+	if (ev->not_gone)
+		fprintf(f, ",\"since_kill_us\":%llu", ev->since_ns / 1000);
+	fprintf(f, ",\"reaper\":{\"state\":\"%s\"", ev->reaper);
+	if (!ev->not_gone)
+		json_ull(f, "reaped_kb", ev->known & REAP_KB, ev->reaped_kb);
 	json_ull(f, "reap_us", ev->reaped && (ev->known & REAP_TIME), ev->reap_ns / 1000);
-	json_ull(f, "exit_us", ev->known & REAP_EXIT, ev->exit_ns / 1000);
+	if (!ev->not_gone)
+		json_ull(f, "exit_us", ev->known & REAP_EXIT, ev->exit_ns / 1000);
 	verdict__followed(ev, &after);
 	fprintf(f, "},\"verdict\":{\"followed_rule\":\"%s\"", verdict__followed_rule(after.rule));
 	json_key_str(f, "followed", after.text, sizeof(after.text));

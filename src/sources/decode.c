@@ -414,6 +414,26 @@ void decode__stall(struct stall_event *ev, const struct reclaim_stall_record *re
 		ev->stack[i] = ep->kstack[i];
 }
 
+void decode__not_gone(struct reap_event *ev, __u32 tid, const struct victim_state *v,
+		      __u64 now_ns, char state)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->known = REAP_EVENT | REAP_KTIME | REAP_TIME;
+	ev->source = "bpf";
+	ev->event_id = v->event_id;
+	ev->ktime_ns = now_ns;
+	ev->pid = v->pid;
+	ev->tid = tid;
+	memcpy(ev->comm, v->comm, sizeof(v->comm) < sizeof(ev->comm) ? sizeof(v->comm) : sizeof(ev->comm));
+	ev->comm[sizeof(ev->comm) - 1] = '\0';
+	ev->reaper = decode__reaper_name(v->reaper);
+	ev->reaped = v->reaper == REAPER_FINISHED || v->reaper == REAPER_SKIPPED;
+	ev->reap_ns = ev->reaped && v->reap_end_ns > v->kill_ns ? v->reap_end_ns - v->kill_ns : 0;
+	ev->not_gone = true;
+	ev->since_ns = now_ns > v->kill_ns ? now_ns - v->kill_ns : 0;
+	ev->state = state;
+}
+
 void decode__reaped(struct reap_event *ev, const struct oom_reaped_record *rec)
 {
 	memset(ev, 0, sizeof(*ev));

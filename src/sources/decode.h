@@ -25,6 +25,12 @@ void decode__stall(struct stall_event *ev, const struct reclaim_stall_record *re
 		   const char *memcg, const struct gfp_table *gfp);
 /* A victim's exit record into ev. */
 void decode__reaped(struct reap_event *ev, const struct oom_reaped_record *rec);
+/*
+ * A victim the kernel marked (tid, in the victims map as v) and that had
+ * not exited at now_ns, when /proc gave state ('\0': not read), into ev.
+ */
+void decode__not_gone(struct reap_event *ev, __u32 tid, const struct victim_state *v,
+		      __u64 now_ns, char state);
 /* The facts event__derive() takes, from a host_info. */
 struct event_host decode__event_host(const struct host_info *host);
 /*

@@ -17,6 +17,7 @@
 #include "oomtrace.h"
 #include "oomtrace.skel.h"
 #include "vmlinux_btf.h"
+#include "not_gone.h"
 #include "weigh_iter.h"
 #include "aftermath.h"
 #include "attach.h"
@@ -97,6 +98,9 @@ struct tracer {
 	struct exporter *exporter; /* --metrics, --metrics-file; NULL: neither */
 	unsigned long long missed_read_ns; /* when the skipped runs were last read for it */
 	struct reclaim_totals *reclaim; /* each memcg's closed episodes */
+	struct not_gone *not_gone;	/* victims still there long after their kill */
+	struct victim_entry *victims;	/* the victims map as last read: NOT_GONE_MAX */
+	unsigned long long victims_read_ns;
 };
 
 static bool verbose;
@@ -264,6 +268,28 @@ static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec
 	decode__stall(&ev, rec, cgroups__path(t->cgroups, rec->ep.memcg_id), t->pipe.fmt.gfp);
 	stats__note_memcg(t->stats, ev.memcg);
 	return pipeline__stall(&t->pipe, &ev, &a);
+}
+
+static int tell_not_gone(void *ctx, const struct reap_event *ev)
+{
+	struct tracer *t = ctx;
+	struct timespec when = host__realtime_of(ev->ktime_ns);
+	struct reap_arrival a = { .when = &when, .dropped = dropped(t) };
+
+	return pipeline__reaped(&t->pipe, ev, &a);
+}
+
+/* Once a second: the victims still there NOT_GONE_NS after their kill, each told once. */
+static int watch_victims(struct tracer *t)
+{
+	unsigned long long now = host__monotonic_ns();
+	size_t n;
+
+	if (!t->not_gone || now - t->victims_read_ns < 1000000000ULL)
+		return 0;
+	t->victims_read_ns = now;
+	n = not_gone__read_map(bpf_map__fd(t->skel->maps.victims), t->victims, NOT_GONE_MAX);
+	return not_gone__check(t->not_gone, t->victims, n, now, tell_not_gone, t);
 }
 
 static int handle_reaped(struct tracer *t, const struct oom_reaped_record *rec)
@@ -764,6 +790,12 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	t->pipe.host = &t->host;
 	if (weigh_iter__init(&t->weigher, t->skel, t->host.page_size))
 		t->pipe.weigher = &t->weigher;
+	t->not_gone = not_gone__new("/proc");
+	t->victims = calloc(NOT_GONE_MAX, sizeof(*t->victims));
+	if (!t->not_gone || !t->victims) {
+		err = -ENOMEM;
+		goto err_free;
+	}
 	err = setup_record(t, opts);
 	if (err)
 		goto err_free;
@@ -829,6 +861,7 @@ int tracer__run(struct tracer *t, volatile sig_atomic_t *stop)
 		if (!err || err == -EINTR) {
 			sweep_idle_episodes(t, OOMT_EPISODE_SWEEP_NS);
 			reconcile_kills(t, false);
+			watch_victims(t);
 		}
 		tick_exporter(t);
 		if (write_failed(t))
@@ -984,6 +1017,8 @@ void tracer__free(struct tracer *t)
 	queue__free(t->queue);
 	free(t->ev);
 	reclaim_totals__free(t->reclaim);
+	not_gone__free(t->not_gone);
+	free(t->victims);
 	oomtrace_bpf__destroy(t->skel);
 	cgroups__free(t->cgroups);
 	stats__free(t->stats);

@@ -339,9 +339,35 @@ static void what_followed(void **state)
 	assert_string_equal(verdict__followed_rule(a.rule), "unknown");
 }
 
+/* Still there long after the kill: how long, its state, and what the reaper did by then */
+static void still_not_gone(void **state)
+{
+	struct reap_event r = { .known = REAP_EVENT | REAP_TIME, .reaper = "finished",
+				.reaped = true, .reap_ns = 2012000000ULL, .not_gone = true,
+				.since_ns = 10000000000ULL, .state = 't' };
+	struct verdict_after a;
+
+	verdict__followed(&r, &a);
+	assert_int_equal(a.rule, FOLLOWED_NOT_GONE);
+	assert_string_equal(verdict__followed_rule(a.rule), "not_gone");
+	assert_string_equal(a.text, "still not gone 10.0 s after the kill: it is stopped by its "
+				    "tracer; the oom_reaper freed its memory 2012.0 ms after the kill");
+	r = (struct reap_event){ .known = REAP_EVENT, .reaper = "none", .not_gone = true,
+				 .since_ns = 31500000000ULL, .state = 'D' };
+	verdict__followed(&r, &a);
+	assert_string_equal(a.text, "still not gone 31.5 s after the kill: it is in uninterruptible "
+				    "sleep (D); the oom_reaper has not acted on it");
+	r.reaper = "skipped";
+	r.state = '\0';
+	verdict__followed(&r, &a);
+	assert_string_equal(a.text, "still not gone 31.5 s after the kill: its state was not read; "
+				    "the oom_reaper could not take its mm lock and gave up on it");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(still_not_gone),
 		cmocka_unit_test(memcg_limit_and_the_victim_filled_it),
 		cmocka_unit_test(memcg_state_when_the_victim_is_small),
 		cmocka_unit_test(memcg_without_figures_says_so),
