@@ -110,6 +110,7 @@ int pipeline__reaped(struct pipeline *p, const struct reap_event *ev,
 
 		err = recorder__reaped(p->rec, a->raw, &c);
 	}
+	exporter__reaped(p->exporter, ev);
 	if (p->out && !p->quiet)
 		output__reaped(p->out, &p->fmt, ev, a->when, a->dropped);
 	if (err || !p->flush_each)

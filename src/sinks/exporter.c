@@ -128,6 +128,12 @@ void exporter__kill(struct exporter *e, const struct oom_event *ev)
 	metrics__add_verdict(e->metrics, v.limit_rule, v.filled_rule);
 }
 
+void exporter__reaped(struct exporter *e, const struct reap_event *ev)
+{
+	if (e && ev->not_gone)
+		metrics__add_not_gone(e->metrics);
+}
+
 void exporter__missed_runs(struct exporter *e, const char *const *progs,
 			   const unsigned long long *runs, size_t n)
 {

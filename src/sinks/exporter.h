@@ -13,6 +13,7 @@
 
 struct exporter;
 struct oom_event;
+struct reap_event;
 
 /*
  * Checks --metrics-file and binds --metrics before anything is loaded.
@@ -26,6 +27,8 @@ struct reconcile;
 
 /* A kill, or a victim already exiting, which counts apart. */
 void exporter__kill(struct exporter *e, const struct oom_event *ev);
+/* A victim's late word (ev->not_gone) or its end; only the first is counted. */
+void exporter__reaped(struct exporter *e, const struct reap_event *ev);
 /* The differences with the kernel's counts, after each comparison. */
 void exporter__reconcile(struct exporter *e, const struct reconcile *rc);
 /*

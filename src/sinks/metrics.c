@@ -41,6 +41,7 @@ struct metrics {
 	unsigned long long gen;
 	unsigned long long dropped[METRICS_DROPPED_TYPES];
 	unsigned long long already_exiting;
+	unsigned long long not_gone;
 	bool unreconciled_known[2]; /* host, memcg */
 	long long unreconciled[2];
 	struct table kills, reclaim;
@@ -328,6 +329,14 @@ void metrics__add_already_exiting(struct metrics *m)
 	pthread_mutex_unlock(&m->lock);
 }
 
+void metrics__add_not_gone(struct metrics *m)
+{
+	pthread_mutex_lock(&m->lock);
+	m->not_gone++;
+	m->gen++;
+	pthread_mutex_unlock(&m->lock);
+}
+
 void metrics__set_unreconciled(struct metrics *m, bool host_known, long long host, bool memcg_known,
 			       long long memcg)
 {
@@ -469,6 +478,9 @@ static void render_locked(const struct metrics *m, FILE *f)
 	       "Victims the OOM killer marked while they were already exiting: not killed, not "
 	       "in oomtrace_oom_kills_total.");
 	fprintf(f, "oomtrace_oom_already_exiting_total %llu\n", m->already_exiting);
+	family(f, "oomtrace_oom_victims_not_gone_total", "counter",
+	       "Victims still not exited 10 s after their kill (each an oom_not_gone record).");
+	fprintf(f, "oomtrace_oom_victims_not_gone_total %llu\n", m->not_gone);
 	family(f, "oomtrace_unreconciled_kills", "gauge",
 	       "OOM kills the kernel counted less those oomtrace reported: host-wide "
 	       "(/proc/vmstat oom_kill) and summed over the memcgs compared; 0 when they agree.");

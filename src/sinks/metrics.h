@@ -43,6 +43,8 @@ int metrics__add_kill(struct metrics *m, const char *memcg, const char *containe
 		      const char *pod_uid, const char *constraint);
 /* One victim the kernel marked while it was already exiting: not a kill. */
 void metrics__add_already_exiting(struct metrics *m);
+/* One more victim still there 10 s after its kill. */
+void metrics__add_not_gone(struct metrics *m);
 /*
  * The kernel's kills less those reported, host-wide and summed over the
  * memcgs compared (see reconcile.h); known false: the series is left out.

@@ -14,6 +14,7 @@ CG=$MEMCG_DIR
 
 check "oomtrace --json starts" start_oomtrace json --json
 check "oomtrace (text) starts alongside" start_oomtrace text
+check "oomtrace --metrics-file starts alongside" start_oomtrace prom --metrics-file "$WORK/m.prom"
 
 # a victim that goes at once
 run_trigger "$CG"
@@ -56,6 +57,7 @@ n=$(jq -c "select(.type == \"oom_not_gone\" and .victim.pid == $STUCK)" "$WORK/j
 ok $((n != 1)) "told once, not at every look ($n records)"
 n=$(jq -c "select(.type == \"oom_not_gone\" and .victim.pid == $QUICK)" "$WORK/json.out" | wc -l)
 ok $((n != 0)) "the quick victim, gone at once, is never told of ($n records)"
+check "the metrics count it once" grep -qx 'oomtrace_oom_victims_not_gone_total 1' "$WORK/m.prom"
 
 # the tracer lets go (it is ended: EXITKILL), and the exit streams
 kill -KILL "$TRACER"

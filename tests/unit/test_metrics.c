@@ -106,6 +106,10 @@ static const char exact[] =
     "already exiting: not killed, not in oomtrace_oom_kills_total.\n"
     "# TYPE oomtrace_oom_already_exiting_total counter\n"
     "oomtrace_oom_already_exiting_total 1\n"
+    "# HELP oomtrace_oom_victims_not_gone_total Victims still not exited 10 s after their kill "
+    "(each an oom_not_gone record).\n"
+    "# TYPE oomtrace_oom_victims_not_gone_total counter\n"
+    "oomtrace_oom_victims_not_gone_total 1\n"
     "# HELP oomtrace_unreconciled_kills OOM kills the kernel counted less those oomtrace "
     "reported: host-wide (/proc/vmstat oom_kill) and summed over the memcgs compared; 0 when "
     "they agree.\n"
@@ -161,6 +165,7 @@ static void renders_exactly(void **state)
 	assert_int_equal(metrics__add_episodes(m, NULL, 1, 1, 1, 0, 0), 0);
 	metrics__set_dropped(m, dropped);
 	metrics__add_already_exiting(m);
+	metrics__add_not_gone(m);
 	metrics__set_unreconciled(m, true, 2, true, -1);
 	s = render(m);
 	assert_string_equal(s, exact);
