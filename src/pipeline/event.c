@@ -113,6 +113,7 @@ static const char *const memory_part_names[MEMORY_PARTS] = {
 	[PART_SLAB_UNRECLAIMABLE] = "slab_unreclaimable",
 	[PART_KERNEL] = "kernel_stacks_and_page_tables",
 	[PART_UNEVICTABLE] = "unevictable",
+	[PART_HUGETLB] = "hugetlb",
 	[PART_UNACCOUNTED] = "unaccounted",
 };
 
@@ -191,6 +192,7 @@ bool event__memory_split(const struct oom_event *ev, struct memory_split *m)
 		[PART_SLAB_UNRECLAIMABLE] = { NODE_SLAB_UNRECLAIMABLE, -1 },
 		[PART_KERNEL] = { NODE_KERNEL_STACK, NODE_PAGETABLES },
 		[PART_UNEVICTABLE] = { NODE_UNEVICTABLE, -1 },
+		[PART_HUGETLB] = { -1, -1 },
 		[PART_UNACCOUNTED] = { -1, -1 },
 	};
 	long long rest;
@@ -203,8 +205,9 @@ bool event__memory_split(const struct oom_event *ev, struct memory_split *m)
 		m->ram_kb += ev->zones[i].managed_kb;
 		m->kb[PART_FREE] += ev->zones[i].free_kb;
 	}
-	for (int p = PART_ANON; p < PART_UNACCOUNTED; p++)
+	for (int p = PART_ANON; p < PART_HUGETLB; p++)
 		m->kb[p] = nodes_sum(ev, counters[p]);
+	m->kb[PART_HUGETLB] = ev->swap_hugetlb.read ? ev->swap_hugetlb.kb.hugetlb_total_kb : -1;
 	if (ev->have_machine_slab && m->kb[PART_SLAB_RECLAIMABLE] < 0 &&
 	    m->kb[PART_SLAB_UNRECLAIMABLE] < 0) {
 		m->kb[PART_SLAB_RECLAIMABLE] = (long long)ev->machine_slab_kb[0];
@@ -222,9 +225,10 @@ bool event__memory_split(const struct oom_event *ev, struct memory_split *m)
 		return true;
 	rest = m->ram_kb;
 	for (int p = PART_FREE; p < PART_UNACCOUNTED; p++) {
-		if (m->kb[p] < 0)
+		if (m->kb[p] < 0 && p != PART_HUGETLB)
 			return true;
-		rest -= m->kb[p];
+		if (m->kb[p] > 0)
+			rest -= m->kb[p];
 	}
 	/* the counters are read one by one while memory moves: never below 0 */
 	m->kb[PART_UNACCOUNTED] = rest > 0 ? rest : 0;

@@ -357,7 +357,13 @@ enum memory_part {
 	PART_SLAB_UNRECLAIMABLE,
 	PART_KERNEL,	  /* kernel stacks and page tables */
 	PART_UNEVICTABLE, /* mlocked, ramfs */
-	PART_UNACCOUNTED, /* RAM less the rest: hugetlb, vmalloc, percpu, drivers, isolated pages */
+	/*
+	 * The hugetlb pools, used and free: never on an LRU, never free to
+	 * the page allocator.  From swap_hugetlb (at arrival, or the kernel
+	 * log's): -1 there leaves them in unaccounted.
+	 */
+	PART_HUGETLB,
+	PART_UNACCOUNTED, /* RAM less the rest: vmalloc, percpu, drivers, isolated pages */
 	MEMORY_PARTS,
 };
 

@@ -152,8 +152,9 @@ static void derive_filled_machine(const struct oom_event *ev, struct verdict *v)
 		{ "shmem/tmpfs", { PART_SHMEM, -1 } },
 		{ "slab", { PART_SLAB_RECLAIMABLE, PART_SLAB_UNRECLAIMABLE } },
 		{ "kernel stacks and page tables", { PART_KERNEL, -1 } },
+		{ "the hugetlb pools", { PART_HUGETLB, -1 } },
 	};
-	unsigned long long size[5] = { 0 }, ram;
+	unsigned long long size[6] = { 0 }, ram;
 	struct memory_split m;
 	int best = 0;
 
@@ -171,7 +172,7 @@ static void derive_filled_machine(const struct oom_event *ev, struct verdict *v)
 			 pct(m.kb[PART_SLAB_UNRECLAIMABLE], ram));
 		return;
 	}
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		for (int c = 0; c < 2 && kinds[i].parts[c] >= 0; c++)
 			size[i] += known_kb(m.kb[kinds[i].parts[c]]);
 		if (size[i] > size[best])

@@ -920,7 +920,8 @@ static void text_node_memory(FILE *f, const struct oom_event *ev)
 			fprintf(f, "RAM %lld kB: ", m.ram_kb);
 		/* a part whole or not at all: a log line cut short gives only some counters */
 		for (int p = 0; p < MEMORY_PARTS; p++) {
-			if (m.kb[p] < 0)
+			/* most machines have no hugetlb pool: JSON says 0, the line nothing */
+			if (m.kb[p] < 0 || (p == PART_HUGETLB && !m.kb[p]))
 				continue;
 			char label[64], *c;
 

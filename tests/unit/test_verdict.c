@@ -259,6 +259,25 @@ static void memory_split_by_part(void **state)
 	assert_int_equal(m.kb[PART_KERNEL], 0);
 	assert_int_equal(m.kb[PART_UNACCOUNTED], 1000000 - 40640 - 750000 - 10000 - 50000 - 20000);
 	assert_string_equal(event__memory_part_name(PART_PAGE_CACHE), "page_cache");
+	/* hugetlb not read: null, and it stays in unaccounted */
+	assert_int_equal(m.kb[PART_HUGETLB], -1);
+	/* read: its own part, out of unaccounted, and the largest kind when it is */
+	ev.swap_hugetlb.read = "at_arrival";
+	ev.swap_hugetlb.kb.hugetlb_total_kb = 100000;
+	assert_true(event__memory_split(&ev, &m));
+	assert_string_equal(event__memory_part_name(PART_HUGETLB), "hugetlb");
+	assert_int_equal(m.kb[PART_HUGETLB], 100000);
+	assert_int_equal(m.kb[PART_UNACCOUNTED],
+			 1000000 - 40640 - 750000 - 10000 - 50000 - 20000 - 100000);
+	ev.swap_hugetlb.kb.hugetlb_total_kb = 800000;
+	{
+		struct verdict v;
+
+		verdict__derive(&ev, &v);
+		assert_int_equal(v.filled_rule, FILLED_LARGEST);
+		assert_string_equal(v.filled, "the hugetlb pools 80% of RAM, the largest kind (free 4%)");
+	}
+	ev.swap_hugetlb.read = NULL;
 	/* counters read while memory moves may sum past RAM: nothing is unaccounted then */
 	ev.nodes[0].kb[NODE_ACTIVE_FILE] = 400000;
 	assert_true(event__memory_split(&ev, &m));
