@@ -4,6 +4,7 @@
  * Run it only inside a memory cgroup with a limit (or inside a VM).
  *   oom-trigger [--step MIB] [--max MIB] [--delay-ms MS] [--hold]
  *               [--threads N] [--bind-node NODE] [--exit-traced]
+ *               [--slab LEAVE_MIB]
  * Exits 3 if --max MiB were touched and nobody killed it; with --hold it
  * keeps them and waits for a signal instead (a process of known size).
  * --threads N: N threads allocate at once, each up to its share of --max.
@@ -12,6 +13,15 @@
  * under ptrace at PTRACE_EVENT_EXIT (its mm still whole, its exit under
  * way), print its pid and wait for a signal: an OOM victim the kernel
  * marks without killing, because it is already exiting.
+ * --slab LEAVE_MIB: fill the kernel's unreclaimable slab instead, one
+ * byte a write into unix socket pairs (each write a socket buffer: a head
+ * and its data, both kmalloc'd), until MemFree is down to LEAVE_MIB; then
+ * print that it holds and wait for a signal: our end frees it all.  An
+ * allocator's global OOM then has slab that outweighs the LRUs, which the
+ * kernel's report lists cache by cache.  Exit 3 if no more files can be
+ * opened first.  Not killed itself (run it at oom_score_adj -1000): a
+ * victim's exit closes its files only after its mm is gone, and the OOM
+ * killer would find nobody left to kill while they still hold the slab.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,7 +30,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -199,6 +212,52 @@ static int exit_traced(long step, long max)
 		pause();
 }
 
+static long mem_free_mib(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb < 0 ? -1 : kb / 1024;
+}
+
+static int fill_slab(long leave_mib)
+{
+	struct rlimit nofile = { 1 << 20, 1 << 20 };
+	long pairs = 0, writes = 0, free_mib;
+
+	/* as many files as the kernel lets root have: each pair holds a socket buffer's worth */
+	while (setrlimit(RLIMIT_NOFILE, &nofile) && nofile.rlim_cur > 1024)
+		nofile.rlim_cur = nofile.rlim_max /= 2;
+	printf("oom-trigger: pid %d filling slab through unix sockets (%lu files)\n", getpid(),
+	       (unsigned long)nofile.rlim_cur);
+	for (;;) {
+		int sv[2];
+
+		/* a pair holds about 200 KiB: looked at every 3 MiB or so */
+		if (!(pairs % 16) && (free_mib = mem_free_mib()) >= 0 && free_mib <= leave_mib) {
+			printf("oom-trigger: holding slab in %ld socket pairs, %ld MiB free\n", pairs,
+			       free_mib);
+			for (;;)
+				pause();
+		}
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+			fprintf(stderr, "oom-trigger: socketpair after %ld pairs, %ld writes: %s\n",
+				pairs, writes, strerror(errno));
+			return 3;
+		}
+		fcntl(sv[0], F_SETFL, O_NONBLOCK);
+		while (write(sv[0], "x", 1) == 1)
+			writes++;
+		pairs++;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -209,12 +268,14 @@ int main(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "bind-node", required_argument, NULL, 'b' },
 		{ "exit-traced", no_argument, NULL, 'x' },
+		{ "slab", required_argument, NULL, 'S' },
 		{},
 	};
 	long step = 1, max = 4096, delay_ms = 0, threads = 1, node = -1, done;
+	long slab = -1;
 	int c, hold = 0, traced = 0;
 
-	while ((c = getopt_long(argc, argv, "s:m:d:Ht:b:x", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:m:d:Ht:b:xS:", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': step = parse_num(optarg, "--step (MiB)", 1, 1 << 20); break;
 		case 'm': max = parse_num(optarg, "--max (MiB)", 1, 1 << 20); break;
@@ -223,6 +284,7 @@ int main(int argc, char **argv)
 		case 't': threads = parse_num(optarg, "--threads", 1, MAX_THREADS); break;
 		case 'b': node = parse_num(optarg, "--bind-node", 0, 1023); break;
 		case 'x': traced = 1; break;
+		case 'S': slab = parse_num(optarg, "--slab (MiB left free)", 1, 1 << 20); break;
 		default: return 2;
 		}
 	}
@@ -231,6 +293,8 @@ int main(int argc, char **argv)
 		bind_node(node);
 	if (traced)
 		return exit_traced(step, max);
+	if (slab >= 0)
+		return fill_slab(slab);
 	printf("oom-trigger: pid %d touching %ld MiB steps up to %ld MiB in %ld thread(s)\n",
 	       getpid(), step, max, threads);
 	done = run_allocators(threads, step, max, delay_ms, hold);

@@ -256,6 +256,7 @@ check_guest() { # check_guest NAME DIR
 	check_kernel_log "$name" "$dir"
 	check_scenarios "$name" "$dir"
 	check_storm "$name" "$dir"
+	check_slab "$name" "$dir"
 	ORACLE_TOTAL=0 ORACLE_NULLS=0
 	for tier in $TIERS; do
 		failed=$T_FAILED
@@ -688,6 +689,63 @@ check_protected() {
 
 # check_storm NAME DIR: the kernel's side of the storm, and oomtrace was
 # never its victim
+# report_slab_list KERNEL_LOG PID: the "Unreclaimable slab info:" list of
+# the report that ends in PID's kill, as JSON [{name, used_kb, total_kb}]
+report_slab_list() {
+	awk -v pid="$2" '
+		{ sub(/\r$/, ""); t = $0; sub(/^[^;]*;/, "", t); gsub(/\\x0a/, "\n", t)
+		  n = split(t, l, "\n")
+		  for (i = 1; i <= n; i++) {
+			if (l[i] ~ /invoked oom-killer/) { list = ""; on = 0 }
+			else if (l[i] == "Unreclaimable slab info:") on = 1
+			else if (on && l[i] ~ /^Name +Used +Total$/) continue
+			else if (on && l[i] ~ /^[^ ]+ +[0-9]+KB +[0-9]+KB$/) list = list l[i] "\n"
+			else on = 0
+			if (l[i] ~ ("(^|: )Killed process " pid " ")) { printf "%s", list; exit }
+		  } }' "$1" |
+		jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | map(select(length > 0))
+			| {name: .[0], used_kb: (.[1] | rtrimstr("KB") | tonumber), total_kb: (.[2] | rtrimstr("KB") | tonumber)})'
+}
+
+# The slab scenario: a filler holds most of RAM in unreclaimable slab, and
+# the kernel's report of an allocator's kill lists the caches (its own
+# test: slab over the LRUs).  The kernel-log
+# tier's record keeps the 10 largest as the report has them; each BPF
+# tier, from its figures at the kill, finds slab over the LRUs too, lists
+# the caches (read at arrival: the filler still holds them) and gives the
+# same verdict.
+check_slab() { # check_slab NAME DIR
+	local name=$1 dir=$2 pid reason kernel nk r tier
+	reason=$(skipped "$dir" slab)
+	if [ -z "$(kv "$dir" slab_pid)" ]; then
+		skip_test "[$name] slab: a global OOM of unreclaimable slab" "${reason:-the guest ran no slab scenario}"
+		return
+	fi
+	pid=$(kv "$dir" slab_pid)
+	ok $(($(kv "$dir" slab_rc) != 137)) "[$name] slab: the allocator (pid $pid) beside the filler ($(kv "$dir" slab_filler | tr _ ' ' | sed 's/^oom-trigger: //')) was SIGKILLed (rc $(kv "$dir" slab_rc))"
+	kernel=$(report_slab_list "$dir/kernel.log" "$pid")
+	nk=$(echo "$kernel" | jq length)
+	[ "$nk" -gt 0 ]
+	ok $? "[$name] slab: the kernel's report of its kill lists $nk unreclaimable caches ($(echo "$kernel" | jq -r 'sort_by(-.total_kb) | .[0] | "\(.name) \(.total_kb) kB"' 2>/dev/null) the largest)"
+	r=$(vm_rec "$dir/kmsg.json" "$pid")
+	[ -n "$r" ] && echo "$r" | jq -e --argjson k "$kernel" '
+		($k | sort_by(-.total_kb)) as $ks
+		| .unreclaimable_slab.read == "kernel_log"
+		and (.unreclaimable_slab.caches | length) == ([$ks | length, 10] | min)
+		and all(.unreclaimable_slab.caches[]; . as $c | $k | index([$c | {name, used_kb, total_kb}]) != null)
+		and (.unreclaimable_slab.caches | map(.total_kb) | min) >= $ks[([$ks | length, 10] | min) - 1].total_kb
+		and .verdict.filled_rule == "unreclaimable_slab"' >/dev/null
+	ok $? "[$name] slab: the kernel log's record lists the report's 10 largest caches, value for value, and says unreclaimable slab filled it"
+	[ -n "$r" ] && echo "$r" | jq -c '{caches: [.unreclaimable_slab.caches[]? | "\(.name) \(.total_kb)"], verdict: .verdict.text}' | diag
+	for tier in $TIERS; do
+		r=$(vm_rec "$dir/$tier.json" "$pid")
+		[ -n "$r" ] && echo "$r" | jq -e '.verdict.filled_rule == "unreclaimable_slab"
+			and .unreclaimable_slab.read == "at_arrival" and (.unreclaimable_slab.caches | length) > 0' >/dev/null
+		ok $? "[$name] slab: $tier: slab over the LRUs at the kill, the caches listed (at arrival) and the same verdict"
+		[ -n "$r" ] && echo "$r" | jq -c '{went: .where_memory_went | {slab_unreclaimable_kb, ram_kb}, caches: [.unreclaimable_slab.caches[]? | "\(.name) \(.total_kb)"][:3], verdict: .verdict.filled}' | diag
+	done
+}
+
 check_storm() {
 	local name=$1 dir=$2 reason pids delta full secs
 	reason=$(skipped "$dir" storm)

@@ -3,8 +3,8 @@
 # /init of the matrix's guest: a busybox system in RAM that runs oomtrace
 # in every tier at once through a series of OOMs (memcg, memory.oom.group,
 # threads, an already-exiting victim, cpuset, mempolicy, sysrq, global,
-# global among 1,000 processes, a storm of 30 global OOMs among them,
-# cgroup v1), keeps the kernel's own log of
+# global among 1,000 processes, a storm of 30 global OOMs among them, one
+# of unreclaimable slab, cgroup v1), keeps the kernel's own log of
 # them and its kill counters, and streams it all to the host on the second
 # serial port (/dev/ttyS1).  The host checks it (tests/vm/check.sh,
 # docs/kernel-matrix.md); the guest only collects.
@@ -65,10 +65,10 @@ rm_cg() { # a killed task can take a moment to leave its cgroup
 	for _ in 1 2 3 4 5 6 7 8 9 10; do rmdir "$1" 2>/dev/null && return 0; sleep 0.2; done
 	return 1
 }
-# wait_line FILE PATTERN: until FILE has a line matching PATTERN (20 s)
+# wait_line FILE PATTERN [TRIES]: until FILE has a line matching PATTERN (TRIES tenths of a second, 200: 20 s)
 wait_line() {
 	local i=0
-	while [ $i -lt 200 ] && ! grep -q "$2" "$1" 2>/dev/null; do
+	while [ $i -lt "${3:-200}" ] && ! grep -q "$2" "$1" 2>/dev/null; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -295,6 +295,26 @@ for p in $SLEEPERS; do wait $p; done
 # limit): the storm used them up, and the v1 scenarios' kills need their
 # reports (the oom-kill: line names the memcg). 5 s without a report starts
 # a new window.
+sleep 5.5
+
+# 9b. a global OOM of unreclaimable slab: a filler at oom_score_adj -1000
+# writes into unix sockets until 64 MiB are left free, and holds them; an
+# allocator's OOM then finds slab outweighing the LRUs, and the kernel's
+# report lists the unreclaimable caches.  The filler is never the victim:
+# a victim closes its files after its mm is gone, and the OOM killer
+# would find nobody left to kill while they still held the slab (5.10
+# panicked so).  Its end frees it; then a fresh window of the rate limit.
+sh -c 'echo -1000 >/proc/self/oom_score_adj && exec /oom-trigger --slab 64' >/tmp/slab.out 2>&1 &
+SLAB_FILLER=$!
+if wait_line /tmp/slab.out '^oom-trigger: holding' 900; then
+	kv slab_filler "$(cat /tmp/slab.out | tr ' ' _)"
+	/oom-trigger --step 4 --max 4096 >/dev/null 2>&1 &
+	finished slab
+else
+	skip slab "the filler did not fill: $(cat /tmp/slab.out)"
+fi
+kill $SLAB_FILLER
+wait $SLAB_FILLER
 sleep 5.5
 
 # 10. the v1 memory controller: the v2 children go, memory leaves the v2
