@@ -105,10 +105,11 @@ int pipeline__reaped(struct pipeline *p, const struct reap_event *ev,
 {
 	int err = 0;
 
-	if (p->rec && a->raw) {
+	if (p->rec && (a->raw || a->late)) {
 		struct record_ctx c = record_ctx_of(a->when, a->dropped);
 
-		err = recorder__reaped(p->rec, a->raw, &c);
+		err = a->raw ? recorder__reaped(p->rec, a->raw, &c)
+			     : recorder__not_gone(p->rec, ev->tid, a->late, ev->ktime_ns, ev->state, &c);
 	}
 	exporter__reaped(p->exporter, ev);
 	if (p->out && !p->quiet)

@@ -23,6 +23,7 @@ struct exporter;
 struct ksyms;
 struct oom_kill_record;
 struct oom_reaped_record;
+struct victim_state;
 struct reclaim_stall_record;
 struct procs_weigher;
 struct reconcile;
@@ -80,6 +81,8 @@ struct reap_arrival {
 	const struct timespec *when; /* NULL: not known */
 	unsigned long long dropped;
 	const struct oom_reaped_record *raw; /* the BPF record behind ev, for --record */
+	/* a late word (ev->not_gone): the victims map's entry behind it, for --record */
+	const struct victim_state *late;
 };
 
 /* A victim's end through the sinks that tell it: --record, text or JSON. */

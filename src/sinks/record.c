@@ -514,10 +514,10 @@ static void get_fields(struct cursor *c, const struct fmap *m, char *base)
 /* ---- the tags of each frame type (docs/record-format.md has them as tables) ---- */
 
 /* a revision of the tables below: a reader names it when it meets tags it does not know */
-#define RECORD_TAGS 5
+#define RECORD_TAGS 6
 
 #define FR struct record_frame
-/* when a record was printed, the drops so far: frames 3, 4, 5 and 7 */
+/* when a record was printed, the drops so far: frames 3, 4, 5, 7 and 8 */
 #define CTX_FIELDS S(1, FR, ctx.when.tv_sec), S(2, FR, ctx.when.tv_nsec), U(3, FR, ctx.dropped)
 
 static const struct field episode_fields[] = {
@@ -763,18 +763,27 @@ static const struct field stall_fields[] = {
 	STR(18, FR, memcg, WITH(FR, have_memcg)),
 };
 
+/* a victim's story after its kill, as BPF's victims map kept it: frames 5 and 8 */
+#define VICTIM_FIELDS                                                                              \
+	U(16, FR, reaped.reaper), U(17, FR, reaped.event_id), U(18, FR, reaped.kill_ns),           \
+	    U(19, FR, reaped.reap_start_ns), U(20, FR, reaped.reap_end_ns),                        \
+	    U(22, FR, reaped.victim_pid), U(23, FR, reaped.victim_tid),                            \
+	    CHARS(24, FR, reaped.victim_comm)
+
 static const struct field reaped_fields[] = {
 	CTX_FIELDS,
-	U(16, FR, reaped.reaper),
-	U(17, FR, reaped.event_id),
-	U(18, FR, reaped.kill_ns),
-	U(19, FR, reaped.reap_start_ns),
-	U(20, FR, reaped.reap_end_ns),
+	VICTIM_FIELDS,
 	U(21, FR, reaped.exit_ns),
-	U(22, FR, reaped.victim_pid),
-	U(23, FR, reaped.victim_tid),
-	CHARS(24, FR, reaped.victim_comm),
 };
+
+/* tag 21 is when it was looked at, not its exit */
+static const struct field not_gone_fields[] = {
+	CTX_FIELDS,
+	VICTIM_FIELDS,
+	U(21, FR, look_ns),
+	U(25, FR, proc_state),
+};
+#undef VICTIM_FIELDS
 
 static const struct field node_fields[] = {
 	U(1, struct node_totals, nid),	     U(2, struct node_totals, wakes),
@@ -858,6 +867,7 @@ static const struct fmap frame_maps[] = {
 	[FRAME_REAPED] = FMAP(FR, reaped_fields),
 	[FRAME_SUMMARY] = FMAP(FR, summary_fields),
 	[FRAME_UNRECONCILED] = FMAP(FR, unreconciled_fields),
+	[FRAME_NOT_GONE] = FMAP(FR, not_gone_fields),
 };
 #undef HW
 #undef FR
@@ -1085,6 +1095,29 @@ int recorder__reaped(struct recorder *w, const struct oom_reaped_record *rec,
 		return w ? w->err : 0;
 	frame_of(w, c)->reaped = *rec;
 	put_frame(&w->b, FRAME_REAPED, w->fr);
+	return write_all(w);
+}
+
+int recorder__not_gone(struct recorder *w, __u32 tid, const struct victim_state *v, __u64 look_ns,
+		       char state, const struct record_ctx *c)
+{
+	struct record_frame *fr;
+
+	if (!w || w->err)
+		return w ? w->err : 0;
+	fr = frame_of(w, c);
+	memset(&fr->reaped, 0, sizeof(fr->reaped));
+	fr->reaped.reaper = v->reaper;
+	fr->reaped.event_id = v->event_id;
+	fr->reaped.kill_ns = v->kill_ns;
+	fr->reaped.reap_start_ns = v->reap_start_ns;
+	fr->reaped.reap_end_ns = v->reap_end_ns;
+	fr->reaped.victim_pid = v->pid;
+	fr->reaped.victim_tid = tid;
+	memcpy(fr->reaped.victim_comm, v->comm, sizeof(fr->reaped.victim_comm));
+	fr->look_ns = look_ns;
+	fr->proc_state = state;
+	put_frame(&w->b, FRAME_NOT_GONE, fr);
 	return write_all(w);
 }
 
@@ -1685,6 +1718,7 @@ static bool finish_frame(uint32_t type, struct record_frame *fr)
 		return ctx_ok(&fr->ctx) && kill_ok(&fr->kill);
 	case FRAME_STALL: fr->stall.type = RECORD_RECLAIM_STALL; return ctx_ok(&fr->ctx);
 	case FRAME_REAPED: fr->reaped.type = RECORD_OOM_REAPED; return ctx_ok(&fr->ctx);
+	case FRAME_NOT_GONE: return ctx_ok(&fr->ctx) && fr->proc_state < 128;
 	case FRAME_SUMMARY:
 		/* why the live run did not compare, as its text summary said it */
 		fr->totals.kernel_why = fr->memcg[0] ? fr->memcg : NULL;

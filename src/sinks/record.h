@@ -36,6 +36,7 @@ enum frame_type {
 	FRAME_REAPED = 5,
 	FRAME_SUMMARY = 6,	/* last, at a clean end of the run */
 	FRAME_UNRECONCILED = 7, /* the kills reported and the kernel's count differ */
+	FRAME_NOT_GONE = 8,	/* a victim still there long after its kill */
 };
 
 /* The recording machine: what its records decode against. */
@@ -79,6 +80,9 @@ int recorder__stall(struct recorder *w, const struct reclaim_stall_record *rec, 
 		    const struct ksyms *ks, const struct record_ctx *c);
 int recorder__reaped(struct recorder *w, const struct oom_reaped_record *rec,
 		     const struct record_ctx *c);
+/* A victim (thread tid, as the victims map held it in v) still there at look_ns, in /proc state state. */
+int recorder__not_gone(struct recorder *w, __u32 tid, const struct victim_state *v, __u64 look_ns,
+		       char state, const struct record_ctx *c);
 int recorder__summary(struct recorder *w, const struct run_totals *s);
 int recorder__unreconciled(struct recorder *w, const struct reconcile_diff *d,
 			   const struct record_ctx *c);
@@ -96,6 +100,12 @@ struct record_frame {
 		struct reclaim_stall_record stall;
 		struct oom_reaped_record reaped;
 	};
+	/*
+	 * not_gone: the victims map's entry in reaped (its exit_ns unused),
+	 * when it was looked at, and its /proc state then ('\0': not read)
+	 */
+	__u64 look_ns;
+	unsigned int proc_state; /* a letter: one-byte fields are flags */
 	/* kill: what user space read when it arrived */
 	char memcg_path[EVENT_PATH_LEN];
 	char cgroup_path[EVENT_PATH_LEN];

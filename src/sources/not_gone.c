@@ -107,7 +107,8 @@ static bool still_there(const struct not_gone *w, const struct victim_entry *e,
 }
 
 int not_gone__check(struct not_gone *w, const struct victim_entry *entries, size_t n,
-		    unsigned long long now_ns, int (*tell)(void *ctx, const struct reap_event *ev),
+		    unsigned long long now_ns,
+		    int (*tell)(void *ctx, const struct reap_event *ev, const struct victim_state *v),
 		    void *ctx)
 {
 	unsigned long long boot_off = boot_offset_ns();
@@ -128,7 +129,7 @@ int not_gone__check(struct not_gone *w, const struct victim_entry *entries, size
 		if (err || was_told(w, e) || !still_there(w, e, boot_off, &state))
 			continue;
 		decode__not_gone(&ev, e->tid, &e->v, now_ns, state);
-		err = tell(ctx, &ev);
+		err = tell(ctx, &ev, &e->v);
 	}
 	/* those no longer in the map have exited: forgotten */
 	swap = w->told;

@@ -41,13 +41,15 @@ size_t not_gone__read_map(int fd, struct victim_entry *entries, size_t max);
 /*
  * Of entries (the victims map as read at now_ns, CLOCK_MONOTONIC), each
  * victim killed NOT_GONE_NS or longer ago, not told of yet and still in
- * /proc (the same task: it started before its kill), to tell(); the
+ * /proc (the same task: it started before its kill), to tell(), with its
+ * entry (what --record keeps); the
  * first non-zero tell() returns ends it.  A victim /proc no longer has,
  * or has for a task started since, is not told of: its exit record was
  * lost, or it is someone else.
  */
 int not_gone__check(struct not_gone *w, const struct victim_entry *entries, size_t n,
-		    unsigned long long now_ns, int (*tell)(void *ctx, const struct reap_event *ev),
+		    unsigned long long now_ns,
+		    int (*tell)(void *ctx, const struct reap_event *ev, const struct victim_state *v),
 		    void *ctx);
 
 #endif

@@ -270,11 +270,11 @@ static int report_stall(struct tracer *t, const struct reclaim_stall_record *rec
 	return pipeline__stall(&t->pipe, &ev, &a);
 }
 
-static int tell_not_gone(void *ctx, const struct reap_event *ev)
+static int tell_not_gone(void *ctx, const struct reap_event *ev, const struct victim_state *v)
 {
 	struct tracer *t = ctx;
 	struct timespec when = host__realtime_of(ev->ktime_ns);
-	struct reap_arrival a = { .when = &when, .dropped = dropped(t) };
+	struct reap_arrival a = { .when = &when, .dropped = dropped(t), .late = v };
 
 	return pipeline__reaped(&t->pipe, ev, &a);
 }

@@ -15,6 +15,7 @@ CG=$MEMCG_DIR
 check "oomtrace --json starts" start_oomtrace json --json
 check "oomtrace (text) starts alongside" start_oomtrace text
 check "oomtrace --metrics-file starts alongside" start_oomtrace prom --metrics-file "$WORK/m.prom"
+check "oomtrace --json --record starts alongside" start_oomtrace rec --json --record "$WORK/ng.rec"
 
 # a victim that goes at once
 run_trigger "$CG"
@@ -65,5 +66,14 @@ wait "$TRACER" 2>/dev/null
 check "its exit streams an oom_reaped record" wait_for "$WORK/json.out" ".type == \"oom_reaped\" and .victim.pid == $STUCK"
 R=$(jq -c "select(.type == \"oom_reaped\" and .victim.pid == $STUCK)" "$WORK/json.out" | head -1)
 is "the oom_reaped record's exit is after the late word" '.reaper.exit_us > 12000000 and .verdict.followed_rule != "not_gone"'
+
+# --record keeps the late word: report prints what the live run printed, byte for byte
+kill -INT "$PID_rec"
+wait "$PID_rec"
+"$OOMTRACE" report --json "$WORK/ng.rec" >"$WORK/replay.out" 2>"$WORK/replay.err"
+n=$(grep -c '"type":"oom_not_gone"' "$WORK/replay.out")
+cmp -s "$WORK/rec.out" "$WORK/replay.out" && [ "$n" -ge 1 ]
+ok $? "report --json of the recording prints the live run's records, the oom_not_gone among them ($n)"
+cmp "$WORK/rec.out" "$WORK/replay.out" 2>&1 | diag
 
 done_testing

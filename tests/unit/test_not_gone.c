@@ -47,8 +47,9 @@ static void fake_stat(unsigned int tid, char state, unsigned long long start_tic
 static struct reap_event told[8];
 static int nr_told;
 
-static int keep(void *ctx, const struct reap_event *ev)
+static int keep(void *ctx, const struct reap_event *ev, const struct victim_state *v)
 {
+	assert_int_equal(v->event_id, ev->event_id);
 	assert_true(nr_told < 8);
 	told[nr_told++] = *ev;
 	return 0;

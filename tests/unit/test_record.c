@@ -796,7 +796,7 @@ static void unknown_tags_are_skipped(void **state)
 	assert_int_equal(ret, 0);
 	assert_int_equal(kills, 1);
 	assert_int_equal(record_reader__unknown_fields(rd), 2);
-	assert_int_equal(record_reader__writer_tags(rd), 5);
+	assert_int_equal(record_reader__writer_tags(rd), 6);
 	record_reader__free(rd);
 	fclose(f);
 	assert_same_report(fx->bytes, fx->size, b, size);
