@@ -28,7 +28,7 @@ struct not_gone *not_gone__new(const char *proc_root)
 	if (!w)
 		return NULL;
 	snprintf(w->proc_root, sizeof(w->proc_root), "%s", proc_root);
-	/* allocated whole and touched now: a scan during an OOM allocates nothing */
+	/* allocated whole at the start: a scan during an OOM allocates nothing */
 	w->told = calloc(NOT_GONE_MAX, sizeof(*w->told));
 	w->kept = calloc(NOT_GONE_MAX, sizeof(*w->kept));
 	if (!w->told || !w->kept) {
@@ -64,10 +64,10 @@ size_t not_gone__read_map(int fd, struct victim_entry *entries, size_t max)
 	return n;
 }
 
-static bool was_told(const struct not_gone *w, const struct victim_entry *e)
+static bool in_told(const struct told *list, size_t n, const struct victim_entry *e)
 {
-	for (size_t i = 0; i < w->nr_told; i++)
-		if (w->told[i].tid == e->tid && w->told[i].kill_ns == e->v.kill_ns)
+	for (size_t i = 0; i < n; i++)
+		if (list[i].tid == e->tid && list[i].kill_ns == e->v.kill_ns)
 			return true;
 	return false;
 }
@@ -123,10 +123,15 @@ int not_gone__check(struct not_gone *w, const struct victim_entry *entries, size
 
 		if (e->v.kill_ns > now_ns || now_ns - e->v.kill_ns < NOT_GONE_NS)
 			continue;
-		/* told, or looked at and gone: kept, so that /proc is read once for each */
+		/*
+		 * Told, or looked at and gone: kept, so that /proc is read once
+		 * for each.  A map walked while entries go may yield one twice.
+		 */
+		if (in_told(w->kept, kept, e))
+			continue;
 		if (kept < NOT_GONE_MAX)
 			w->kept[kept++] = (struct told){ e->tid, e->v.kill_ns };
-		if (err || was_told(w, e) || !still_there(w, e, boot_off, &state))
+		if (err || in_told(w->told, w->nr_told, e) || !still_there(w, e, boot_off, &state))
 			continue;
 		decode__not_gone(&ev, e->tid, &e->v, now_ns, state);
 		err = tell(ctx, &ev, &e->v);

@@ -162,6 +162,8 @@ static int weigh(void *ctx, const struct procs_query *q, struct procs_ranking *r
 		if (in_list(q->skip, q->nr_skip, q->pids[i]))
 			continue;
 		fd = link_for_pid(iter, q->pids[i]);
+		if (fd == -ESRCH)
+			continue; /* gone since the listing, where a kernel checks */
 		if (fd < 0) {
 			err = fd;
 			break;

@@ -47,7 +47,7 @@ is() {
 }
 is "an oom_not_gone record for pid $STUCK, of the kill's event ($EVENT)" ".event_id == ${EVENT:-0} and .victim.tid == $STUCK and .victim.comm == \"oom-trigger\""
 is "its state is /proc's ($STATE: stopped by its tracer)" ".victim.state == \"$STATE\" and .victim.state == \"t\""
-is "told 10 s after the kill, at the next look a second later at most" '.since_kill_us >= 10000000 and .since_kill_us < 12500000'
+is "told 10 s after the kill, at a look once a second (under 15 s even on a loaded machine)" '.since_kill_us >= 10000000 and .since_kill_us < 15000000'
 is "the verdict: still not gone, in the tracer's stop" '.verdict.followed_rule == "not_gone" and (.verdict.followed | startswith("still not gone ") and contains("stopped by its tracer"))'
 is "what the reaper did by then, in words that agree" '(.reaper.state == "finished" and (.verdict.followed | contains("oom_reaper freed its memory")) and .reaper.reap_us > 0)
 	or (.reaper.state == "none" and (.verdict.followed | contains("has not acted")) and .reaper.reap_us == null)

@@ -136,6 +136,19 @@ static void told_once_and_only_while_there(void **state)
 	assert_int_equal(nr_told, 1);
 	assert_int_equal(told[0].tid, 100);
 
+	/* an entry the map walk gave twice: told once */
+	{
+		struct victim_entry twice[2] = { entry(104, killed), entry(104, killed) };
+
+		fake_stat(104, 'D', 0);
+		nr_told = 0;
+		assert_int_equal(not_gone__check(w, twice, 2, now, keep, NULL), 0);
+		assert_int_equal(nr_told, 1);
+		assert_int_equal(told[0].tid, 104);
+		assert_int_equal(told[0].state, 'D');
+		nr_told = 0;
+	}
+
 	not_gone__free(w);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
 	assert_int_equal(system(cmd), 0);
