@@ -763,27 +763,33 @@ static const struct field stall_fields[] = {
 	STR(18, FR, memcg, WITH(FR, have_memcg)),
 };
 
-/* a victim's story after its kill, as BPF's victims map kept it: frames 5 and 8 */
-#define VICTIM_FIELDS                                                                              \
-	U(16, FR, reaped.reaper), U(17, FR, reaped.event_id), U(18, FR, reaped.kill_ns),           \
-	    U(19, FR, reaped.reap_start_ns), U(20, FR, reaped.reap_end_ns),                        \
-	    U(22, FR, reaped.victim_pid), U(23, FR, reaped.victim_tid),                            \
-	    CHARS(24, FR, reaped.victim_comm)
-
 static const struct field reaped_fields[] = {
 	CTX_FIELDS,
-	VICTIM_FIELDS,
+	U(16, FR, reaped.reaper),
+	U(17, FR, reaped.event_id),
+	U(18, FR, reaped.kill_ns),
+	U(19, FR, reaped.reap_start_ns),
+	U(20, FR, reaped.reap_end_ns),
 	U(21, FR, reaped.exit_ns),
+	U(22, FR, reaped.victim_pid),
+	U(23, FR, reaped.victim_tid),
+	CHARS(24, FR, reaped.victim_comm),
 };
 
-/* tag 21 is when it was looked at, not its exit */
+/* the reaped frame's tags, where they mean the same; 21 is when it was looked at */
 static const struct field not_gone_fields[] = {
 	CTX_FIELDS,
-	VICTIM_FIELDS,
-	U(21, FR, look_ns),
-	U(25, FR, proc_state),
+	U(16, FR, not_gone.v.reaper),
+	U(17, FR, not_gone.v.event_id),
+	U(18, FR, not_gone.v.kill_ns),
+	U(19, FR, not_gone.v.reap_start_ns),
+	U(20, FR, not_gone.v.reap_end_ns),
+	U(21, FR, not_gone.look_ns),
+	U(22, FR, not_gone.v.pid),
+	U(23, FR, not_gone.tid),
+	CHARS(24, FR, not_gone.v.comm),
+	U(25, FR, not_gone.proc_state),
 };
-#undef VICTIM_FIELDS
 
 static const struct field node_fields[] = {
 	U(1, struct node_totals, nid),	     U(2, struct node_totals, wakes),
@@ -1106,17 +1112,10 @@ int recorder__not_gone(struct recorder *w, __u32 tid, const struct victim_state 
 	if (!w || w->err)
 		return w ? w->err : 0;
 	fr = frame_of(w, c);
-	memset(&fr->reaped, 0, sizeof(fr->reaped));
-	fr->reaped.reaper = v->reaper;
-	fr->reaped.event_id = v->event_id;
-	fr->reaped.kill_ns = v->kill_ns;
-	fr->reaped.reap_start_ns = v->reap_start_ns;
-	fr->reaped.reap_end_ns = v->reap_end_ns;
-	fr->reaped.victim_pid = v->pid;
-	fr->reaped.victim_tid = tid;
-	memcpy(fr->reaped.victim_comm, v->comm, sizeof(fr->reaped.victim_comm));
-	fr->look_ns = look_ns;
-	fr->proc_state = state;
+	fr->not_gone.tid = tid;
+	fr->not_gone.v = *v;
+	fr->not_gone.look_ns = look_ns;
+	fr->not_gone.proc_state = (unsigned char)state;
 	put_frame(&w->b, FRAME_NOT_GONE, fr);
 	return write_all(w);
 }
@@ -1718,7 +1717,7 @@ static bool finish_frame(uint32_t type, struct record_frame *fr)
 		return ctx_ok(&fr->ctx) && kill_ok(&fr->kill);
 	case FRAME_STALL: fr->stall.type = RECORD_RECLAIM_STALL; return ctx_ok(&fr->ctx);
 	case FRAME_REAPED: fr->reaped.type = RECORD_OOM_REAPED; return ctx_ok(&fr->ctx);
-	case FRAME_NOT_GONE: return ctx_ok(&fr->ctx) && fr->proc_state < 128;
+	case FRAME_NOT_GONE: return ctx_ok(&fr->ctx) && fr->not_gone.proc_state < 128;
 	case FRAME_SUMMARY:
 		/* why the live run did not compare, as its text summary said it */
 		fr->totals.kernel_why = fr->memcg[0] ? fr->memcg : NULL;

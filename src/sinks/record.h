@@ -99,13 +99,14 @@ struct record_frame {
 		struct oom_kill_record kill;
 		struct reclaim_stall_record stall;
 		struct oom_reaped_record reaped;
+		/* the victims map's entry, when it was looked at, and its /proc state then */
+		struct {
+			__u32 tid;
+			struct victim_state v;
+			__u64 look_ns;
+			unsigned int proc_state; /* a letter ('\0': not read): one-byte fields are flags */
+		} not_gone;
 	};
-	/*
-	 * not_gone: the victims map's entry in reaped (its exit_ns unused),
-	 * when it was looked at, and its /proc state then ('\0': not read)
-	 */
-	__u64 look_ns;
-	unsigned int proc_state; /* a letter: one-byte fields are flags */
 	/* kill: what user space read when it arrived */
 	char memcg_path[EVENT_PATH_LEN];
 	char cgroup_path[EVENT_PATH_LEN];

@@ -248,21 +248,12 @@ static int replay_frame(struct replay *rp, const struct record_frame *fr)
 		}
 		break;
 	case FRAME_NOT_GONE:
-		if (event_kept(rp, fr->reaped.event_id)) {
+		if (event_kept(rp, fr->not_gone.v.event_id)) {
 			struct reap_arrival a = { .when = &fr->ctx.when, .dropped = fr->ctx.dropped };
-			struct victim_state v = {
-				.event_id = fr->reaped.event_id,
-				.kill_ns = fr->reaped.kill_ns,
-				.reap_start_ns = fr->reaped.reap_start_ns,
-				.reap_end_ns = fr->reaped.reap_end_ns,
-				.reaper = fr->reaped.reaper,
-				.pid = fr->reaped.victim_pid,
-			};
 			struct reap_event ev;
 
-			memcpy(v.comm, fr->reaped.victim_comm, sizeof(v.comm));
-			decode__not_gone(&ev, fr->reaped.victim_tid, &v, fr->look_ns,
-					 (char)fr->proc_state);
+			decode__not_gone(&ev, fr->not_gone.tid, &fr->not_gone.v, fr->not_gone.look_ns,
+					 (char)fr->not_gone.proc_state);
 			return pipeline__reaped(&rp->pipe, &ev, &a);
 		}
 		break;
