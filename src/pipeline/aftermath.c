@@ -139,26 +139,23 @@ static int rank_event(const struct oom_event *ev, struct procs_query *q, const c
 	static const int none[1];
 
 	if (use_weigher(q, w, dir, ev->memcg.path)) {
-		size_t small = dir && w->max_pids ? w->max_pids(w->ctx) : 0;
-
+		size_t small = dir && w->max_pids ? w->max_pids(w->ctx) : 0, nr_small = 0;
+		bool more = false;
 		/*
 		 * A small memcg's processes weighed one by one, not the node's
 		 * every task; one left with none has none to weigh.
 		 */
-		if (small)
-			pids = procs__in_cgroup(dir, small, &nr, &trunc);
-		if (small && !trunc) {
-			q->pids = pids ? pids : none;
-			q->nr_pids = nr;
+		int *listed = small ? procs__in_cgroup(dir, small, &nr_small, &more) : NULL;
+
+		if (small && !more) {
+			q->pids = listed ? listed : none;
+			q->nr_pids = nr_small;
 		}
 		err = procs__weigh(q, &last.rk);
 		q->weigher = NULL; /* failed: /proc below */
 		q->pids = NULL;
 		q->nr_pids = 0;
-		free(pids);
-		pids = NULL;
-		nr = 0;
-		trunc = false;
+		free(listed);
 	}
 	last.ranked_from = err ? RANKED_PROC : RANKED_ITER;
 	if (!err)

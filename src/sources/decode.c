@@ -424,7 +424,7 @@ void decode__not_gone(struct reap_event *ev, __u32 tid, const struct victim_stat
 	ev->ktime_ns = now_ns;
 	ev->pid = v->pid;
 	ev->tid = tid;
-	memcpy(ev->comm, v->comm, sizeof(v->comm) < sizeof(ev->comm) ? sizeof(v->comm) : sizeof(ev->comm));
+	memcpy(ev->comm, v->comm, sizeof(ev->comm));
 	ev->comm[sizeof(ev->comm) - 1] = '\0';
 	ev->reaper = decode__reaper_name(v->reaper);
 	ev->reaped = v->reaper == REAPER_FINISHED || v->reaper == REAPER_SKIPPED;

@@ -19,6 +19,7 @@ struct not_gone {
 	char proc_root[256];
 	struct told *told, *kept; /* NOT_GONE_MAX each: kept is the next scan's told */
 	size_t nr_told;
+	struct victim_entry *entries; /* NOT_GONE_MAX: the map as a scan read it */
 };
 
 struct not_gone *not_gone__new(const char *proc_root)
@@ -31,7 +32,8 @@ struct not_gone *not_gone__new(const char *proc_root)
 	/* allocated whole at the start: a scan during an OOM allocates nothing */
 	w->told = calloc(NOT_GONE_MAX, sizeof(*w->told));
 	w->kept = calloc(NOT_GONE_MAX, sizeof(*w->kept));
-	if (!w->told || !w->kept) {
+	w->entries = calloc(NOT_GONE_MAX, sizeof(*w->entries));
+	if (!w->told || !w->kept || !w->entries) {
 		not_gone__free(w);
 		return NULL;
 	}
@@ -44,10 +46,12 @@ void not_gone__free(struct not_gone *w)
 		return;
 	free(w->told);
 	free(w->kept);
+	free(w->entries);
 	free(w);
 }
 
-size_t not_gone__read_map(int fd, struct victim_entry *entries, size_t max)
+/* The victims map (its fd) into entries, at most max: how many. */
+static size_t read_map(int fd, struct victim_entry *entries, size_t max)
 {
 	__u32 key, next;
 	size_t n = 0;
@@ -142,4 +146,13 @@ int not_gone__check(struct not_gone *w, const struct victim_entry *entries, size
 	w->kept = swap;
 	w->nr_told = kept;
 	return err;
+}
+
+int not_gone__scan(struct not_gone *w, int map_fd, unsigned long long now_ns,
+		   int (*tell)(void *ctx, const struct reap_event *ev, const struct victim_state *v),
+		   void *ctx)
+{
+	size_t n = read_map(map_fd, w->entries, NOT_GONE_MAX);
+
+	return not_gone__check(w, w->entries, n, now_ns, tell, ctx);
 }

@@ -35,8 +35,13 @@ struct not_gone;
 struct not_gone *not_gone__new(const char *proc_root);
 void not_gone__free(struct not_gone *w);
 
-/* The victims map (its fd) into entries, at most max: how many. */
-size_t not_gone__read_map(int fd, struct victim_entry *entries, size_t max);
+/*
+ * The victims map (its fd) read at now_ns, CLOCK_MONOTONIC, into the
+ * watch's own buffer, then not_gone__check() of it.
+ */
+int not_gone__scan(struct not_gone *w, int map_fd, unsigned long long now_ns,
+		   int (*tell)(void *ctx, const struct reap_event *ev, const struct victim_state *v),
+		   void *ctx);
 
 /*
  * Of entries (the victims map as read at now_ns, CLOCK_MONOTONIC), each

@@ -99,7 +99,6 @@ struct tracer {
 	unsigned long long missed_read_ns; /* when the skipped runs were last read for it */
 	struct reclaim_totals *reclaim; /* each memcg's closed episodes */
 	struct not_gone *not_gone;	/* victims still there long after their kill */
-	struct victim_entry *victims;	/* the victims map as last read: NOT_GONE_MAX */
 	unsigned long long victims_read_ns;
 };
 
@@ -283,13 +282,12 @@ static int tell_not_gone(void *ctx, const struct reap_event *ev, const struct vi
 static int watch_victims(struct tracer *t)
 {
 	unsigned long long now = host__monotonic_ns();
-	size_t n;
 
 	if (!t->not_gone || now - t->victims_read_ns < 1000000000ULL)
 		return 0;
 	t->victims_read_ns = now;
-	n = not_gone__read_map(bpf_map__fd(t->skel->maps.victims), t->victims, NOT_GONE_MAX);
-	return not_gone__check(t->not_gone, t->victims, n, now, tell_not_gone, t);
+	return not_gone__scan(t->not_gone, bpf_map__fd(t->skel->maps.victims), now, tell_not_gone,
+			      t);
 }
 
 static int handle_reaped(struct tracer *t, const struct oom_reaped_record *rec)
@@ -791,8 +789,7 @@ struct tracer *tracer__new(const struct options *opts, int *exit_code)
 	if (weigh_iter__init(&t->weigher, t->skel, t->host.page_size))
 		t->pipe.weigher = &t->weigher;
 	t->not_gone = not_gone__new("/proc");
-	t->victims = calloc(NOT_GONE_MAX, sizeof(*t->victims));
-	if (!t->not_gone || !t->victims) {
+	if (!t->not_gone) {
 		err = -ENOMEM;
 		goto err_free;
 	}
@@ -1018,7 +1015,6 @@ void tracer__free(struct tracer *t)
 	free(t->ev);
 	reclaim_totals__free(t->reclaim);
 	not_gone__free(t->not_gone);
-	free(t->victims);
 	oomtrace_bpf__destroy(t->skel);
 	cgroups__free(t->cgroups);
 	stats__free(t->stats);
